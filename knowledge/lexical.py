@@ -1,0 +1,317 @@
+"""Lexical side of retrieval: question analysis, a BM25 index and term coverage.
+
+BM25 runs over character bigrams of Hangul words and whole Latin/number
+words, with numpy postings so it stays fast at 100k sentences. Coverage says
+how much of what the question asks about a sentence actually contains: it is
+what lets the answerer tell "the article says" from "the article is silent".
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from knowledge.lexicon import ABSENT_TOPICS, ALL_GROUPS, OTHER_ENTITIES
+from knowledge.text import (
+    ENGLISH_STOPWORDS,
+    KOREAN_PARTICLES,
+    KOREAN_STOPWORDS,
+    QUESTION_VERBS,
+    fold,
+    is_hangul,
+    korean_stem,
+    korean_stems,
+    terms,
+    text_terms,
+    words,
+)
+
+# Unknown English words (in no sentence and no alias group) count less: an
+# English question about a Korean article always has some of them.
+UNKNOWN_LATIN_FACTOR = 0.35
+_PARTICLES = KOREAN_PARTICLES
+
+
+@dataclass(frozen=True)
+class QueryUnit:
+    """One thing the question asks about, with the spellings that satisfy it."""
+
+    label: str
+    forms: tuple[str, ...]
+    weight: float = 1.0
+    known: bool = True
+    # A company or product the source does not discuss (Samsung, GPT-4, ...).
+    foreign: bool = False
+
+
+class _Aliases:
+    """Lookup tables built once from the lexicon groups."""
+
+    def __init__(self, groups: Sequence[Sequence[str]], foreign: Sequence[Sequence[str]] = ()) -> None:
+        self.by_form: dict[str, tuple[str, ...]] = {}
+        self.foreign: set[str] = {fold(f) for group in foreign for f in group}
+        for group in list(groups) + list(foreign):
+            forms = tuple(dict.fromkeys(fold(f) for f in group))
+            for form in forms:
+                merged = self.by_form.get(form, ())
+                self.by_form[form] = tuple(dict.fromkeys(merged + forms))
+        # Forms the word splitter would cut in pieces ("lg ai연구원", "gpt-4") are matched as phrases.
+        self.phrases = sorted((f for f in self.by_form if len(words(f)) != 1 or words(f)[0] != f), key=len, reverse=True)
+        self.phrase_patterns = {f: _boundary(f) for f in self.phrases}
+
+
+def _boundary(form: str) -> re.Pattern[str]:
+    if is_hangul(form[0]):
+        return re.compile(re.escape(form))
+    return re.compile(r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])")
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> _Aliases:
+    return _Aliases(ALL_GROUPS, OTHER_ENTITIES + ABSENT_TOPICS)
+
+
+def analyse(question: str) -> list[QueryUnit]:
+    """Split a question into units: alias phrases first, then remaining content words."""
+    aliases = _aliases()
+    text = fold(question)
+    units: list[QueryUnit] = []
+    for phrase in aliases.phrases:
+        pattern = aliases.phrase_patterns[phrase]
+        if pattern.search(text):
+            units.append(QueryUnit(phrase, aliases.by_form[phrase], foreign=phrase in aliases.foreign))
+            text = pattern.sub(" ", text)
+    previous = ""
+    for word in words(text):
+        after_count, previous = previous == "몇", word
+        if is_hangul(word):
+            stages = korean_stems(word)
+            stem = korean_stem(word)
+            # A lone particle left over from an alias ("엑사원 딥" + "의"), a
+            # counter after 몇 ("몇 개", "몇 명") or a question verb carries no content.
+            if (
+                after_count
+                or word in _PARTICLES
+                or any(s in KOREAN_STOPWORDS for s in stages)
+                or word.startswith(QUESTION_VERBS)
+            ):
+                continue
+            forms = next((aliases.by_form[s] for s in stages if s in aliases.by_form), None)
+            forms = forms or _prefix_alias(stem, aliases)
+            units.append(QueryUnit(word, forms or (stem,), foreign=bool(forms) and forms[0] in aliases.foreign))
+        else:
+            bare = word[:-2] if word.endswith("'s") else word
+            if bare in ENGLISH_STOPWORDS or (len(bare) < 2 and not bare.isdigit()):
+                continue
+            forms = aliases.by_form.get(bare) or aliases.by_form.get(_singular(bare))
+            units.append(
+                QueryUnit(bare, forms or (bare,), known=forms is not None, foreign=bool(forms) and forms[0] in aliases.foreign)
+            )
+    return _dedupe(units)
+
+
+def _prefix_alias(stem: str, aliases: _Aliases) -> tuple[str, ...] | None:
+    """`엑사원딥은` or `수능에서는`: a Hangul alias (2+ syllables) that starts the word."""
+    for size in range(len(stem) - 1, 1, -1):
+        forms = aliases.by_form.get(stem[:size])
+        if forms:
+            return forms
+    return None
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _dedupe(units: list[QueryUnit]) -> list[QueryUnit]:
+    """Drop repeats, and words already inside an alias phrase ("LG AI연구원 연구원들")."""
+    seen: set[tuple[str, ...]] = set()
+    phrase_forms = [f for u in units if " " in u.label or "-" in u.label for f in u.forms]
+    out = []
+    for unit in units:
+        if unit.forms in seen:
+            continue
+        inside = " " not in unit.label and any(
+            len(f) >= 2 and is_hangul(f[0]) and any(f in p and f != p for p in phrase_forms) for f in unit.forms
+        )
+        if inside and not any(f in phrase_forms for f in unit.forms):
+            continue
+        seen.add(unit.forms)
+        out.append(unit)
+    return out
+
+
+def form_match(form: str, text: str) -> float:
+    """How much of `form` occurs in the folded sentence `text` (0..1)."""
+    if not form:
+        return 0.0
+    if is_hangul(form[0]):
+        if len(form) > 1 and form in text:
+            return 1.0
+        if len(form) == 1:
+            # A lone syllable (명, 점, 억) counts only as a counter or a word of its own.
+            return 1.0 if _lone_syllable(form).search(text) else 0.0
+        # Stems meet endings: "설립됐" -> "설립". Longest prefix of 2+ syllables.
+        for size in range(len(form) - 1, 1, -1):
+            if form[:size] in text:
+                return size / len(form)
+        return 0.0
+    return 1.0 if _boundary_cached(form).search(text) else 0.0
+
+
+@lru_cache(maxsize=256)
+def _lone_syllable(form: str) -> re.Pattern[str]:
+    # After a digit, a Korean numeral (1만2천명, 70여명) or at a word start.
+    return re.compile(r"(?:(?<![\uac00-\ud7a3])|(?<=[천만백십억여약]))" + re.escape(form))
+
+
+@lru_cache(maxsize=4096)
+def _boundary_cached(form: str) -> re.Pattern[str]:
+    return _boundary(form)
+
+
+class LexicalIndex:
+    """BM25 over sentences plus document frequencies for unit weights."""
+
+    def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.6) -> None:
+        self.size = len(texts)
+        self.folded = [fold(t) for t in texts]
+        postings: dict[str, list[tuple[int, int]]] = {}
+        lengths = np.zeros(self.size, dtype=np.float32)
+        for i, text in enumerate(self.folded):
+            counts = Counter(text_terms(text))
+            lengths[i] = sum(counts.values())
+            for term, tf in counts.items():
+                postings.setdefault(term, []).append((i, tf))
+        avg = float(lengths.mean()) if self.size else 1.0
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, plist in postings.items():
+            ids = np.fromiter((p[0] for p in plist), dtype=np.int32, count=len(plist))
+            tf = np.fromiter((p[1] for p in plist), dtype=np.float32, count=len(plist))
+            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[ids] / avg))
+            self._postings[term] = (ids, norm.astype(np.float32))
+
+    def df(self, form: str) -> int:
+        """Sentences containing the form (upper bound via its rarest term)."""
+        counts = [len(self._postings[t][0]) if t in self._postings else 0 for t in text_terms(form) or [form]]
+        return min(counts) if counts else 0
+
+    def idf(self, df: int) -> float:
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+
+    def weigh(self, units: Sequence[QueryUnit]) -> list[QueryUnit]:
+        """Give each unit an IDF weight from its most common spelling in the corpus."""
+        out = []
+        for unit in units:
+            df = max((self.df(f) for f in unit.forms), default=0)
+            weight = self.idf(df)
+            if not unit.known and df == 0:
+                weight *= UNKNOWN_LATIN_FACTOR
+            short = max(len(f) for f in unit.forms) == 1
+            out.append(
+                QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), unit.known or df > 0, unit.foreign and df == 0)
+            )
+        return out
+
+    def search(self, units: Sequence[QueryUnit], k: int) -> list[tuple[int, float]]:
+        """Top-k (sentence index, BM25 score)."""
+        if not self.size or not units:
+            return []
+        scores = np.zeros(self.size, dtype=np.float32)
+        for unit in units:
+            # Spellings of one unit are alternatives: a sentence that has both
+            # "에이전틱" and "Agentic" must not score twice for one concept.
+            best: np.ndarray | None = None
+            for form in unit.forms:
+                form_terms = text_terms(form)
+                if not form_terms:
+                    continue
+                qw = 1.0 / len(form_terms) ** 0.5
+                form_scores = np.zeros(self.size, dtype=np.float32)
+                hit_any = False
+                for term in dict.fromkeys(form_terms):
+                    hit = self._postings.get(term)
+                    if hit is None:
+                        continue
+                    ids, norm = hit
+                    form_scores[ids] += qw * self.idf(len(ids)) * norm
+                    hit_any = True
+                if hit_any:
+                    best = form_scores if best is None else np.maximum(best, form_scores)
+            if best is not None:
+                scores += best
+        k = min(k, self.size)
+        top = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+# Credit for a unit found only in the sentence before (same paragraph).
+CONTEXT_CREDIT = 0.6
+
+
+def coverage(units: Sequence[QueryUnit], folded_text: str, context: str = "") -> float:
+    """Weighted share of the question's units that the sentence contains (0..1).
+
+    `context` is the preceding sentence of the paragraph: a sentence that says
+    "누적 참가자는 ..." right after naming the programme still answers for it.
+    """
+    total = sum(u.weight for u in units)
+    if total <= 0:
+        return 0.0
+    got = 0.0
+    for unit in units:
+        score = max(form_match(f, folded_text) for f in unit.forms)
+        if score < 1.0 and context:
+            score = max(score, CONTEXT_CREDIT * max(form_match(f, context) for f in unit.forms))
+        got += unit.weight * score
+    return got / total
+
+
+_QUANTITY = re.compile(r"몇|얼마|how (many|much|big|large)|what (score|number|percentage|share)|number of|규모|점수|크기|수는|\bsize")
+_WHEN = re.compile(r"언제|몇\s*년|\bwhen\b|what year|which year|since when|연도")
+_DEFINITION = re.compile(r"(란|이란|라는 ?건|은|는|가|이)\s*(무엇|뭐|뭔)|^\s*what (is|are|'s) (an? |the )?|what does .+ mean|\bdefine\b|\bmeaning of\b|뜻")
+_NUMBER = re.compile(r"\d")
+_YEAR = re.compile(r"(19|20)\d\d\s*년|\d+\s*년|하반기|상반기")
+_SUBJECT = re.compile(r"^[\W_]*(.{1,24}?)[\W_]*(?:은|는|란|이란)\s")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What kind of answer the question wants, read off its wording."""
+
+    quantity: bool = False
+    when: bool = False
+    definition: bool = False
+
+
+def question_cues(question: str) -> Cues:
+    text = fold(question)
+    return Cues(
+        quantity=bool(_QUANTITY.search(text)),
+        when=bool(_WHEN.search(text)),
+        definition=bool(_DEFINITION.search(text)),
+    )
+
+
+def cue_bonus(cues: Cues, units: Sequence[QueryUnit], folded_text: str) -> float:
+    """A small push towards sentences of the asked-for kind (a number, a date, a definition)."""
+    bonus = 0.0
+    if cues.quantity and _NUMBER.search(folded_text):
+        bonus += 0.04
+    if cues.when and _YEAR.search(folded_text):
+        bonus += 0.04
+    if cues.definition:
+        m = _SUBJECT.match(folded_text)
+        if m:
+            subject = m.group(1).strip("'\" ")
+            for unit in units:
+                if any(f in subject and len(subject) <= len(f) + 4 for f in unit.forms):
+                    bonus += 0.12
+                    break
+    return bonus

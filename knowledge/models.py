@@ -1,0 +1,143 @@
+"""Value objects passed between the knowledge layer and its callers.
+
+They are frozen so a cached retrieval result or an `Answer` handed to the Slack
+layer cannot be changed behind the chain's back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a seed document, located by exact character offsets."""
+
+    text: str
+    source: str  # file name inside the seeds folder
+    title: str
+    start: int
+    end: int
+    paragraph: int  # 1-based paragraph number within the document
+    index: int  # 0-based sentence number within the document
+    outlet: str = ""  # newspaper, e.g. 청년일보
+    byline: str = ""  # e.g. 이창현 기자
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed seed file: its text, metadata and sentences."""
+
+    source: str
+    title: str
+    text: str
+    sha256: str
+    sentences: tuple[Sentence, ...]
+    outlet: str = ""
+    byline: str = ""
+    images: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved sentence with the scores that ranked it."""
+
+    sentence: Sentence
+    score: float  # fused score in [0, 1]; higher is better
+    dense: float = 0.0  # cosine similarity of the embeddings
+    lexical: float = 0.0  # share of the question's weighted terms found in the sentence
+    rank: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a source document: `source_text[start:end] == text`."""
+
+    text: str
+    source: str
+    start: int
+    end: int
+    paragraph: int
+    title: str = ""
+    outlet: str = ""
+    byline: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "source": self.source,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "paragraph": self.paragraph,
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier exchange in the same conversation (Slack thread or DM)."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the chain returns: answer text plus the checked quotes behind it."""
+
+    question: str
+    text: str
+    found: bool
+    quotes: tuple[Quote, ...] = ()
+    language: str = "ko"
+    answerer: str = "offline"
+    # Set when the configured answerer failed and another one answered instead.
+    fallback_reason: str | None = None
+    # True when `quotes` are only the closest passages shown beside a decline.
+    closest_only: bool = False
+    # A short notice for the user (usage message, truncated question, ...).
+    notice: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "question": self.question,
+            "answer": self.text,
+            "found": self.found,
+            "quotes": [q.to_dict() for q in self.quotes],
+            "answerer": self.answerer,
+            "language": self.language,
+        }
+        if self.fallback_reason:
+            data["fallback_reason"] = self.fallback_reason
+        if self.closest_only:
+            data["closest_only"] = True
+        if self.notice:
+            data["notice"] = self.notice
+        return data
+
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answerer's output before verification.
+
+    `cited` holds indices into the passages the answerer was given; the chain
+    turns them into quotes cut from the source, so an answerer can never put
+    words into a quote.
+    """
+
+    text: str
+    cited: tuple[int, ...]
+    found: bool
+    answerer: str
+    fallback_reason: str | None = None
+    closest_only: bool = False

@@ -1,0 +1,143 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25 over bigrams), fused per sentence.
+
+Each passage carries its scores so the answerer can tell a real match from
+the nearest of nothing: `dense` (cosine), `lexical` (coverage of the
+question's terms) and the fused `score`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from knowledge.lexical import LexicalIndex, QueryUnit, analyse, coverage, cue_bonus, question_cues
+from knowledge.models import Passage, Sentence
+from knowledge.text import fold, normalize_question
+
+DenseSearch = Callable[[Sequence[float], int], list[tuple[Sentence, float]]]
+
+# Weights of the fused score; dense similarity is rescaled from the band in
+# which multilingual-e5 cosines actually move (about 0.70 .. 0.92).
+W_DENSE, W_LEXICAL, W_COVERAGE = 0.40, 0.10, 0.50
+DENSE_FLOOR, DENSE_CEIL = 0.70, 0.92
+
+
+class HybridRetriever:
+    """Finds the sentences that answer a question, in Korean or English."""
+
+    def __init__(
+        self,
+        sentences: Sequence[Sentence],
+        embeddings: Embeddings,
+        dense_search: DenseSearch,
+        candidates: int = 20,
+        lexical: LexicalIndex | None = None,
+    ) -> None:
+        self.sentences = list(sentences)
+        self.embeddings = embeddings
+        self.dense_search = dense_search
+        self.candidates = candidates
+        self.lexical = lexical or LexicalIndex([s.text for s in self.sentences])
+        self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
+
+    def units(self, question: str) -> list[QueryUnit]:
+        return self.lexical.weigh(analyse(question))
+
+    def search(self, question: str, k: int = 3, units: list[QueryUnit] | None = None) -> list[Passage]:
+        question = normalize_question(question)
+        if not question:
+            return []
+        units = units if units is not None else self.units(question)
+        found: dict[str, dict[str, Any]] = {}
+        vector = self.embeddings.embed_query(question)
+        for sentence, cosine in self.dense_search(vector, self.candidates):
+            found.setdefault(sentence.key, {"sentence": sentence, "dense": cosine, "bm25": 0.0})
+        lexical_hits = self.lexical.search(units, self.candidates)
+        top_bm25 = lexical_hits[0][1] if lexical_hits else 0.0
+        for index, bm25 in lexical_hits:
+            sentence = self.sentences[index]
+            entry = found.setdefault(sentence.key, {"sentence": sentence, "dense": None, "bm25": 0.0})
+            entry["bm25"] = bm25
+        missing = [e for e in found.values() if e["dense"] is None]
+        if missing:
+            # Lexical-only candidates still need a dense score to be fused fairly.
+            vectors = self.embeddings.embed_documents([e["sentence"].text for e in missing])
+            for entry, vec in zip(missing, vectors):
+                entry["dense"] = _cosine(vector, vec)
+        cues = question_cues(question)
+        passages = []
+        for entry in found.values():
+            sentence: Sentence = entry["sentence"]
+            folded = fold(sentence.text)
+            cover = coverage(units, folded, self._context(sentence))
+            dense = float(entry["dense"])
+            dense_scaled = min(1.0, max(0.0, (dense - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR)))
+            bm25 = entry["bm25"] / top_bm25 if top_bm25 > 0 else 0.0
+            score = W_DENSE * dense_scaled + W_LEXICAL * bm25 + W_COVERAGE * cover + cue_bonus(cues, units, folded)
+            passages.append(Passage(sentence=sentence, score=score, dense=dense, lexical=cover))
+        passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
+        return [
+            Passage(sentence=p.sentence, score=p.score, dense=p.dense, lexical=p.lexical, rank=i + 1)
+            for i, p in enumerate(passages[:k])
+        ]
+
+
+    def _context(self, sentence: Sentence) -> str:
+        """The previous sentence of the same paragraph: what "it" / "누적 참가자" refers to."""
+        i = self._by_key.get(sentence.key)
+        if not i:
+            return ""
+        prev = self.sentences[i - 1]
+        if prev.source != sentence.source or prev.paragraph != sentence.paragraph:
+            return ""
+        return self.lexical.folded[i - 1]
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    import numpy as np
+
+    va, vb = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
+    denom = float(np.linalg.norm(va) * np.linalg.norm(vb)) or 1.0
+    return float(va @ vb) / denom
+
+
+def passage_to_document(passage: Passage) -> LCDocument:
+    s = passage.sentence
+    return LCDocument(
+        page_content=s.text,
+        id=s.key,
+        metadata={
+            "source": s.source,
+            "title": s.title,
+            "start": s.start,
+            "end": s.end,
+            "paragraph": s.paragraph,
+            "index": s.index,
+            "outlet": s.outlet,
+            "byline": s.byline,
+            "score": passage.score,
+            "dense": passage.dense,
+            "lexical": passage.lexical,
+            "rank": passage.rank,
+        },
+    )
+
+
+class SentenceRetriever(BaseRetriever):
+    """The hybrid retriever as a LangChain retriever (one Document per sentence)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    hybrid: HybridRetriever
+    k: int = 3
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
+    ) -> list[LCDocument]:
+        k = int(kwargs.get("k", self.k))
+        return [passage_to_document(p) for p in self.hybrid.search(query, k=k)]

