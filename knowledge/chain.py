@@ -1,0 +1,228 @@
+"""The retrieval chain: question -> Answer with verified quotes, composed with LCEL.
+
+    prepare (normalise, guard, follow-up) -> retrieve (hybrid, as a LangChain
+    retriever) -> answer (offline or LLM, swappable) -> verify (cut quotes
+    from the source by offsets and check them) -> Answer
+
+Callable without Slack: `build_chain(settings).ask("...")`.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
+
+from knowledge.base import KnowledgeBase, build_knowledge_base
+from knowledge.lexical import QueryUnit
+from knowledge.lexicon import ENTITIES
+from knowledge.models import Answer, Draft, Passage, Quote, Sentence, Turn
+from knowledge.offline import make_offline_answerer
+from knowledge.retrieval import SentenceRetriever
+from knowledge.settings import KnowledgeSettings
+from knowledge.text import detect_language, fold, normalize_question, strip_injection
+
+log = logging.getLogger(__name__)
+
+USAGE_KO = "질문을 입력해 주세요. 예: \"엑사원 딥의 수능 수학 점수는?\" 또는 \"When was LG AI Research founded?\""
+USAGE_EN = 'Please type a question, e.g. "엑사원 딥의 수능 수학 점수는?" or "When was LG AI Research founded?"'
+INJECTION_ONLY = "지시문은 따르지 않습니다. 기사에 대한 질문을 해 주세요. / I don't follow instructions in questions; please ask about the article."
+
+_FOLLOW_UP = re.compile(r"^\s*(그럼|그러면|그리고|그건|그거|그 다음|그밖에|또|and\b|what about\b|how about\b|and the\b|also\b|then\b)", re.I)
+_ENTITY_FORMS = frozenset(fold(f) for group in ENTITIES for f in group) - {"lg", "엘지"}
+
+
+class AnswerChain:
+    """Question in, `Answer` out. Retriever and answerer are swappable runnables."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        answerer: Runnable | None = None,
+        *,
+        settings: KnowledgeSettings | None = None,
+        streams: bool = False,
+    ) -> None:
+        self.kb = kb
+        self.settings = settings or kb.settings
+        self.answerer = answerer or make_offline_answerer()
+        self.retriever = SentenceRetriever(hybrid=kb.retriever, k=self.settings.top_k)
+        self.streams = streams
+        self.runnable: Runnable = (
+            RunnableLambda(self._prepare, name="prepare")
+            | RunnableBranch(
+                (lambda state: state.get("final") is not None, RunnableLambda(lambda state: state["final"], name="early")),
+                RunnableLambda(self._retrieve, name="retrieve")
+                | RunnableLambda(self._answer, name="answer")
+                | RunnableLambda(self._verify, name="verify"),
+            )
+        ).with_config(run_name="answer_chain")
+
+    # -- public ---------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        return self.runnable.invoke({"question": question, "history": list(history)})
+
+    def invoke(self, inputs: Mapping[str, Any]) -> Answer:
+        return self.runnable.invoke(dict(inputs))
+
+    # -- steps ----------------------------------------------------------------
+    def _prepare(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        raw = str(inputs.get("question") or "")
+        history: list[Turn] = [t if isinstance(t, Turn) else Turn(**t) for t in inputs.get("history") or []]
+        limit = self.settings.max_question_chars
+        notice = None
+        question = normalize_question(raw)
+        language = detect_language(question)
+        if len(question) > limit:
+            question = question[:limit].rstrip()
+            notice = (
+                f"질문이 너무 길어 앞의 {limit:,}자만 사용했습니다."
+                if language == "ko"
+                else f"Your question was longer than {limit:,} characters; only the first {limit:,} were used."
+            )
+        cleaned, injected = strip_injection(question)
+        state: dict[str, Any] = {"question": raw, "clean": cleaned, "history": history, "language": language,
+                                 "notice": notice, "injected": injected, "final": None}
+        if not question:
+            state["final"] = Answer(question=raw, text=USAGE_KO if language == "ko" else USAGE_EN, found=False,
+                                    language=language, answerer="none", notice="usage")
+            return state
+        if injected and not cleaned:
+            state["final"] = Answer(question=raw, text=INJECTION_ONLY, found=False, language=language,
+                                    answerer="none", notice="injection")
+            return state
+        state["language"] = detect_language(cleaned)
+        state["query"] = self._resolve_follow_up(cleaned, history)
+        state["units"] = self.kb.retriever.units(state["query"])
+        return state
+
+    def _resolve_follow_up(self, question: str, history: Sequence[Turn]) -> str:
+        """"그럼 경량 모델은?" after a question about EXAONE Deep -> add that topic."""
+        if not history:
+            return question
+        units = self.kb.retriever.units(question)
+        has_topic = any(_is_entity(u) for u in units)
+        if has_topic and not _FOLLOW_UP.search(question):
+            return question
+        for turn in reversed(history):
+            previous = normalize_question(turn.question)
+            topic = [u.label for u in self.kb.retriever.units(previous) if _is_entity(u)]
+            if topic:
+                return f"{question} {' '.join(dict.fromkeys(topic))}"
+        return question
+
+    def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+        docs = self.retriever.invoke(state["query"])
+        state["passages"] = [_passage_from_document(d) for d in docs]
+        return state
+
+    def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
+        state["draft"] = self.answerer.invoke(
+            {
+                "question": state["clean"],
+                "language": state["language"],
+                "passages": state["passages"],
+                "history": state["history"],
+                "units": state["units"],
+            }
+        )
+        return state
+
+    def _verify(self, state: dict[str, Any]) -> Answer:
+        draft: Draft = state["draft"]
+        passages: list[Passage] = state["passages"]
+        quotes = []
+        for index in draft.cited:
+            if 0 <= index < len(passages):
+                quote = self.quote_for(passages[index].sentence)
+                if quote is not None and quote not in quotes:
+                    quotes.append(quote)
+        found = draft.found and bool(quotes)
+        text = draft.text
+        if draft.found and not quotes:
+            log.warning("answer cited no verifiable sentence; declining")
+            text = "기사에서 근거 문장을 확인하지 못했습니다." if state["language"] == "ko" else "I could not verify a supporting sentence in the article."
+        meta = {"scores": [round(p.score, 4) for p in passages]}
+        if state["injected"]:
+            meta["instructions_ignored"] = True
+        return Answer(
+            question=state["question"],
+            text=text,
+            found=found,
+            quotes=tuple(quotes),
+            language=state["language"],
+            answerer=draft.answerer,
+            fallback_reason=draft.fallback_reason,
+            closest_only=draft.closest_only and not draft.found,
+            notice=state["notice"],
+            meta=meta,
+        )
+
+    def quote_for(self, sentence: Sentence) -> Quote | None:
+        """Cut the sentence from its source file; None unless it matches exactly."""
+        source = self.kb.source_text(sentence.source)
+        if source is None or source[sentence.start : sentence.end] != sentence.text:
+            log.warning("quote %s does not match its source; dropped", sentence.key)
+            return None
+        return Quote(
+            text=source[sentence.start : sentence.end],
+            source=sentence.source,
+            start=sentence.start,
+            end=sentence.end,
+            paragraph=sentence.paragraph,
+            title=sentence.title,
+            outlet=sentence.outlet,
+            byline=sentence.byline,
+        )
+
+
+def _is_entity(unit: QueryUnit) -> bool:
+    return any(f in _ENTITY_FORMS for f in unit.forms)
+
+
+def _passage_from_document(doc: Any) -> Passage:
+    m = doc.metadata
+    sentence = Sentence(
+        text=doc.page_content,
+        source=m["source"],
+        title=m.get("title", ""),
+        start=int(m["start"]),
+        end=int(m["end"]),
+        paragraph=int(m.get("paragraph", 0)),
+        index=int(m.get("index", 0)),
+        outlet=m.get("outlet", ""),
+        byline=m.get("byline", ""),
+    )
+    return Passage(sentence=sentence, score=float(m.get("score", 0.0)), dense=float(m.get("dense", 0.0)),
+                   lexical=float(m.get("lexical", 0.0)), rank=int(m.get("rank", 0)))
+
+
+def make_answerer(settings: KnowledgeSettings) -> tuple[Runnable, bool]:
+    """The offline answerer, or the configured LLM with the offline one as fallback."""
+    offline = make_offline_answerer()
+    if not settings.llm_model and not settings.llm_base_url:
+        return offline, False
+    try:
+        from knowledge.llm import build_llm_answerer, make_chat_model
+
+        model = make_chat_model(
+            settings.llm_model or "default",
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key,
+            timeout=settings.llm_timeout,
+        )
+    except Exception as exc:  # missing provider package, bad model string: stay useful offline
+        log.error("LLM %r unavailable (%s); answering offline", settings.llm_model, exc)
+        return offline, False
+    return build_llm_answerer(model, offline, timeout=settings.llm_timeout), True
+
+
+def build_chain(settings: KnowledgeSettings, *, kb: KnowledgeBase | None = None, answerer: Runnable | None = None) -> AnswerChain:
+    """Build (and, when stale, index) the knowledge base, then the chain on top of it."""
+    kb = kb or build_knowledge_base(settings)
+    streams = False
+    if answerer is None:
+        answerer, streams = make_answerer(settings)
+    return AnswerChain(kb, answerer, settings=settings, streams=streams)

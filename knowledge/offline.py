@@ -1,0 +1,192 @@
+"""The offline answerer: composes the answer from the retrieved sentences, no model.
+
+It decides whether the article answers at all (term coverage, dense
+similarity, names of things the article does not discuss), states the fact
+plainly (the answering clause; in English, the figures and names read off the
+quote) and cites the sentences it used. Quotes themselves are cut by the chain.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.runnables import RunnableLambda
+
+from knowledge.lexical import QueryUnit, coverage, form_match, question_cues
+from knowledge.models import Draft, Passage
+from knowledge.text import fold
+
+NAME = "offline"
+
+# The article answers when the best sentence covers enough of what is asked.
+# Coverage counts the question's weighted terms found in the sentence (and
+# partly in the sentence before it); dense similarity rescues paraphrases.
+MIN_COVERAGE = 0.38
+MIN_COVERAGE_WITH_STRONG_DENSE = 0.28
+STRONG_DENSE = 0.88
+MIN_DENSE = 0.70
+# A second quote is shown only when it is nearly as good as the first.
+SECOND_QUOTE_RATIO = 0.92
+CLOSEST_MIN_SCORE = 0.35
+
+_CLAUSE_BREAK = re.compile(r"(?<=[며고서데나면]),\s+|(?<=[며고서데])\s+(?=[^\s])|(?<=면서)\s+")
+_NUMBER = re.compile(
+    r"\d+(?:[.,]\d+)*\s*(?:%|[A-Za-z]+\b|점|명|개|년|억|만|천|기|위|배|월|일)?(?:\s*[0-9]*(?:천|백)?\s*(?:명|개))?"
+)
+
+_KO_NUMBER_UNITS = {"억": 100_000_000, "만": 10_000, "천": 1_000, "백": 100}
+_EN_UNITS = {"점": " points", "명": " people", "개": "", "년": "", "기": " cohorts", "%": "%"}
+
+# Korean names -> English, for the English framing sentence.
+_EN_NAMES = (
+    ("엑사원 딥", "EXAONE Deep"),
+    ("엑사원", "EXAONE"),
+    ("딥시크", "DeepSeek"),
+    ("오픈AI", "OpenAI"),
+    ("구글", "Google"),
+    ("알리바바", "Alibaba"),
+    ("LG AI연구원", "LG AI Research"),
+    ("에이머스", "LG Aimers"),
+    ("구광모", "Koo Kwang-mo"),
+    ("수능", "the Korean SAT (수능)"),
+    ("오픈소스", "open source"),
+    ("인공지능·바이오·클린테크", "AI, bio and clean tech"),
+    ("석·박사", "master's and doctoral degrees"),
+    ("무료", "free of charge"),
+    ("온디바이스", "on-device"),
+    ("경량", "lightweight"),
+    ("싱크탱크", "think tank"),
+    ("에이전틱", "agentic"),
+    ("가설", "hypotheses"),
+    ("고객의 삶", "customers' lives"),
+    ("원천기술", "core (source) technology"),
+    ("해커톤", "hackathon"),
+)
+
+
+def decide(units: Sequence[QueryUnit], passages: Sequence[Passage]) -> bool:
+    """Does the best passage answer the question?"""
+    if not passages or not units:
+        return False
+    top = passages[0]
+    folded = fold(top.sentence.text)
+    for unit in units:
+        if unit.foreign and max(form_match(f, folded) for f in unit.forms) < 1.0:
+            return False
+    if not any(u.known for u in units):
+        return False
+    if top.dense < MIN_DENSE:
+        return False
+    if top.lexical >= MIN_COVERAGE:
+        return True
+    return top.dense >= STRONG_DENSE and top.lexical >= MIN_COVERAGE_WITH_STRONG_DENSE
+
+
+def choose_citations(units: Sequence[QueryUnit], passages: Sequence[Passage]) -> tuple[int, ...]:
+    """The best passage, plus the next one when it is nearly as good and adds terms."""
+    cited = [0]
+    if len(passages) > 1:
+        first, second = passages[0], passages[1]
+        if second.score >= first.score * SECOND_QUOTE_RATIO:
+            cited.append(1)
+    return tuple(cited)
+
+
+def best_clause(sentence: str, units: Sequence[QueryUnit]) -> str:
+    """The clause of the sentence that carries most of the question's terms."""
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()]
+    if len(clauses) <= 1 or not units:
+        return sentence.strip()
+    scored = [(coverage(units, fold(c)), -i, c) for i, c in enumerate(clauses)]
+    return max(scored)[2]
+
+
+def key_figures(text: str) -> list[str]:
+    return [m.group(0).strip() for m in _NUMBER.finditer(text) if m.group(0).strip()]
+
+
+def english_figure(figure: str) -> str:
+    """94.5점 -> 94.5 points; 320억개 -> 32 billion; 1만2천명 -> 12,000 people."""
+    compact = figure.replace(" ", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)((?:[억만천백]\d*)+)?(점|명|개|년|기|%)?(.*)", compact)
+    if not m:
+        return figure
+    number, scaled, unit, rest = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+    if scaled:
+        value = 0.0
+        current = float(number)
+        for part in re.findall(r"([억만천백])(\d*)", scaled):
+            value += current * _KO_NUMBER_UNITS[part[0]]
+            current = float(part[1]) if part[1] else 0.0
+        value += current
+        text = f"{value / 1e9:g} billion" if value >= 1e9 else f"{int(value):,}"
+    else:
+        text = number
+    return f"{text}{_EN_UNITS.get(unit, '')}{rest}".strip()
+
+
+def english_names(text: str) -> list[str]:
+    found = []
+    for korean, english in _EN_NAMES:
+        if korean in text and english not in found:
+            found.append(english)
+            text = text.replace(korean, " ")
+    return found
+
+
+def compose(question: str, language: str, units: Sequence[QueryUnit], passages: Sequence[Passage]) -> Draft:
+    """Write the answer: the fact first, then (in the chain) the quotes."""
+    top = passages[0].sentence
+    clause = best_clause(top.text, units)
+    cues = question_cues(question)
+    figures = key_figures(clause) if (cues.quantity or cues.when) else []
+    cited = choose_citations(units, passages)
+    if language == "ko":
+        lead = f"{', '.join(figures)}입니다. " if figures else ""
+        text = f"{lead}기사에 따르면 {_as_statement(clause)} ({top.paragraph}번째 문단)"
+    else:
+        figures_en = [english_figure(f) for f in (figures or key_figures(clause))]
+        names = english_names(clause)
+        details = "; ".join(dict.fromkeys(figures_en + names))
+        if details:
+            text = f"According to the article (paragraph {top.paragraph}): {details}. The Korean source sentence is quoted below."
+        else:
+            text = f"The article answers this in paragraph {top.paragraph}; the Korean source sentence is quoted below."
+    return Draft(text=text, cited=cited, found=True, answerer=NAME)
+
+
+def _as_statement(clause: str) -> str:
+    clause = clause.rstrip()
+    if clause.endswith((".", "다", "?", "!", "\"", "'")):
+        return clause if clause.endswith((".", "?", "!")) else clause + "."
+    return clause + " …"
+
+
+def decline(question: str, language: str, passages: Sequence[Passage]) -> Draft:
+    """Say plainly that the article does not answer; show the closest passage if any."""
+    closest = bool(passages) and passages[0].score >= CLOSEST_MIN_SCORE
+    if language == "ko":
+        text = "기사에는 이 질문에 대한 내용이 없습니다."
+        if closest:
+            text += " 가장 가까운 문장을 참고로 보여 드립니다."
+    else:
+        text = "The article does not say."
+        if closest:
+            text += " The closest passage is shown for reference."
+    return Draft(text=text, cited=(0,) if closest else (), found=False, answerer=NAME, closest_only=closest)
+
+
+def answer(inputs: Mapping[str, Any]) -> Draft:
+    question: str = inputs["question"]
+    language: str = inputs.get("language", "ko")
+    passages: Sequence[Passage] = inputs.get("passages", [])
+    units: Sequence[QueryUnit] = inputs.get("units", [])
+    if decide(units, passages):
+        return compose(question, language, units, passages)
+    return decline(question, language, passages)
+
+
+def make_offline_answerer() -> RunnableLambda:
+    """The offline answerer as a LangChain runnable (dict -> Draft)."""
+    return RunnableLambda(answer, name=NAME)
