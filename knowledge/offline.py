@@ -30,10 +30,23 @@ MIN_DENSE = 0.70
 SECOND_QUOTE_RATIO = 0.92
 CLOSEST_MIN_SCORE = 0.35
 
-_CLAUSE_BREAK = re.compile(r"(?<=[며고서데나면]),\s+|(?<=[며고서데])\s+(?=[^\s])|(?<=면서)\s+")
+# Clauses end at a comma after a connective ending (…했으며, …하고, …면서).
+_CLAUSE_BREAK = re.compile(r"(?<=[며고서데나면]),\s+|(?<=면서)\s+(?=\")")
 _NUMBER = re.compile(
-    r"\d+(?:[.,]\d+)*\s*(?:%|[A-Za-z]+\b|점|명|개|년|억|만|천|기|위|배|월|일)?(?:\s*[0-9]*(?:천|백)?\s*(?:명|개))?"
+    r"(?<![0-9A-Za-z.])\d+(?:[.,]\d+)*(?:\s?[억만천백](?:\d+(?:[.,]\d+)*)?)*"
+    r"(?:\s?(?:%|[A-Za-z]+(?![A-Za-z])|여명|점|명|개|년|기|월|일|배))?"
 )
+# Which figures a question wants, by the words it uses.
+_WANTED_UNITS = (
+    (re.compile(r"점수|score|몇\s?점|points?"), ("점",)),
+    (re.compile(r"명|people|인원|참가자|participants?|staff|employees|team|인력"), ("명", "여명")),
+    (re.compile(r"매개변수|파라미터|parameters?|크기|size|sizes|몇\s?개"), ("억", "B", "b", "개")),
+    (re.compile(r"언제|when|year|몇\s?년|연도|since"), ("년",)),
+    (re.compile(r"비교|compare|percent|%|수준|규모|how big"), ("%",)),
+)
+# Connective endings turned into a plain sentence end for the answer line.
+_ENDINGS = (("했으며", "했습니다."), ("였으며", "였습니다."), ("있으며", "있습니다."), ("이며", "입니다."),
+            ("했고", "했습니다."), ("있고", "있습니다."), ("됐으며", "됐습니다."), ("되며", "됩니다."))
 
 _KO_NUMBER_UNITS = {"억": 100_000_000, "만": 10_000, "천": 1_000, "백": 100}
 _EN_UNITS = {"점": " points", "명": " people", "개": "", "년": "", "기": " cohorts", "%": "%"}
@@ -102,8 +115,16 @@ def best_clause(sentence: str, units: Sequence[QueryUnit]) -> str:
     return max(scored)[2]
 
 
-def key_figures(text: str) -> list[str]:
-    return [m.group(0).strip() for m in _NUMBER.finditer(text) if m.group(0).strip()]
+def key_figures(text: str, question: str = "") -> list[str]:
+    """Figures of the clause, narrowed to the kind the question asks for (점, 명, 년 ...)."""
+    figures = [m.group(0).strip() for m in _NUMBER.finditer(text) if m.group(0).strip()]
+    folded = fold(question)
+    wanted = [units for pattern, units in _WANTED_UNITS if pattern.search(folded)]
+    if wanted:
+        chosen = [f for f in figures if any(any(u in f for u in units) for units in wanted)]
+        if chosen:
+            return chosen
+    return [f for f in figures if not re.search(r"(19|20)\d\d", f)] or figures[:1]
 
 
 def english_figure(figure: str) -> str:
@@ -140,13 +161,13 @@ def compose(question: str, language: str, units: Sequence[QueryUnit], passages: 
     top = passages[0].sentence
     clause = best_clause(top.text, units)
     cues = question_cues(question)
-    figures = key_figures(clause) if (cues.quantity or cues.when) else []
+    figures = key_figures(clause, question) if (cues.quantity or cues.when) else []
     cited = choose_citations(units, passages)
     if language == "ko":
         lead = f"{', '.join(figures)}입니다. " if figures else ""
         text = f"{lead}기사에 따르면 {_as_statement(clause)} ({top.paragraph}번째 문단)"
     else:
-        figures_en = [english_figure(f) for f in (figures or key_figures(clause))]
+        figures_en = [english_figure(f) for f in figures]
         names = english_names(clause)
         details = "; ".join(dict.fromkeys(figures_en + names))
         if details:
@@ -157,7 +178,10 @@ def compose(question: str, language: str, units: Sequence[QueryUnit], passages: 
 
 
 def _as_statement(clause: str) -> str:
-    clause = clause.rstrip()
+    clause = clause.rstrip().rstrip(",")
+    for ending, plain in _ENDINGS:
+        if clause.endswith(ending):
+            return clause[: -len(ending)] + plain
     if clause.endswith((".", "다", "?", "!", "\"", "'")):
         return clause if clause.endswith((".", "?", "!")) else clause + "."
     return clause + " …"
