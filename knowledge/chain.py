@@ -147,6 +147,8 @@ class AnswerChain:
         meta = {"scores": [round(p.score, 4) for p in passages]}
         if state["injected"]:
             meta["instructions_ignored"] = True
+        if self.kb.retriever.degraded:
+            meta["degraded"] = self.kb.retriever.degraded
         return Answer(
             question=state["question"],
             text=text,

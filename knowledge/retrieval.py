@@ -6,6 +6,7 @@ question's terms) and the fused `score`.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,6 +19,8 @@ from pydantic import ConfigDict
 from knowledge.lexical import LexicalIndex, QueryUnit, analyse, coverage, cue_bonus, question_cues
 from knowledge.models import Passage, Sentence
 from knowledge.text import fold, normalize_question
+
+log = logging.getLogger(__name__)
 
 DenseSearch = Callable[[Sequence[float], int], list[tuple[Sentence, float]]]
 
@@ -44,6 +47,8 @@ class HybridRetriever:
         self.candidates = candidates
         self.lexical = lexical or LexicalIndex([s.text for s in self.sentences])
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
+        # Set while the vector store is failing, so callers can say so.
+        self.degraded: str | None = None
 
     def units(self, question: str) -> list[QueryUnit]:
         return self.lexical.weigh(analyse(question))
@@ -55,7 +60,14 @@ class HybridRetriever:
         units = units if units is not None else self.units(question)
         found: dict[str, dict[str, Any]] = {}
         vector = self.embeddings.embed_query(question)
-        for sentence, cosine in self.dense_search(vector, self.candidates):
+        try:
+            dense_hits = self.dense_search(vector, self.candidates)
+            self.degraded = None
+        except Exception as exc:  # a Chroma server that went away: answer from the lexical side
+            log.warning("vector store unavailable (%s: %s); lexical retrieval only", type(exc).__name__, exc)
+            dense_hits = []
+            self.degraded = f"vector store unavailable: {type(exc).__name__}"
+        for sentence, cosine in dense_hits:
             found.setdefault(sentence.key, {"sentence": sentence, "dense": cosine, "bm25": 0.0})
         lexical_hits = self.lexical.search(units, self.candidates)
         top_bm25 = lexical_hits[0][1] if lexical_hits else 0.0

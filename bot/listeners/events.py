@@ -1,0 +1,83 @@
+"""@mentions in channels, thread follow-ups without a mention, and plain DMs."""
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot import render
+from bot.conversation import Job, Responder, clean_question, is_from_bot, mentions
+
+# Edits, deletions, joins… are not questions.
+ANSWERABLE_SUBTYPES = (None, "file_share", "thread_broadcast")
+
+
+def register(app: App, responder: Responder) -> None:
+    @app.event("app_mention")
+    def handle_mention(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
+        """Answer in a thread under the question (or in the thread it was asked in)."""
+        if event.get("subtype") not in ANSWERABLE_SUBTYPES or is_from_bot(event, context.bot_user_id, context.bot_id):
+            return
+        channel, ts = event["channel"], event["ts"]
+        if not responder.claim_message(channel, ts):
+            return
+        question = clean_question(event.get("text", ""), context.bot_user_id)
+        thread_ts = event.get("thread_ts") or ts
+        if not question:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.render_usage(responder.settings.command).as_kwargs())
+            return
+        job = Job(
+            channel=channel,
+            user=event.get("user", ""),
+            team=event.get("team") or context.team_id,
+            question=question,
+            message_ts=ts,
+            thread_ts=thread_ts,
+            history="replies" if event.get("thread_ts") else "none",
+        )
+        responder.submit(job, client, dict(context))
+
+    @app.event("message")
+    def handle_message(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
+        """Plain DMs, and follow-ups in channel threads the bot already answered in."""
+        if event.get("subtype") not in ANSWERABLE_SUBTYPES:
+            return
+        if is_from_bot(event, context.bot_user_id, context.bot_id):
+            return
+        channel, ts = event.get("channel"), event.get("ts")
+        if not channel or not ts:
+            return
+        if event.get("channel_type") == "im":
+            if event.get("thread_ts") and event.get("thread_ts") != ts:
+                return  # DM threads belong to the assistant pane listener
+            job = Job(
+                channel=channel,
+                user=event.get("user", ""),
+                team=event.get("team") or context.team_id,
+                question=clean_question(event.get("text", ""), context.bot_user_id),
+                message_ts=ts,
+                thread_ts=None,
+                history="history",
+            )
+        else:
+            thread_ts = event.get("thread_ts")
+            if not thread_ts or thread_ts == ts:
+                return  # top-level channel chatter is not for us
+            if mentions(event.get("text", ""), context.bot_user_id):
+                return  # the app_mention listener answers this one
+            if not responder.in_thread(client, channel, thread_ts, context.bot_user_id, context.bot_id):
+                return
+            job = Job(
+                channel=channel,
+                user=event.get("user", ""),
+                team=event.get("team") or context.team_id,
+                question=clean_question(event.get("text", ""), context.bot_user_id),
+                message_ts=ts,
+                thread_ts=thread_ts,
+                history="replies",
+            )
+        if not job.question or not responder.claim_message(channel, ts):
+            return
+        responder.submit(job, client, dict(context))

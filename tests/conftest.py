@@ -1,0 +1,80 @@
+"""Shared pytest fixtures."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+import pytest
+
+if TYPE_CHECKING:
+    from tests.fakes.fake_slack import FakeSlack
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A started fake Slack on 127.0.0.1 (see tests/fakes/fake_slack.py); stopped after the test."""
+    from tests.fakes.fake_slack import FakeSlack
+
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def seeds_copy(tmp_path_factory: pytest.TempPathFactory):
+    """A private copy of the seeds, so tests that edit seeds never touch the project's."""
+    import shutil
+
+    from knowledge.settings import PROJECT_ROOT
+
+    target = tmp_path_factory.mktemp("seeds")
+    for path in (PROJECT_ROOT / "seeds").iterdir():
+        shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    """The real offline embeddings, memoised per text so repeated indexing stays fast."""
+    from knowledge.embeddings import E5Embeddings
+
+    class MemoE5(E5Embeddings):
+        def __init__(self) -> None:
+            super().__init__()
+            self._memo: dict[str, list[float]] = {}
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+            if missing:
+                self._memo.update(zip(missing, super().embed_documents(missing)))
+            return [self._memo[t] for t in texts]
+
+    return MemoE5()
+
+
+@pytest.fixture(scope="session")
+def knowledge_settings(tmp_path_factory: pytest.TempPathFactory):
+    from knowledge.settings import KnowledgeSettings
+
+    return KnowledgeSettings().with_(chroma_path=tmp_path_factory.mktemp("chroma"))
+
+
+@pytest.fixture(scope="session")
+def kb(knowledge_settings, embeddings):
+    """The real knowledge base over the project's seeds, in a temporary embedded Chroma."""
+    from knowledge.base import build_knowledge_base
+
+    return build_knowledge_base(knowledge_settings, embeddings=embeddings)
+
+
+@pytest.fixture(scope="session")
+def chain(kb):
+    from knowledge.chain import build_chain
+
+    return build_chain(kb.settings, kb=kb)
+
+
+@pytest.fixture(scope="session")
+def dev_questions():
+    from knowledge.evaluation import load_questions
+    from knowledge.settings import PROJECT_ROOT
+
+    return load_questions(PROJECT_ROOT / "tests" / "data" / "qa_dev.jsonl")
