@@ -19,7 +19,7 @@ from knowledge.base import KnowledgeBase, build_knowledge_base
 from knowledge.lexical import QueryUnit
 from knowledge.lexicon import ENTITIES
 from knowledge.models import Answer, Draft, Passage, Quote, Sentence, Turn
-from knowledge.offline import make_offline_answerer
+from knowledge.offline import decline, make_offline_answerer
 from knowledge.retrieval import SentenceRetriever
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import detect_language, fold, normalize_question, strip_injection
@@ -133,6 +133,10 @@ class AnswerChain:
     def _verify(self, state: dict[str, Any]) -> Answer:
         draft: Draft = state["draft"]
         passages: list[Passage] = state["passages"]
+        if not draft.found and not draft.text.strip():
+            # A model that declines without words: decline in the usual wording.
+            worded = decline(state["clean"], state["language"], passages)
+            draft = Draft(worded.text, worded.cited, False, draft.answerer, draft.fallback_reason, worded.closest_only)
         quotes = []
         for index in draft.cited:
             if 0 <= index < len(passages):

@@ -1,0 +1,109 @@
+"""The whole chain with an LLM configured, over real HTTP to a scripted OpenAI-compatible server."""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from knowledge.chain import AnswerChain, build_chain
+from knowledge.models import Turn
+from tests.fakes.fake_openai import FakeOpenAI
+
+
+@pytest.fixture()
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def _chain(kb, server: FakeOpenAI, timeout: float = 3.0) -> AnswerChain:
+    settings = kb.settings.with_(
+        llm_model="openai:test-model", llm_base_url=server.base_url, llm_api_key="sk-test-secret", llm_timeout=timeout
+    )
+    return build_chain(settings, kb=kb)
+
+
+def _sentence_ids(server: FakeOpenAI, needle: str) -> str:
+    """The id the prompt gave the sentence containing `needle` (e.g. "S2")."""
+    prompt = server.prompt_text(-1)
+    for line in prompt.splitlines():
+        if needle in line:
+            m = re.search(r"\[?(S\d+)\]?", line)
+            if m:
+                return m.group(1)
+    raise AssertionError(f"{needle!r} not in prompt:\n{prompt}")
+
+
+def test_llm_writes_the_answer_and_quotes_are_cut_from_the_source(kb, server) -> None:
+    chain = _chain(kb, server)
+    assert chain.streams
+    # First call: find which id the 94.5 sentence gets, by recording the prompt.
+    server.push(json.dumps({"answer": "x", "found": False, "citations": []}))
+    chain.ask("엑사원 딥은 수능 수학에서 몇 점을 받았나?")
+    sid = _sentence_ids(server, "94.5점")
+    server.push(json.dumps({"answer": "엑사원 딥은 2025학년도 수능 수학에서 94.5점을 받았습니다.", "found": True, "citations": [sid]}))
+    answer = chain.ask("엑사원 딥은 수능 수학에서 몇 점을 받았나?")
+    assert answer.found and answer.answerer == "llm:test-model" and answer.fallback_reason is None
+    assert answer.text.startswith("엑사원 딥은 2025학년도")
+    (quote,) = answer.quotes
+    assert kb.source_text(quote.source)[quote.start : quote.end] == quote.text
+    assert "94.5점을 기록" in quote.text
+
+
+def test_citation_of_a_sentence_never_retrieved_falls_back_to_offline(kb, server) -> None:
+    chain = _chain(kb, server)
+    server.push(json.dumps({"answer": "LG is bankrupt.", "found": True, "citations": ["S99"]}))
+    answer = chain.ask("LG AI연구원 인원은 몇 명인가요?")
+    assert answer.answerer == "offline" and answer.fallback_reason == "bad_citation"
+    assert "bankrupt" not in answer.text and "300명" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "reply, reason",
+    [
+        ("this is not json", "unparsable"),
+        (json.dumps({"answer": "94.5", "found": True, "citations": []}), "no_citation"),
+        (("status", 500), "error:"),
+    ],
+)
+def test_broken_llm_output_falls_back(kb, server, reply, reason) -> None:
+    chain = _chain(kb, server)
+    server.push(reply)
+    answer = chain.ask("What score did EXAONE Deep get on the Korean SAT math section?")
+    assert answer.answerer == "offline" and answer.fallback_reason.startswith(reason)
+    assert answer.found and "94.5" in answer.quotes[0].text
+
+
+def test_slow_llm_falls_back_within_the_timeout(kb, server) -> None:
+    chain = _chain(kb, server, timeout=0.5)
+    server.push(("delay", 5, json.dumps({"answer": "late", "found": True, "citations": ["S1"]})))
+    started = time.monotonic()
+    answer = chain.ask("LG 에이머스 누적 참가자 수는?")
+    assert time.monotonic() - started < 2.0
+    assert answer.fallback_reason == "timeout" and "1만2천명" in answer.quotes[0].text
+
+
+def test_llm_decline_is_a_decline(kb, server) -> None:
+    chain = _chain(kb, server)
+    server.push(json.dumps({"answer": "", "found": False, "citations": []}))
+    answer = chain.ask("엑사원 딥의 출시 가격은 얼마인가요?")
+    assert not answer.found and answer.text  # the chain words the decline when the model gives none
+    assert not answer.quotes or answer.closest_only
+
+
+def test_follow_up_history_reaches_the_model(kb, server) -> None:
+    chain = _chain(kb, server)
+    server.push(json.dumps({"answer": "7.8B입니다.", "found": False, "citations": []}))
+    chain.ask("그럼 경량 모델은?", history=[Turn("엑사원 딥의 가장 큰 모델은?", "320억개 매개변수의 32B입니다.")])
+    prompt = server.prompt_text(-1)
+    assert "엑사원 딥의 가장 큰 모델은?" in prompt and "경량 모델" in prompt
+
+
+def test_api_key_is_sent_but_never_in_the_answer(kb, server) -> None:
+    chain = _chain(kb, server)
+    server.push("garbage")
+    answer = chain.ask("Is EXAONE Deep open source?")
+    assert "sk-test-secret" not in json.dumps(answer.to_dict(), ensure_ascii=False)
