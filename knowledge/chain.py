@@ -148,7 +148,12 @@ class AnswerChain:
         if draft.found and not quotes:
             log.warning("answer cited no verifiable sentence; declining")
             text = "기사에서 근거 문장을 확인하지 못했습니다." if state["language"] == "ko" else "I could not verify a supporting sentence in the article."
-        meta = {"scores": [round(p.score, 4) for p in passages]}
+        meta: dict[str, Any] = {
+            "retrieved": [
+                {"source": p.sentence.source, "start": p.sentence.start, "end": p.sentence.end, "score": round(p.score, 4)}
+                for p in passages
+            ]
+        }
         if state["injected"]:
             meta["instructions_ignored"] = True
         if self.kb.retriever.degraded:

@@ -102,7 +102,7 @@ def evaluate(chain: AnswerChain, rows: list[dict[str, Any]]) -> Report:
         quotes = list(answer.quotes) if answer.found else []
         if quotes:
             report.first_quote_lengths.append(len(quotes[0].text))
-        retrieved = _retrieved_quotes(chain, row["question"])
+        retrieved = _retrieved_quotes(chain, answer)
         text_of = lambda q: chain.kb.source_text(q.source) or ""  # noqa: E731
         hit1 = bool(quotes) and quote_hits(quotes[0], row["gold"], text_of(quotes[0]))
         hit3 = hit1 or any(quote_hits(q, row["gold"], text_of(q)) for q in retrieved[:3])
@@ -118,6 +118,10 @@ def evaluate(chain: AnswerChain, rows: list[dict[str, Any]]) -> Report:
     return report
 
 
-def _retrieved_quotes(chain: AnswerChain, question: str) -> list[Quote]:
-    passages = chain.kb.retriever.search(question, k=3)
-    return [q for p in passages if (q := chain.quote_for(p.sentence)) is not None]
+def _retrieved_quotes(chain: AnswerChain, answer: Answer) -> list[Quote]:
+    """The ranked sentences the chain retrieved for this answer, as quotes."""
+    quotes = []
+    for hit in answer.meta.get("retrieved", []):
+        text = chain.kb.source_text(hit["source"]) or ""
+        quotes.append(Quote(text=text[hit["start"] : hit["end"]], source=hit["source"], start=hit["start"], end=hit["end"], paragraph=0))
+    return quotes

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from knowledge.lexicon import ABSENT_TOPICS, ALL_GROUPS, OTHER_ENTITIES
+from knowledge.lexicon import ABSENT_TOPICS, ALL_GROUPS, DEFINITION_MARKERS, OTHER_ENTITIES
 from knowledge.text import (
     ENGLISH_STOPWORDS,
     KOREAN_PARTICLES,
@@ -35,6 +35,15 @@ from knowledge.text import (
 # English question about a Korean article always has some of them.
 UNKNOWN_LATIN_FACTOR = 0.35
 _PARTICLES = KOREAN_PARTICLES
+_MARKERS = re.compile(
+    "|".join(
+        (re.escape(m) + r"(?:이야|야|예요|에요|이에요|는|가|란|를|을|이|요|인가요|인지)?(?=[\s?.!]|$)") if is_hangul(m[0]) else (r"(?<![a-z])" + re.escape(m) + r"(?![a-z])")
+        for m in sorted(DEFINITION_MARKERS, key=len, reverse=True)
+    )
+)
+# Bounds on what one question can make the matcher do (a 2,000-character paste).
+MAX_WORDS = 60
+MAX_WORD_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def _aliases() -> _Aliases:
 def analyse(question: str) -> list[QueryUnit]:
     """Split a question into units: alias phrases first, then remaining content words."""
     aliases = _aliases()
-    text = fold(question)
+    text = _MARKERS.sub(" ", fold(question))
     units: list[QueryUnit] = []
     for phrase in aliases.phrases:
         pattern = aliases.phrase_patterns[phrase]
@@ -87,7 +96,8 @@ def analyse(question: str) -> list[QueryUnit]:
             units.append(QueryUnit(phrase, aliases.by_form[phrase], foreign=phrase in aliases.foreign))
             text = pattern.sub(" ", text)
     previous = ""
-    for word in words(text):
+    for word in words(text)[:MAX_WORDS]:
+        word = word[:MAX_WORD_CHARS]
         after_count, previous = previous == "몇", word
         if is_hangul(word):
             stages = korean_stems(word)
@@ -295,7 +305,7 @@ def question_cues(question: str) -> Cues:
     return Cues(
         quantity=bool(_QUANTITY.search(text)),
         when=bool(_WHEN.search(text)),
-        definition=bool(_DEFINITION.search(text)),
+        definition=bool(_DEFINITION.search(text) or _MARKERS.search(text)),
     )
 
 

@@ -57,7 +57,6 @@ VOCABULARY: tuple[tuple[str, ...], ...] = (
     ("performance", "성능"),
     ("compare", "compared", "comparison", "versus", "vs", "비교"),
     ("size", "scale", "규모", "크기"),
-    ("stand for", "abbreviation", "acronym", "short for", "약자", "약어", "줄임말"),
     ("consist", "consists", "consist of", "composed", "made up", "come in", "comes in", "lineup", "line-up", "variants", "versions", "구성", "라인업"),
     ("percent", "percentage", "%", "퍼센트", "수준"),
     ("found", "founded", "establish", "established", "set up", "setup", "create", "created", "launch", "설립", "출범", "창립", "만들", "세운", "세웠"),
@@ -105,6 +104,13 @@ VOCABULARY: tuple[tuple[str, ...], ...] = (
     ("why", "reason", "왜", "위해", "이유", "목적"),
     ("current", "currently", "now", "today", "현재", "지금"),
     ("when", "언제"),
+)
+
+# Words that say what kind of question it is ("what does X stand for"), not
+# what it is about: they set the definition cue and are not matched as terms.
+DEFINITION_MARKERS: tuple[str, ...] = (
+    "stand for", "stands for", "abbreviation", "acronym", "short for", "meaning", "mean", "means", "definition",
+    "약자", "약어", "줄임말", "뜻", "의미", "정의",
 )
 
 # Companies, models and products the article does not discuss. A question about

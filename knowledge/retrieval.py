@@ -23,6 +23,8 @@ from knowledge.text import fold, normalize_question
 log = logging.getLogger(__name__)
 
 DenseSearch = Callable[[Sequence[float], int], list[tuple[Sentence, float]]]
+# Stored vectors of some sentences, by `Sentence.key`; missing keys are embedded.
+VectorLookup = Callable[[Sequence[Sentence]], dict[str, list[float]]]
 
 # Weights of the fused score; dense similarity is rescaled from the band in
 # which multilingual-e5 cosines actually move (about 0.70 .. 0.92).
@@ -40,12 +42,14 @@ class HybridRetriever:
         dense_search: DenseSearch,
         candidates: int = 20,
         lexical: LexicalIndex | None = None,
+        vector_lookup: VectorLookup | None = None,
     ) -> None:
         self.sentences = list(sentences)
         self.embeddings = embeddings
         self.dense_search = dense_search
         self.candidates = candidates
         self.lexical = lexical or LexicalIndex([s.text for s in self.sentences])
+        self.vector_lookup = vector_lookup
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
         # Set while the vector store is failing, so callers can say so.
         self.degraded: str | None = None
@@ -77,10 +81,15 @@ class HybridRetriever:
             entry["bm25"] = bm25
         missing = [e for e in found.values() if e["dense"] is None]
         if missing:
-            # Lexical-only candidates still need a dense score to be fused fairly.
-            vectors = self.embeddings.embed_documents([e["sentence"].text for e in missing])
-            for entry, vec in zip(missing, vectors):
-                entry["dense"] = _cosine(vector, vec)
+            # Lexical-only candidates still need a dense score to be fused fairly:
+            # take their stored vectors, embedding only what the store lacks.
+            stored = self._stored_vectors([e["sentence"] for e in missing])
+            todo = [e for e in missing if e["sentence"].key not in stored]
+            if todo:
+                fresh = self.embeddings.embed_documents([e["sentence"].text for e in todo])
+                stored.update({e["sentence"].key: v for e, v in zip(todo, fresh)})
+            for entry in missing:
+                entry["dense"] = _cosine(vector, stored[entry["sentence"].key])
         cues = question_cues(question)
         passages = []
         for entry in found.values():
@@ -98,6 +107,15 @@ class HybridRetriever:
             for i, p in enumerate(passages[:k])
         ]
 
+
+    def _stored_vectors(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
+        if self.vector_lookup is None:
+            return {}
+        try:
+            return dict(self.vector_lookup(sentences))
+        except Exception as exc:  # the store is down: embedding them is slower but works
+            log.warning("stored vectors unavailable (%s); embedding instead", type(exc).__name__)
+            return {}
 
     def _context(self, sentence: Sentence) -> str:
         """The previous sentence of the same paragraph: what "it" / "누적 참가자" refers to."""

@@ -182,5 +182,13 @@ class SentenceStore:
         return [(sentence_from_record(doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
 
 
+    def stored_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Vectors already in the collection, by record id (no re-embedding)."""
+        if not ids:
+            return {}
+        data = self.vectorstore._collection.get(ids=list(ids), include=["embeddings"])
+        return {rid: [float(x) for x in vec] for rid, vec in zip(data["ids"], data["embeddings"])}
+
+
 def _doc_ids(doc: Document) -> list[str]:
     return [record_id(doc.source, doc.sha256, s.index) for s in doc.sentences]

@@ -160,16 +160,44 @@ def test_follow_up_in_thread_without_mention_uses_the_thread(fake: FakeSlack, bo
 
 def test_threads_without_the_bot_other_bots_and_edits_are_ignored(fake: FakeSlack, bot: BotProcess) -> None:
     ch = channel()
-    parent = fake.add_message(ch, "people talking")
-    fake.push_event({"type": "message", "channel": ch, "user": "U2", "text": "not for the bot", "thread_ts": parent})
-    fake.push_event({"type": "message", "channel": ch, "bot_id": "BOTHER", "text": "<@UBOT> from a bot"})
-    fake.push_event({"type": "message", "channel": ch, "subtype": "message_changed", "message": {"text": "edit"}})
-    fake.push_event({"type": "message", "channel": ch, "user": "UBOT", "bot_id": "BBOT", "text": "own", "thread_ts": parent})
-    # A question pushed after them is answered; by then the others would have been too.
+    # Two human threads. The bot's own message goes in its own thread: a bot message in
+    # `people` would make the bot a participant there, and the human reply would then
+    # rightly be answered whenever the bot happened to look at the thread after it.
+    people = fake.add_message(ch, "people talking")
+    own_thread = fake.add_message(ch, "another human thread")
+    ignored = [
+        # a human reply in a thread the bot is not part of
+        fake.push_event({"type": "message", "channel": ch, "user": "U2", "text": "not for the bot", "thread_ts": people}),
+        # another bot mentioning us (as a message and as an app_mention, like Slack sends both)
+        fake.push_event({"type": "message", "channel": ch, "bot_id": "BOTHER", "text": "<@UBOT> from a bot"}),
+    ]
+    other_bot_ts = next(m["ts"] for m in fake.messages(ch) if m.get("bot_id") == "BOTHER")
+    ignored += [
+        fake.push_event({"type": "app_mention", "channel": ch, "bot_id": "BOTHER", "text": "<@UBOT> from a bot",
+                         "ts": other_bot_ts}),
+        # an edit
+        fake.push_event({"type": "message", "channel": ch, "subtype": "message_changed",
+                         "message": {"type": "message", "user": "U1", "text": "<@UBOT> edit", "ts": people}}),
+        # the bot's own message (in a thread it thereby belongs to)
+        fake.push_event({"type": "message", "channel": ch, "user": "UBOT", "bot_id": "BBOT", "text": "own",
+                         "thread_ts": own_thread}),
+    ]
+    ignored_ts = {m["ts"] for m in fake.messages(ch)}
+    # All of them reached the bot, and the thread lookup for the human reply has been made.
+    for env_id in ignored:
+        fake.wait_for_ack(env_id)
+    fake.wait_for_call("conversations.replies", lambda c: c.params.get("channel") == ch and c.params.get("ts") == people)
+
+    # A question pushed after them is answered; answers to the others would have started first.
     fake.push_event({"type": "app_mention", "channel": ch, "user": "U1", "text": "<@UBOT> marker"})
+    marker = asked(fake, ch, "marker")
     fake.wait_for_call("chat.postMessage", replies_to(fake, ch, "marker"))
-    fake.wait_for_call("reactions.remove", lambda c: c.params.get("channel") == ch)
-    assert len(answer_posts(fake, ch)) == 1
+    fake.wait_for_call("reactions.remove", lambda c: c.params.get("channel") == ch and c.params.get("timestamp") == marker)
+    posts = answer_posts(fake, ch)
+    assert [p.params.get("thread_ts") for p in posts] == [marker], [p.params for p in posts]
+    reacted = {c.params.get("timestamp") for c in fake.calls_to("reactions.add") if c.params.get("channel") == ch}
+    assert reacted == {marker}, reacted  # no answer to an ignored message was even started
+    assert not ignored_ts & reacted
 
 
 def test_dm_is_answered_directly_with_history(fake: FakeSlack, bot: BotProcess) -> None:
