@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ from knowledge.loading import load_documents
 from knowledge.models import Document, Sentence
 from knowledge.retrieval import HybridRetriever
 from knowledge.settings import KnowledgeSettings
-from knowledge.store import SentenceStore, SyncReport, make_chroma_client, record_id
+from knowledge.store import SentenceStore, SyncReport, make_chroma_client
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +81,4 @@ def build_knowledge_base(
 
 def _make_retriever(documents: list[Document], embeddings: Embeddings, store: SentenceStore) -> HybridRetriever:
     sentences: list[Sentence] = [s for d in documents for s in d.sentences]
-    ids = {s.key: record_id(d.source, d.sha256, s.index) for d in documents for s in d.sentences}
-
-    def lookup(wanted: Sequence[Sentence]) -> dict[str, list[float]]:
-        by_id = {ids[s.key]: s.key for s in wanted if s.key in ids}
-        return {by_id[rid]: vec for rid, vec in store.stored_vectors(list(by_id)).items()}
-
-    return HybridRetriever(sentences, embeddings, store.search, vector_lookup=lookup)
+    return HybridRetriever(sentences, embeddings, store.search, vector_lookup=store.vectors_for)

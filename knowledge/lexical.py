@@ -26,7 +26,6 @@ from knowledge.text import (
     is_hangul,
     korean_stem,
     korean_stems,
-    terms,
     text_terms,
     words,
 )

@@ -80,6 +80,7 @@ def parse_document(source: str, text: str) -> Document:
                     index=len(sentences),
                     outlet=outlet,
                     byline=byline,
+                    doc_sha256=sha,
                 )
             )
     return Document(

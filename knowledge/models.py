@@ -22,6 +22,7 @@ class Sentence:
     index: int  # 0-based sentence number within the document
     outlet: str = ""  # newspaper, e.g. 청년일보
     byline: str = ""  # e.g. 이창현 기자
+    doc_sha256: str = ""  # content hash of the whole file: part of the record id
 
     @property
     def key(self) -> str:

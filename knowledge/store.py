@@ -72,6 +72,7 @@ def sentence_from_record(text: str, meta: dict[str, Any]) -> Sentence:
         index=int(meta.get("index", 0)),
         outlet=str(meta.get("outlet", "")),
         byline=str(meta.get("byline", "")),
+        doc_sha256=str(meta.get("doc_sha256", "")),
     )
 
 
@@ -182,12 +183,13 @@ class SentenceStore:
         return [(sentence_from_record(doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
 
 
-    def stored_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        """Vectors already in the collection, by record id (no re-embedding)."""
-        if not ids:
+    def vectors_for(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
+        """Stored vectors of these sentences, by `Sentence.key` (no re-embedding)."""
+        by_id = {record_id(s.source, s.doc_sha256, s.index): s.key for s in sentences if s.doc_sha256}
+        if not by_id:
             return {}
-        data = self.vectorstore._collection.get(ids=list(ids), include=["embeddings"])
-        return {rid: [float(x) for x in vec] for rid, vec in zip(data["ids"], data["embeddings"])}
+        data = self.vectorstore.get(ids=list(by_id), include=["embeddings"])
+        return {by_id[rid]: [float(x) for x in vec] for rid, vec in zip(data["ids"], data["embeddings"])}
 
 
 def _doc_ids(doc: Document) -> list[str]:
