@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -168,9 +169,8 @@ class SentenceStore:
             if vectors is None:
                 self.vectorstore.add_texts(texts=texts, metadatas=metas, ids=ids)
             else:
-                self.vectorstore._collection.upsert(
-                    ids=ids, documents=texts, metadatas=metas, embeddings=[list(v) for v in vectors[i : i + _ADD_BATCH]]
-                )
+                batch_vectors = np.asarray(vectors[i : i + _ADD_BATCH], dtype=np.float32).tolist()
+                self.vectorstore._collection.upsert(ids=ids, documents=texts, metadatas=metas, embeddings=batch_vectors)
 
     def _delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
