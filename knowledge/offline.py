@@ -14,6 +14,7 @@ from typing import Any
 from langchain_core.runnables import RunnableLambda
 
 from knowledge.lexical import QueryUnit, coverage, form_match, question_cues
+from knowledge.lexicon import ALL_GROUPS
 from knowledge.models import Draft, Passage
 from knowledge.text import fold
 
@@ -147,13 +148,30 @@ def english_figure(figure: str) -> str:
     return f"{text}{_EN_UNITS.get(unit, '')}{rest}".strip()
 
 
-def english_names(text: str) -> list[str]:
-    found = []
+# Question-type words: they say nothing about the answer.
+_NOT_GLOSSED = frozenset({"why", "when", "current", "year", "percent", "first", "problem", "koo kwang-mo"})
+
+
+def english_names(text: str, limit: int = 10) -> list[str]:
+    """English glosses of the names and key terms in a Korean clause, in reading order."""
+    found: list[tuple[int, str]] = []
     for korean, english in _EN_NAMES:
-        if korean in text and english not in found:
-            found.append(english)
-            text = text.replace(korean, " ")
-    return found
+        at = text.find(korean)
+        if at >= 0:
+            found.append((at, english))
+            text = text.replace(korean, " " * len(korean))
+    for group in ALL_GROUPS:
+        english = next((f for f in group if f.isascii() and len(f) > 2), None)
+        if english is None or english in _NOT_GLOSSED:
+            continue
+        for form in group:
+            if not form.isascii() and len(form) >= 2 and (at := text.find(form)) >= 0:
+                found.append((at, english))
+                text = text.replace(form, " " * len(form))
+                break
+    years = [(m.start(), m.group(1)) for m in re.finditer(r"((?:19|20)\d\d)년", text)]
+    ordered = [term for _, term in sorted(found + years)]
+    return list(dict.fromkeys(ordered))[:limit]
 
 
 def compose(question: str, language: str, units: Sequence[QueryUnit], passages: Sequence[Passage]) -> Draft:
@@ -169,11 +187,9 @@ def compose(question: str, language: str, units: Sequence[QueryUnit], passages: 
     else:
         figures_en = [english_figure(f) for f in figures]
         names = english_names(clause)
-        details = "; ".join(dict.fromkeys(figures_en + names))
-        if details:
-            text = f"According to the article (paragraph {top.paragraph}): {details}. The Korean source sentence is quoted below."
-        else:
-            text = f"The article answers this in paragraph {top.paragraph}; the Korean source sentence is quoted below."
+        lead = f"{'; '.join(figures_en)}. " if figures_en else ""
+        terms = f" Key terms: {', '.join(names)}." if names else ""
+        text = f"{lead}According to the article (paragraph {top.paragraph}, quoted below in Korean).{terms}"
     return Draft(text=text, cited=cited, found=True, answerer=NAME)
 
 
