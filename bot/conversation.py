@@ -105,6 +105,22 @@ class Job:
     first_in_thread: bool = False
     set_title: Callable[..., Any] | None = None
 
+    @classmethod
+    def from_event(
+        cls, event: Mapping[str, Any], context: Mapping[str, Any], *, question: str, thread_ts: str | None, history: str, **extra: Any
+    ) -> "Job":
+        """The job for a message event: every surface fills channel, user, team and ts the same way."""
+        return cls(
+            channel=event["channel"],
+            user=event.get("user", ""),
+            team=event.get("team") or context.get("team_id"),
+            question=question,
+            message_ts=event["ts"],
+            thread_ts=thread_ts,
+            history=history,
+            **extra,
+        )
+
 
 class Responder:
     """Shared state of the bot (dedup sets, memories, pool) and the one answer routine."""

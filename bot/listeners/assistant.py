@@ -41,12 +41,10 @@ def build_assistant(responder: Responder) -> Assistant:
         question = clean_question(event.get("text", ""), context.bot_user_id)
         if not question or not responder.claim_message(channel, ts):
             return
-        job = Job(
-            channel=channel,
-            user=event.get("user", ""),
-            team=event.get("team") or context.team_id,
+        job = Job.from_event(
+            event,
+            context,
             question=question,
-            message_ts=ts,
             thread_ts=thread_ts,
             history="replies",
             set_status=set_status,

@@ -28,14 +28,8 @@ def register(app: App, responder: Responder) -> None:
         if not question:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.render_usage(responder.settings.command).as_kwargs())
             return
-        job = Job(
-            channel=channel,
-            user=event.get("user", ""),
-            team=event.get("team") or context.team_id,
-            question=question,
-            message_ts=ts,
-            thread_ts=thread_ts,
-            history="replies" if event.get("thread_ts") else "none",
+        job = Job.from_event(
+            event, context, question=question, thread_ts=thread_ts, history="replies" if event.get("thread_ts") else "none"
         )
         responder.submit(job, client, dict(context))
 
@@ -49,18 +43,11 @@ def register(app: App, responder: Responder) -> None:
         channel, ts = event.get("channel"), event.get("ts")
         if not channel or not ts:
             return
+        question = clean_question(event.get("text", ""), context.bot_user_id)
         if event.get("channel_type") == "im":
             if event.get("thread_ts") and event.get("thread_ts") != ts:
                 return  # DM threads belong to the assistant pane listener
-            job = Job(
-                channel=channel,
-                user=event.get("user", ""),
-                team=event.get("team") or context.team_id,
-                question=clean_question(event.get("text", ""), context.bot_user_id),
-                message_ts=ts,
-                thread_ts=None,
-                history="history",
-            )
+            job = Job.from_event(event, context, question=question, thread_ts=None, history="history")
         else:
             thread_ts = event.get("thread_ts")
             if not thread_ts or thread_ts == ts:
@@ -69,15 +56,7 @@ def register(app: App, responder: Responder) -> None:
                 return  # the app_mention listener answers this one
             if not responder.in_thread(client, channel, thread_ts, context.bot_user_id, context.bot_id):
                 return
-            job = Job(
-                channel=channel,
-                user=event.get("user", ""),
-                team=event.get("team") or context.team_id,
-                question=clean_question(event.get("text", ""), context.bot_user_id),
-                message_ts=ts,
-                thread_ts=thread_ts,
-                history="replies",
-            )
+            job = Job.from_event(event, context, question=question, thread_ts=thread_ts, history="replies")
         if not job.question or not responder.claim_message(channel, ts):
             return
         responder.submit(job, client, dict(context))
