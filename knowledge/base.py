@@ -57,7 +57,7 @@ def build_knowledge_base(
     if not settings.seeds_dir.is_dir():
         raise FileNotFoundError(f"seeds folder not found: {settings.seeds_dir} (set SEEDS_DIR)")
     documents = load_documents(settings.seeds_dir)
-    embeddings = embeddings or make_embeddings(settings.embeddings)
+    embeddings = embeddings or make_embeddings(settings.embeddings, preload=settings.embeddings_preload)
     store = SentenceStore(client or make_chroma_client(settings), embeddings, settings.collection)
     report = None
     if rebuild or (sync and store.is_stale(documents)):

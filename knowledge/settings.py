@@ -24,6 +24,7 @@ class KnowledgeSettings:
     chroma_headers: Mapping[str, str] = field(default_factory=dict)
     collection: str = "lg_ai_article"
     embeddings: str = DEFAULT_EMBEDDINGS
+    embeddings_preload: bool = True
     top_k: int = 3
     max_question_chars: int = 2000
     llm_model: str | None = None
@@ -46,10 +47,11 @@ class KnowledgeSettings:
                 chroma_path=Path(get("CHROMA_PATH") or base.chroma_path),
                 chroma_host=get("CHROMA_HOST"),
                 chroma_port=int(get("CHROMA_PORT") or base.chroma_port),
-                chroma_ssl=(get("CHROMA_SSL") or "false").lower() in {"1", "true", "yes", "on"},
+                chroma_ssl=_flag("CHROMA_SSL", get("CHROMA_SSL"), base.chroma_ssl),
                 chroma_headers=_parse_headers(get("CHROMA_HEADERS")),
                 collection=get("CHROMA_COLLECTION") or base.collection,
                 embeddings=get("EMBEDDINGS") or base.embeddings,
+                embeddings_preload=_flag("EMBEDDINGS_PRELOAD", get("EMBEDDINGS_PRELOAD"), base.embeddings_preload),
                 top_k=int(get("TOP_K") or base.top_k),
                 max_question_chars=int(get("MAX_QUESTION_CHARS") or base.max_question_chars),
                 llm_model=get("LLM_MODEL"),
@@ -66,6 +68,18 @@ class KnowledgeSettings:
     @property
     def uses_server(self) -> bool:
         return self.chroma_host is not None
+
+
+def _flag(name: str, raw: str | None, default: bool) -> bool:
+    """A boolean setting: 1/true/yes/on or 0/false/no/off; unset means `default`."""
+    if raw is None:
+        return default
+    value = raw.lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name} must be true or false, not {raw!r}")
 
 
 def _parse_headers(raw: str | None) -> dict[str, str]:
