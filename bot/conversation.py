@@ -132,7 +132,7 @@ class Responder:
         self.pool = pool or AnswerPool(settings.answer_workers)
         self.seen_requests = SeenSet()  # event_id / trigger_id
         self.claimed_messages = SeenSet()  # channel:ts, so app_mention + message answer once
-        self.threads = LruCache[tuple[str, str], bool](20_000)  # threads the bot answered in
+        self.threads = LruCache[tuple[str, str], bool](5_000)  # threads the bot answered in (older ones: asked of Slack)
         self.answers = LruCache[str, Answer](1_000)  # answer id -> Answer, for Share
         self.log = logging.getLogger("bot.answers")
 
@@ -159,14 +159,18 @@ class Responder:
         self.threads.put((channel, thread_ts), member)
         return member
 
-    def store_answer(self, answer: Answer) -> str:
-        answer_id = uuid.uuid4().hex[:16]
-        self.answers.put(answer_id, answer)
-        return answer_id
+    def ask(self, question: str, history: Sequence[Turn] = (), *, shareable: bool = False) -> tuple[Answer, str]:
+        """Answer and give the answer an id (logged with feedback).
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> tuple[Answer, str]:
+        Only `shareable` answers (the private ones with a Share button) are kept,
+        so Share posts exactly what the user saw; public answers need no copy,
+        which keeps the worker's memory flat however many questions it serves.
+        """
         answer = self.answer_fn(question, tuple(history))
-        return answer, self.store_answer(answer)
+        answer_id = uuid.uuid4().hex[:16]
+        if shareable:
+            self.answers.put(answer_id, answer)
+        return answer, answer_id
 
     # ------------------------------------------------------------------ the routine
 

@@ -179,7 +179,7 @@ def _lone_syllable(form: str) -> re.Pattern[str]:
     return re.compile(r"(?:(?<![\uac00-\ud7a3])|(?<=[천만백십억여약]))" + re.escape(form))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # words of recent questions; bounded so memory stays flat
 def _boundary_cached(form: str) -> re.Pattern[str]:
     return _boundary(form)
 

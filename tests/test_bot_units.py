@@ -129,6 +129,18 @@ def test_same_event_id_is_answered_once_and_mention_plus_message_once(bot) -> No
     assert len(client.calls_to("chat.postMessage")) == 1
 
 
+def test_only_private_answers_are_kept_for_share(bot) -> None:
+    """Public answers are not copied into memory (flat RSS); Share needs the private ones."""
+    app, client = bot
+    for i in range(3):
+        dispatch(app, event_body({"type": "app_mention", "channel": "C1", "user": "U1", "ts": f"12.{i}",
+                                  "text": f"<@UBOT> question {i}"}, f"EvK{i}"))
+    client.wait_for("chat.postMessage", count=3)
+    assert len(app.responder.answers) == 0
+    answer, answer_id = app.responder.ask("private question", shareable=True)
+    assert app.responder.answers.get(answer_id) is answer and len(app.responder.answers) == 1
+
+
 def test_follow_up_in_bot_thread_without_mention_uses_context(bot) -> None:
     app, client = bot
     client.replies["20.1"] = [

@@ -121,6 +121,7 @@ def test_message_edits_reactions_and_streaming(fake: FakeSlack) -> None:
     assert state["status"] == "is thinking…" and state["title"] == "LG AI" and len(state["prompts"]) == 1
 
 
+@pytest.mark.filterwarnings("ignore:The top-level .text. argument is missing:UserWarning")  # on purpose
 def test_limits_and_errors_are_enforced(fake: FakeSlack) -> None:
     client = _client(fake)
     too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]

@@ -24,7 +24,7 @@ def register(app: App, responder: Responder) -> None:
 
         def job() -> None:
             try:
-                answer, answer_id = responder.ask(question)
+                answer, answer_id = responder.ask(question, shareable=True)
                 message = render.render_answer(answer, answer_id, restate=True, share=True)
                 respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
             except Exception:
