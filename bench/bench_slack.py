@@ -7,7 +7,7 @@ each), the medians of:
 * slash-command ack latency p95;
 * question pushed -> answer posted p50 / p95 (sequential @mentions);
 * 50 questions pushed at once: all answered exactly once, max ack latency;
-* worker RSS (VmRSS) after 100 and after 200 questions.
+* worker RSS (VmRSS) after 100 and after 200 questions, and the growth between.
 
     python bench/bench_slack.py [--runs 3] [--samples 40]
 """
@@ -105,6 +105,8 @@ def one_run(samples: int, checkpoints: tuple[int, ...] = (100, 200, 300, 400)) -
                     ask(fake, "CRSS", QUESTIONS[asked % len(QUESTIONS)] + f" {asked}")
                     asked += 1
                 out[f"RSS @{checkpoint} (MB)"] = rss_mb(bot.pid)
+            if 100 in checkpoints and 200 in checkpoints:
+                out["RSS growth 100->200 (MB)"] = out["RSS @200 (MB)"] - out["RSS @100 (MB)"]
         finally:
             code = bot.terminate()
             out["exit code on SIGTERM"] = float(code)
@@ -129,7 +131,8 @@ def main() -> int:
         "answer p95 (ms)": "<= 300",
         "burst max ack (ms)": "<= 1000",
         "burst answered exactly once": "1 (yes)",
-        **{f"RSS @{c} (MB)": ("<= 250, not growing" if c == 200 else "") for c in checkpoints},
+        **{f"RSS @{c} (MB)": ("<= 250" if c == 200 else "") for c in checkpoints},
+        **({"RSS growth 100->200 (MB)": "~0 (< 1)"} if {100, 200} <= set(checkpoints) else {}),
         "exit code on SIGTERM": "0",
     }
     print(f"{'metric':32} {'median':>10}  {'runs':32} target")
