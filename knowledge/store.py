@@ -43,9 +43,14 @@ def make_chroma_client(settings: KnowledgeSettings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
-def record_id(source: str, sha256: str, index: int) -> str:
-    digest = hashlib.sha256(f"{source}\0{sha256}".encode()).hexdigest()[:24]
-    return f"{digest}-{index:05d}"
+def record_id(sentence: Sentence, sha256: str) -> str:
+    """Stable id of a sentence: its file, the file's content and its exact span.
+
+    The span is part of it so a change in how sentences are cut (same file)
+    still makes the stored index stale and gets it re-synced.
+    """
+    digest = hashlib.sha256(f"{sentence.source}\0{sha256}".encode()).hexdigest()[:24]
+    return f"{digest}-{sentence.index:05d}-{sentence.start}-{sentence.end}"
 
 
 def sentence_metadata(sentence: Sentence, sha256: str) -> dict[str, Any]:
@@ -163,7 +168,7 @@ class SentenceStore:
         """Add sentences, embedding them unless `vectors` are given (benchmarks)."""
         for i in range(0, len(sentences), _ADD_BATCH):
             batch = sentences[i : i + _ADD_BATCH]
-            ids = [record_id(s.source, sha256, s.index) for s in batch]
+            ids = [record_id(s, sha256) for s in batch]
             metas = [sentence_metadata(s, sha256) for s in batch]
             texts = [s.text for s in batch]
             if vectors is None:
@@ -185,7 +190,7 @@ class SentenceStore:
 
     def vectors_for(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
         """Stored vectors of these sentences, by `Sentence.key` (no re-embedding)."""
-        by_id = {record_id(s.source, s.doc_sha256, s.index): s.key for s in sentences if s.doc_sha256}
+        by_id = {record_id(s, s.doc_sha256): s.key for s in sentences if s.doc_sha256}
         if not by_id:
             return {}
         data = self.vectorstore.get(ids=list(by_id), include=["embeddings"])
@@ -193,4 +198,4 @@ class SentenceStore:
 
 
 def _doc_ids(doc: Document) -> list[str]:
-    return [record_id(doc.source, doc.sha256, s.index) for s in doc.sentences]
+    return [record_id(s, doc.sha256) for s in doc.sentences]
