@@ -34,6 +34,7 @@ def parse_document(source: str, text: str) -> Document:
     """Split one seed into paragraphs and sentences, keeping offsets into `text`."""
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     outlet = byline = ""
+    credit: tuple[int, int] | None = None
     title = ""
     images: list[dict[str, str]] = []
     paragraphs: list[tuple[int, int]] = []  # body spans (start, end) in `text`
@@ -51,11 +52,13 @@ def parse_document(source: str, text: str) -> Document:
         if m := _HEADING.match(body):
             title = title or m.group(1).strip()
             continue
-        # Byline and newspaper tags are metadata, not sentences.
+        # Byline and newspaper tags are metadata; the credit line ("청년일보=이창현
+        # 기자") is also kept as the last sentence, so "who wrote this?" has a quote.
         for tag in _TAG.finditer(text, start, end):
             outlet = outlet or tag.group(1).strip()
             if tag.group(2):
                 byline = tag.group(2).strip()
+                credit = (tag.start(1), tag.end(2))
         start = _skip_tags(text, start, end)
         end = _trim_trailing_tags(text, start, end)
         if start < end:
@@ -67,6 +70,8 @@ def parse_document(source: str, text: str) -> Document:
         lede = text[first[0][0]:first[0][1]] if first else text[slice(*paragraphs[0])]
         title = lede if len(lede) <= 80 else lede[:79].rstrip() + "…"
     title = title or Path(source).stem
+    if credit is not None and not any(a <= credit[0] < b for a, b in paragraphs):
+        paragraphs.append(credit)
     for number, (p_start, p_end) in enumerate(paragraphs, start=1):
         for s_start, s_end in split_sentences(text, p_start, p_end):
             sentences.append(

@@ -13,9 +13,9 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda
 
-from knowledge.lexical import QueryUnit, coverage, form_match, question_cues
+from knowledge.lexical import QueryUnit, coverage, mentions, question_cues
 from knowledge.lexicon import ALL_GROUPS
-from knowledge.models import Draft, Passage
+from knowledge.models import Draft, Passage, Sentence
 from knowledge.text import fold
 
 NAME = "offline"
@@ -86,7 +86,7 @@ def decide(units: Sequence[QueryUnit], passages: Sequence[Passage]) -> bool:
     top = passages[0]
     folded = fold(top.sentence.text)
     for unit in units:
-        if unit.foreign and max(form_match(f, folded) for f in unit.forms) < 1.0:
+        if unit.foreign and not any(mentions(f, folded) for f in unit.forms):
             return False
     if not any(u.known for u in units):
         return False
@@ -177,6 +177,15 @@ def english_names(text: str, limit: int = 10) -> list[str]:
 def compose(question: str, language: str, units: Sequence[QueryUnit], passages: Sequence[Passage]) -> Draft:
     """Write the answer: the fact first, then (in the chain) the quotes."""
     top = passages[0].sentence
+    if is_credit_line(top):
+        # "청년일보=이창현 기자": say who wrote it rather than quote the tag as a sentence.
+        outlet = top.outlet or top.text.split("=")[0].strip()
+        if language == "ko":
+            text = f"이 기사는 {outlet} {top.byline}가 썼습니다 (기사 끝의 바이라인)."
+        else:
+            name = top.byline.removesuffix("기자").strip() or top.byline
+            text = f"The article was written by reporter {name} ({top.byline}) of {outlet}, per the byline at its end."
+        return Draft(text=text, cited=(0,), found=True, answerer=NAME)
     clause = best_clause(top.text, units)
     cues = question_cues(question)
     figures = key_figures(clause, question) if (cues.quantity or cues.when) else []
@@ -191,6 +200,11 @@ def compose(question: str, language: str, units: Sequence[QueryUnit], passages: 
         terms = f" Key terms: {', '.join(names)}." if names else ""
         text = f"{lead}According to the article (paragraph {top.paragraph}, quoted below in Korean).{terms}"
     return Draft(text=text, cited=cited, found=True, answerer=NAME)
+
+
+def is_credit_line(sentence: Sentence) -> bool:
+    """The article's closing credit ("청년일보=이창현 기자"), indexed as its last sentence."""
+    return bool(sentence.byline) and "=" in sentence.text and sentence.text.endswith(sentence.byline)
 
 
 def _as_statement(clause: str) -> str:

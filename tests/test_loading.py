@@ -36,6 +36,15 @@ def test_tag_byline_and_images_are_metadata_not_sentences(article):
     assert article.sentences[0].text.startswith("구광모 LG그룹 회장이")
 
 
+def test_the_credit_line_is_the_last_sentence_verbatim(article):
+    credit = article.sentences[-1]
+    assert credit.text == "청년일보=이창현 기자"
+    assert article.text[credit.start : credit.end] == credit.text
+    assert credit.paragraph == article.sentences[-2].paragraph + 1
+    lede_only = parse_document("x.md", "【 신문 】 첫 문장이다.\n")
+    assert [s.text for s in lede_only.sentences] == ["첫 문장이다."]  # an outlet tag alone is not a credit
+
+
 def test_quotes_numbers_and_brackets_do_not_break_sentences(article):
     texts = [s.text for s in article.sentences]
     quoted = next(t for t in texts if "그 다음이 문제입니다." in t)
