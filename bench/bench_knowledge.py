@@ -94,7 +94,7 @@ def child_cold_breakdown() -> None:
 
     real_make = base.make_embeddings
     base.load_documents = timed("parse", base.load_documents)
-    base.make_embeddings = lambda spec: TimedEmbeddings(timed("e5_load", real_make)(spec))
+    base.make_embeddings = lambda spec, **kw: TimedEmbeddings(timed("e5_load", real_make)(spec, **kw))
     base.make_chroma_client = timed("client", base.make_chroma_client)
     SentenceStore.sync = timed("sync", SentenceStore.sync)
     SentenceStore.is_stale = timed("stale_check", SentenceStore.is_stale)

@@ -173,6 +173,20 @@ def form_match(form: str, text: str) -> float:
     return 1.0 if _boundary_cached(form).search(text) else 0.0
 
 
+def mentions(form: str, text: str) -> bool:
+    """Does the folded `text` name `form` as a word (a Hangul form may carry endings, not a prefix)?"""
+    if not form:
+        return False
+    return bool(_word_start(form).search(text))
+
+
+@lru_cache(maxsize=512)  # forms of recent questions; bounded so memory stays flat
+def _word_start(form: str) -> re.Pattern[str]:
+    if is_hangul(form[0]):
+        return re.compile(r"(?<![\uac00-\ud7a3])" + re.escape(form))
+    return _boundary(form)
+
+
 @lru_cache(maxsize=256)
 def _lone_syllable(form: str) -> re.Pattern[str]:
     # After a digit, a Korean numeral (1만2천명, 70여명) or at a word start.
@@ -222,9 +236,10 @@ class LexicalIndex:
             if not unit.known and df == 0:
                 weight *= UNKNOWN_LATIN_FACTOR
             short = max(len(f) for f in unit.forms) == 1
-            out.append(
-                QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), unit.known or df > 0, unit.foreign and df == 0)
-            )
+            # Something the article does not discuss stays so unless a sentence
+            # names it as a word of its own ("나이" inside "하나이다" is not "age").
+            foreign = unit.foreign and not any(mentions(f, t) for f in unit.forms for t in self.folded)
+            out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), unit.known or df > 0, foreign))
         return out
 
     def search(self, units: Sequence[QueryUnit], k: int) -> list[tuple[int, float]]:

@@ -70,3 +70,19 @@ def test_question_cues() -> None:
     assert question_cues("몇 명인가요?").quantity
     assert question_cues("When was it founded?").when
     assert question_cues("에이전틱 AI란 무엇인가요?").definition
+
+
+@pytest.mark.parametrize(
+    "form, text, expected",
+    [
+        ("나이", "미래 먹거리 중 하나이다.", False),  # inside another word: not "age"
+        ("나이", "회장의 나이는 47세다.", True),  # a word of its own, endings allowed
+        ("japan", "the japanese market", False),
+        ("japan", "sold in japan.", True),
+        ("", "anything", False),
+    ],
+)
+def test_mentions_needs_a_word_start(form: str, text: str, expected: bool) -> None:
+    from knowledge.lexical import mentions
+
+    assert mentions(form, text) is expected
