@@ -67,3 +67,23 @@ def test_reload_picks_up_a_new_seed(tmp_path: Path, seeds_copy: Path, embeddings
     kb.reload()
     top = kb.retriever.search("Samsung chip", k=1)[0]
     assert top.sentence.source == "second.txt"
+
+
+def test_new_sentence_cuts_of_an_unchanged_file_are_re_synced(tmp_path: Path, seeds_copy: Path, embeddings) -> None:
+    """Same file, same number of sentences, different boundaries (a parser change): stale."""
+    import dataclasses
+
+    kb = build_knowledge_base(_settings(tmp_path, seeds_copy), embeddings=embeddings)
+    (doc,) = load_documents(seeds_copy)
+    first, second = doc.sentences[0], doc.sentences[1]
+    cut = first.end - 5  # move the boundary between the first two sentences
+    moved = (
+        dataclasses.replace(first, end=cut, text=doc.text[first.start:cut]),
+        dataclasses.replace(second, start=cut, text=doc.text[cut:second.end]),
+    )
+    recut = dataclasses.replace(doc, sentences=moved + doc.sentences[2:])
+    assert not kb.store.is_stale([doc])
+    assert kb.store.is_stale([recut])
+    report = kb.store.sync([recut])
+    assert (report.added, report.removed) == (len(doc.sentences), len(doc.sentences))  # a document is re-synced whole
+    assert doc.text[first.start:cut] in kb.store.vectorstore.get()["documents"]
