@@ -100,6 +100,11 @@ def parse_document(source: str, text: str) -> Document:
     )
 
 
+def is_credit_line(sentence: Sentence) -> bool:
+    """The article's closing credit ("청년일보=이창현 기자"), indexed as its last sentence."""
+    return bool(sentence.byline) and "=" in sentence.text and sentence.text.endswith(sentence.byline)
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of `text[start:end]`, aware of quotes, brackets and numbers.
 

@@ -15,7 +15,8 @@ from langchain_core.runnables import RunnableLambda
 
 from knowledge.lexical import QueryUnit, coverage, mentions, question_cues
 from knowledge.lexicon import ALL_GROUPS
-from knowledge.models import Draft, Passage, Sentence
+from knowledge.loading import is_credit_line
+from knowledge.models import Draft, Passage
 from knowledge.text import fold
 
 NAME = "offline"
@@ -38,11 +39,12 @@ _NUMBER = re.compile(
     r"(?:\s?(?:%|[A-Za-z]+(?![A-Za-z])|여명|점|명|개|년|기|월|일|배))?"
 )
 # Which figures a question wants, by the words it uses.
+_ASKS_WHEN = re.compile(r"언제|when|year|몇\s?년|연도|since")
 _WANTED_UNITS = (
     (re.compile(r"점수|score|몇\s?점|points?"), ("점",)),
     (re.compile(r"명|people|인원|참가자|participants?|staff|employees|team|인력"), ("명", "여명")),
     (re.compile(r"매개변수|파라미터|parameters?|크기|size|sizes|몇\s?개"), ("억", "B", "b", "개")),
-    (re.compile(r"언제|when|year|몇\s?년|연도|since"), ("년",)),
+    (_ASKS_WHEN, ("년",)),
     (re.compile(r"비교|compare|percent|%|수준|규모|how big"), ("%",)),
 )
 # Connective endings turned into a plain sentence end for the answer line.
@@ -123,6 +125,9 @@ def key_figures(text: str, question: str = "") -> list[str]:
     wanted = [units for pattern, units in _WANTED_UNITS if pattern.search(folded)]
     if wanted:
         chosen = [f for f in figures if any(any(u in f for u in units) for units in wanted)]
+        if _ASKS_WHEN.search(folded):
+            # "10년 먹거리" is a duration, not a date: a when-question gets a year or nothing.
+            return [f for f in chosen if not f.endswith("년") or re.search(r"(19|20)\d\d", f)]
         if chosen:
             return chosen
     return [f for f in figures if not re.search(r"(19|20)\d\d", f)] or figures[:1]
@@ -200,11 +205,6 @@ def compose(question: str, language: str, units: Sequence[QueryUnit], passages: 
         terms = f" Key terms: {', '.join(names)}." if names else ""
         text = f"{lead}According to the article (paragraph {top.paragraph}, quoted below in Korean).{terms}"
     return Draft(text=text, cited=cited, found=True, answerer=NAME)
-
-
-def is_credit_line(sentence: Sentence) -> bool:
-    """The article's closing credit ("청년일보=이창현 기자"), indexed as its last sentence."""
-    return bool(sentence.byline) and "=" in sentence.text and sentence.text.endswith(sentence.byline)
 
 
 def _as_statement(clause: str) -> str:
