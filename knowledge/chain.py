@@ -22,6 +22,7 @@ from knowledge.models import Answer, Draft, Passage, Quote, Sentence, Turn
 from knowledge.offline import decline, make_offline_answerer
 from knowledge.retrieval import SentenceRetriever
 from knowledge.settings import KnowledgeSettings
+from knowledge.summary import is_summary_request
 from knowledge.text import detect_language, fold, normalize_question, strip_injection
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class AnswerChain:
                                     answerer="none", notice="injection")
             return state
         state["language"] = detect_language(cleaned)
+        state["summary"] = is_summary_request(cleaned)
         state["query"] = self._resolve_follow_up(cleaned, history)
         state["units"] = self.kb.retriever.units(state["query"])
         return state
@@ -114,6 +116,9 @@ class AnswerChain:
         return question
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+        if state.get("summary"):
+            state["passages"] = self.kb.retriever.overview(max(3, self.settings.top_k))
+            return state
         docs = self.retriever.invoke(state["query"])
         state["passages"] = [_passage_from_document(d) for d in docs]
         return state
@@ -126,6 +131,7 @@ class AnswerChain:
                 "passages": state["passages"],
                 "history": state["history"],
                 "units": state["units"],
+                "summary": state.get("summary", False),
             }
         )
         return state

@@ -231,11 +231,28 @@ def decline(question: str, language: str, passages: Sequence[Passage]) -> Draft:
     return Draft(text=text, cited=(0,) if closest else (), found=False, answerer=NAME, closest_only=closest)
 
 
+def summarize(language: str, passages: Sequence[Passage]) -> Draft:
+    """A summary request: the key sentences (chosen by the retriever) are the summary."""
+    if not passages:
+        return decline("", language, passages)
+    where = sorted({p.sentence.paragraph for p in passages})
+    if language == "ko":
+        text = f"기사의 요점을 담은 문장 {len(passages)}개입니다 ({', '.join(map(str, where))}번째 문단)."
+    else:
+        names = english_names(" ".join(p.sentence.text for p in passages))
+        terms = f" Key terms: {', '.join(names)}." if names else ""
+        text = (f"The article's main points, in {len(passages)} sentences "
+                f"(paragraphs {', '.join(map(str, where))}; quoted below in Korean).{terms}")
+    return Draft(text=text, cited=tuple(range(len(passages))), found=True, answerer=NAME)
+
+
 def answer(inputs: Mapping[str, Any]) -> Draft:
     question: str = inputs["question"]
     language: str = inputs.get("language", "ko")
     passages: Sequence[Passage] = inputs.get("passages", [])
     units: Sequence[QueryUnit] = inputs.get("units", [])
+    if inputs.get("summary"):
+        return summarize(language, passages)
     if decide(units, passages):
         return compose(question, language, units, passages)
     return decline(question, language, passages)

@@ -17,6 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from knowledge.lexical import LexicalIndex, QueryUnit, analyse, coverage, cue_bonus, question_cues
+from knowledge.summary import key_sentences
 from knowledge.models import Passage, Sentence
 from knowledge.text import fold, normalize_question
 
@@ -53,6 +54,7 @@ class HybridRetriever:
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
         # Set while the vector store is failing, so callers can say so.
         self.degraded: str | None = None
+        self._overviews: dict[int, list[Sentence]] = {}
 
     def units(self, question: str) -> list[QueryUnit]:
         return self.lexical.weigh(analyse(question))
@@ -107,6 +109,17 @@ class HybridRetriever:
             for i, p in enumerate(passages[:k])
         ]
 
+
+    def overview(self, k: int = 3) -> list[Passage]:
+        """The article's key sentences, for summary requests (see `knowledge.summary`)."""
+        if k not in self._overviews:
+            first = [s for s in self.sentences if self.sentences and s.source == self.sentences[0].source]
+            vectors = self._stored_vectors(first)
+            missing = [s for s in first if s.key not in vectors]
+            if missing:
+                vectors.update(zip([s.key for s in missing], self.embeddings.embed_documents([s.text for s in missing])))
+            self._overviews[k] = key_sentences(first, vectors, k)
+        return [Passage(sentence=s, score=1.0, dense=1.0, lexical=1.0, rank=i + 1) for i, s in enumerate(self._overviews[k])]
 
     def _stored_vectors(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
         if self.vector_lookup is None:
