@@ -85,10 +85,12 @@ LABELS: dict[str, dict[str, str]] = {
 EXAMPLES_KO = (
     "LG의 AI 전략은 무엇인가요?",
     "엑사원 딥은 어떤 모델인가요?",
+    "이 기사 요약해 줘",
 )
 EXAMPLES_EN = (
     "What is LG's AI strategy?",
     "How does EXAONE Deep compare with other reasoning models?",
+    "Summarize the article",
 )
 
 
@@ -403,8 +405,8 @@ GREETING = (
 
 def suggested_prompts() -> list[dict[str, str]]:
     """Prompts for the assistant pane, two Korean and two English (Slack allows four)."""
-    prompts = [*EXAMPLES_KO, *EXAMPLES_EN]
-    return [{"title": p[:75], "message": p} for p in prompts[:4]]
+    prompts = [*EXAMPLES_KO[:2], *EXAMPLES_EN[:2]]
+    return [{"title": p[:75], "message": p} for p in prompts]
 
 
 def thread_title(question: str) -> str:
