@@ -7,12 +7,15 @@ imported only when chosen, so their SDKs are not needed otherwise.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
 
 
 class E5Embeddings(Embeddings):
@@ -57,7 +60,6 @@ class E5Embeddings(Embeddings):
 
 
 _MADV_POPULATE_READ = 22  # Linux >= 5.14
-_PAGE = 4096
 
 
 def populate_mapped_files(directory: str) -> int:
@@ -73,21 +75,26 @@ def populate_mapped_files(directory: str) -> int:
     maps = Path("/proc/self/maps")
     if not maps.exists():
         return 0
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    prefix = os.path.join(os.path.realpath(directory), "")
-    covered = 0
-    for line in maps.read_text().splitlines():
-        parts = line.split(maxsplit=5)
-        if len(parts) < 6 or not parts[1].startswith("r") or not parts[5].startswith(prefix):
-            continue
-        start, end = (int(x, 16) for x in parts[0].split("-"))
-        if libc.madvise(start, end - start, _MADV_POPULATE_READ) != 0:
-            # Older kernels: read one byte per page instead.
-            view = (ctypes.c_uint8 * (end - start)).from_address(start)
-            sum(view[i] for i in range(0, end - start, _PAGE))
-        covered += end - start
-    return covered
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        prefix = os.path.join(os.path.realpath(directory), "")
+        page = os.sysconf("SC_PAGE_SIZE")
+        covered = 0
+        for line in maps.read_text().splitlines():
+            parts = line.split(maxsplit=5)
+            if len(parts) < 6 or not parts[1].startswith("r") or not parts[5].startswith(prefix):
+                continue
+            start, end = (int(x, 16) for x in parts[0].split("-"))
+            if libc.madvise(start, end - start, _MADV_POPULATE_READ) != 0:
+                # Kernels before 5.14 refuse the advice: read one byte per page instead.
+                view = (ctypes.c_uint8 * (end - start)).from_address(start)
+                sum(view[i] for i in range(0, end - start, page))
+            covered += end - start
+        return covered
+    except (OSError, AttributeError, ValueError) as exc:  # a locked-down /proc or libc: lazy loading still works
+        log.warning("could not preload the embedding model (%s); pages load on demand", exc)
+        return 0
 
 
 def make_embeddings(spec: str, *, preload: bool = True, **kwargs: Any) -> Embeddings:

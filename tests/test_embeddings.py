@@ -36,6 +36,18 @@ def test_populate_makes_a_fresh_mapping_resident(tmp_path: Path) -> None:
     assert before < 1024 and after >= 4096 * 0.95
 
 
+def test_populate_falls_back_to_reading_pages_on_older_kernels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.embeddings as embeddings_module
+
+    monkeypatch.setattr(embeddings_module, "_MADV_POPULATE_READ", 0x7FFF)  # an advice every kernel refuses
+    path = tmp_path / "weights.bin"
+    path.write_bytes(os.urandom(2 << 20))
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ):
+        assert resident_kb(path) < 1024
+        assert populate_mapped_files(str(tmp_path)) == 2 << 20
+        assert resident_kb(path) >= 2048 * 0.95
+
+
 def test_populate_ignores_files_elsewhere(tmp_path: Path) -> None:
     assert populate_mapped_files(str(tmp_path / "nothing-mapped-here")) == 0
 
