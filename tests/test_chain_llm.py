@@ -107,3 +107,15 @@ def test_api_key_is_sent_but_never_in_the_answer(kb, server) -> None:
     server.push("garbage")
     answer = chain.ask("Is EXAONE Deep open source?")
     assert "sk-test-secret" not in json.dumps(answer.to_dict(), ensure_ascii=False)
+
+
+def test_summary_request_gives_the_model_the_key_sentences(kb, server) -> None:
+    chain = _chain(kb, server)
+    lede = kb.documents[0].sentences[0].text
+    server.push(json.dumps({"answer": "x", "found": False, "citations": []}))
+    chain.ask("Summarize the article")
+    sid = _sentence_ids(server, lede[:30])
+    server.push(json.dumps({"answer": "LG is betting on AI, bio and clean tech.", "found": True, "citations": [sid]}))
+    answer = chain.ask("Summarize the article")
+    assert answer.found and answer.answerer == "llm:test-model"
+    assert answer.quotes[0].text == lede
