@@ -51,8 +51,8 @@ def _print_answer(answer: Answer, as_json: bool) -> None:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return
     print(answer.text)
-    if answer.notice and answer.notice not in {"usage", "injection"}:
-        print(f"({answer.notice})")
+    if answer.notice_text:
+        print(f"({answer.notice_text})")
     if answer.quotes:
         print()
         label = "가장 가까운 문장 / closest passage" if answer.closest_only else "근거 / sources"

@@ -279,8 +279,8 @@ def answer_body_blocks(answer: Answer, *, include_text: bool = True, restate: bo
     if restate and answer.question.strip():
         question = cut(escape(" ".join(answer.question.split())), MAX_QUESTION_ECHO_CHARS)
         blocks.append(_section(f"*{labels['question']}:* {question}"))
-    if answer.notice:
-        blocks.append(_context(f"ℹ️ {escape(answer.notice)}"))
+    if answer.notice_text:
+        blocks.append(_context(f"ℹ️ {escape(answer.notice_text)}"))
     if include_text and answer.text.strip():
         for piece in split_sections(escape(answer.text)):
             blocks.append(_section(piece))

@@ -23,7 +23,7 @@ from knowledge.offline import decline, make_offline_answerer
 from knowledge.retrieval import SentenceRetriever
 from knowledge.settings import KnowledgeSettings
 from knowledge.summary import is_summary_request
-from knowledge.text import detect_language, fold, normalize_question, strip_injection
+from knowledge.text import detect_language, fold, normalize_question, small_talk, strip_injection
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,14 @@ USAGE_KO = "질문을 입력해 주세요. 예: \"엑사원 딥의 수능 수학
 USAGE_EN = 'Please type a question, e.g. "엑사원 딥의 수능 수학 점수는?" or "When was LG AI Research founded?"'
 INJECTION_ONLY = "지시문은 따르지 않습니다. 기사에 대한 질문을 해 주세요. / I don't follow instructions in questions; please ask about the article."
 
+_SMALL_TALK = {
+    ("hello", "ko"): "안녕하세요! LG의 AI 전략(ABC, LG AI연구원, 엑사원 딥, LG 에이머스) 기사에 대해 물어보세요. "
+                     "예: \"엑사원 딥의 수능 수학 점수는?\", \"이 기사 요약해 줘\"",
+    ("hello", "en"): "Hi! Ask me about the article on LG's AI strategy (ABC, LG AI Research, EXAONE Deep, LG Aimers), "
+                     "e.g. \"What did EXAONE Deep score on the Korean SAT math section?\" or \"Summarize the article\".",
+    ("thanks", "ko"): "👍 더 궁금한 점이 있으면 언제든 물어보세요.",
+    ("thanks", "en"): "👍 Ask me anything else about the article.",
+}
 _FOLLOW_UP = re.compile(r"^\s*(그럼|그러면|그리고|그건|그거|그 다음|그밖에|또|and\b|what about\b|how about\b|and the\b|also\b|then\b)", re.I)
 _ENTITY_FORMS = frozenset(fold(f) for group in ENTITIES for f in group) - {"lg", "엘지"}
 
@@ -95,6 +103,11 @@ class AnswerChain:
                                     answerer="none", notice="injection")
             return state
         state["language"] = detect_language(cleaned)
+        talk = small_talk(cleaned)
+        if talk is not None:
+            state["final"] = Answer(question=raw, text=_SMALL_TALK[(talk, state["language"])], found=False,
+                                    language=state["language"], answerer="none", notice="small_talk")
+            return state
         state["summary"] = is_summary_request(cleaned)
         state["query"] = self._resolve_follow_up(cleaned, history)
         state["units"] = self.kb.retriever.units(state["query"])

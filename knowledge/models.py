@@ -90,6 +90,10 @@ class Turn:
     answer: str = ""
 
 
+# Replies that are not answers: the text itself says what to do.
+NOTICE_KINDS = frozenset({"usage", "injection", "small_talk"})
+
+
 @dataclass(frozen=True)
 class Answer:
     """What the chain returns: answer text plus the checked quotes behind it."""
@@ -104,9 +108,15 @@ class Answer:
     fallback_reason: str | None = None
     # True when `quotes` are only the closest passages shown beside a decline.
     closest_only: bool = False
-    # A short notice for the user (usage message, truncated question, ...).
+    # A short notice for the user (truncated question, ...), or one of
+    # NOTICE_KINDS, which tells programs what kind of reply this is.
     notice: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def notice_text(self) -> str | None:
+        """The notice worth showing people: kinds such as "usage" are for programs."""
+        return None if self.notice in NOTICE_KINDS else self.notice
 
     def to_dict(self) -> dict[str, Any]:
         data = {

@@ -168,3 +168,19 @@ def strip_injection(question: str) -> tuple[str, bool]:
         return question, False
     kept = [c.strip() for c in _CLAUSES.findall(question) if c.strip() and not _INJECTION.search(c)]
     return " ".join(kept).strip(), True
+
+
+_THANKS = r"(?:thanks|thank you|thx|ty|cheers|고마워요?|고맙습니다|감사(?:합니다|해요)?|ㄱㅅ|땡큐)"
+_HELLO = r"(?:hi|hello|hey|yo|good (?:morning|afternoon|evening)|안녕(?:하세요)?|하이|ㅎㅇ|반가워요?|반갑습니다)"
+_ACK = r"(?:ok|okay|오케이|알겠(?:어|어요|습니다)|좋아요?|굿|nice|great|cool|ㅋ+|ㅎ+|ㅇㅋ)"
+_SMALL_TALK = re.compile(rf"(?:{_HELLO}|{_THANKS}|{_ACK})(?:\s+(?:bot|there|all|everyone|a lot|so much|봇))?")
+
+
+def small_talk(question: str) -> str | None:
+    """'hello' or 'thanks' when the whole message is a greeting, thanks or an ok, else None."""
+    # NFC, not fold(): NFKC would turn ㅋ/ㅎ into conjoining jamo.
+    text = re.sub(r"[\s!.~?,^]+", " ", unicodedata.normalize("NFC", question).lower()).strip()
+    text = re.sub(r"[^\w\s]", "", text).strip()  # emoji and the like
+    if not text or not _SMALL_TALK.fullmatch(text):
+        return None
+    return "hello" if re.match(_HELLO, text) else "thanks"

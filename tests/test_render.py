@@ -100,6 +100,12 @@ def test_decline_without_quotes_renders_plainly() -> None:
     assert msg.text == "No answer in the article."
 
 
+@pytest.mark.parametrize("kind", ["usage", "injection", "small_talk"])
+def test_notice_kinds_are_not_shown_as_notices(kind: str) -> None:
+    message = render.render_answer(answer(notice=kind, found=False, quotes=()), "a1")
+    assert "ℹ️" not in json.dumps(message.blocks, ensure_ascii=False)
+
+
 def test_notice_and_fallback_reason_are_shown() -> None:
     msg = render.render_answer(answer(notice="question truncated <!here>", fallback_reason="timeout"), "x")
     texts = render.texts_of(msg.blocks)

@@ -86,3 +86,17 @@ def test_mentions_needs_a_word_start(form: str, text: str, expected: bool) -> No
     from knowledge.lexical import mentions
 
     assert mentions(form, text) is expected
+
+
+@pytest.mark.parametrize(
+    "message, kind",
+    [
+        ("hi", "hello"), ("Hi there!", "hello"), ("안녕하세요~", "hello"), ("고마워요!", "thanks"),
+        ("thanks a lot 🙏", "thanks"), ("ㅋㅋㅋ", "thanks"), ("ok", "thanks"),
+        ("hi, what is EXAONE Deep?", None), ("감사 인사는 어떻게 하나요?", None), ("엑사원 딥", None), ("", None),
+    ],
+)
+def test_small_talk_is_only_a_whole_message(message: str, kind: str | None) -> None:
+    from knowledge.text import small_talk
+
+    assert small_talk(message) == kind
