@@ -111,6 +111,7 @@ class AnswerChain:
         state["summary"] = is_summary_request(cleaned)
         state["query"] = self._resolve_follow_up(cleaned, history)
         state["units"] = self.kb.retriever.units(state["query"])
+        state["unknown_figures"] = self.kb.retriever.unknown_figures(cleaned)
         return state
 
     def _resolve_follow_up(self, question: str, history: Sequence[Turn]) -> str:
@@ -145,6 +146,7 @@ class AnswerChain:
                 "history": state["history"],
                 "units": state["units"],
                 "summary": state.get("summary", False),
+                "unknown_figures": state.get("unknown_figures", []),
             }
         )
         return state

@@ -253,6 +253,9 @@ def answer(inputs: Mapping[str, Any]) -> Draft:
     units: Sequence[QueryUnit] = inputs.get("units", [])
     if inputs.get("summary"):
         return summarize(language, passages)
+    if inputs.get("unknown_figures"):
+        # "6기", "EXAONE 3.5", "in 2023": a figure the article never states.
+        return decline(question, language, passages)
     if decide(units, passages):
         return compose(question, language, units, passages)
     return decline(question, language, passages)

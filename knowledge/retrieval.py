@@ -17,6 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from knowledge.lexical import LexicalIndex, QueryUnit, analyse, coverage, cue_bonus, question_cues
+from knowledge.numbers import unknown_figures, values
 from knowledge.summary import key_sentences
 from knowledge.models import Passage, Sentence
 from knowledge.text import fold, normalize_question
@@ -55,9 +56,16 @@ class HybridRetriever:
         # Set while the vector store is failing, so callers can say so.
         self.degraded: str | None = None
         self._overviews: dict[int, list[Sentence]] = {}
+        self._figures: frozenset[float] | None = None
 
     def units(self, question: str) -> list[QueryUnit]:
         return self.lexical.weigh(analyse(question))
+
+    def unknown_figures(self, question: str) -> list[str]:
+        """Figures the question names that no sentence states (see `knowledge.numbers`)."""
+        if self._figures is None:
+            self._figures = values(s.text for s in self.sentences)
+        return unknown_figures(question, self._figures)
 
     def search(self, question: str, k: int = 3, units: list[QueryUnit] | None = None) -> list[Passage]:
         question = normalize_question(question)
