@@ -11,9 +11,11 @@ from collections.abc import Iterable
 
 _KO_SCALE = {"조": 1e12, "억": 1e8, "만": 1e4, "천": 1e3, "백": 1e2}
 _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}
+# Digits glued to Latin letters are names, not figures (R1, GPT-4o, a Slack id like U024BE7LH).
 _TOKEN = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s?(조|억|만|천|백)|\s?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?",
+    r"(?<![a-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s?(조|억|만|천|백)|\s?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
+    r"(?![a-z])",
     re.I,
 )
 # Words that make a figure a threshold or a comparison, not a claim about the article.

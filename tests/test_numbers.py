@@ -28,6 +28,8 @@ def test_korean_compounds_and_scales_become_values() -> None:
     ("671 billion parameters for R1?", []),
     ("Did it score over 90 points?", []),  # a threshold, not a claim
     ("80점 이상이야?", []),
+    ("@U024BE7LH 가 물어본 엑사원 딥 점수, GPT-4o 말고", []),  # ids and model names are not figures
+    ("엑사원3.5는?", ["3.5"]),
 ])
 def test_unknown_figures(question: str, unknown: list[str]) -> None:
     assert unknown_figures(question, KNOWN) == unknown
