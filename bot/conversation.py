@@ -34,10 +34,12 @@ def clean_question(text: str, bot_user_id: str | None = None) -> str:
     """Slack message text -> the plain question: bot mention removed, links and entities undone."""
     if bot_user_id:
         text = text.replace(f"<@{bot_user_id}>", " ")
-    text = _USER_MENTION.sub(lambda m: "@" + m.group(1), text)
+    # Other people and @here/@channel say who should read, not what is asked:
+    # as words they would only blur the search ("… cc @U024BE7LH").
+    text = _USER_MENTION.sub(" ", text)
     text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    text = _SPECIAL.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+    text = _SPECIAL.sub(" ", text)
     text = html.unescape(text)
     return " ".join(text.split())
 

@@ -170,32 +170,45 @@ def form_match(form: str, text: str) -> float:
             if form[:size] in text:
                 return size / len(form)
         return 0.0
-    return 1.0 if _boundary_cached(form).search(text) else 0.0
+    return 1.0 if _find_word(form, text) else 0.0
 
 
 def mentions(form: str, text: str) -> bool:
     """Does the folded `text` name `form` as a word (a Hangul form may carry endings, not a prefix)?"""
     if not form:
         return False
-    return bool(_word_start(form).search(text))
+    return _find_word(form, text, hangul=is_hangul(form[0]))
 
 
-@lru_cache(maxsize=512)  # forms of recent questions; bounded so memory stays flat
-def _word_start(form: str) -> re.Pattern[str]:
-    if is_hangul(form[0]):
-        return re.compile(r"(?<![\uac00-\ud7a3])" + re.escape(form))
-    return _boundary(form)
+def _find_word(form: str, text: str, *, hangul: bool = False) -> bool:
+    """`form` in `text`, not glued to the letters around it.
+
+    Latin forms need no [a-z0-9] on either side; Hangul forms need no syllable
+    before them (endings may follow). Plain scanning rather than a regex per
+    form: question words are open-ended, and a cache of patterns would grow.
+    """
+    start = text.find(form)
+    while start >= 0:
+        end = start + len(form)
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if hangul:
+            if not (before and is_hangul(before)):
+                return True
+        elif not _latin_or_digit(before) and not _latin_or_digit(after):
+            return True
+        start = text.find(form, start + 1)
+    return False
+
+
+def _latin_or_digit(ch: str) -> bool:
+    return bool(ch) and ch.isascii() and ch.isalnum()
 
 
 @lru_cache(maxsize=256)
 def _lone_syllable(form: str) -> re.Pattern[str]:
     # After a digit, a Korean numeral (1만2천명, 70여명) or at a word start.
     return re.compile(r"(?:(?<![\uac00-\ud7a3])|(?<=[천만백십억여약]))" + re.escape(form))
-
-
-@lru_cache(maxsize=512)  # words of recent questions; bounded so memory stays flat
-def _boundary_cached(form: str) -> re.Pattern[str]:
-    return _boundary(form)
 
 
 class LexicalIndex:

@@ -39,7 +39,7 @@ VOCABULARY: tuple[tuple[str, ...], ...] = (
     ("bio", "biotech", "biotechnology", "바이오"),
     ("clean tech", "cleantech", "clean technology", "클린테크"),
     ("growth engine", "growth engines", "growth driver", "growth drivers", "growth", "성장동력", "성장"),
-    ("strategy", "strategies", "전략"),
+    ("strategy", "strategies", "plan", "plans", "roadmap", "vision", "전략"),
     ("business", "businesses", "사업"),
     ("future", "미래"),
     ("reasoning", "reasoning ai", "reason", "추론"),

@@ -80,6 +80,9 @@ def test_question_cues() -> None:
         ("japan", "the japanese market", False),
         ("japan", "sold in japan.", True),
         ("", "anything", False),
+        ("7.8b", "경량 모델 '7.8b', 온디바이스", True),
+        ("ai", "he said so", False),
+        ("ai", "ai연구원", True),  # Hangul may follow a Latin form
     ],
 )
 def test_mentions_needs_a_word_start(form: str, text: str, expected: bool) -> None:
