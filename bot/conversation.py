@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -21,27 +20,17 @@ from bot.dedup import LruCache, SeenSet
 from bot.pool import AnswerPool
 from bot.settings import BotSettings
 from knowledge.models import Answer, Turn
+from knowledge.text import decode_slack_markup
 
 AnswerFn = Callable[[str, Sequence[Turn]], Answer]
 
-_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
-_USER_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
-_SPECIAL = re.compile(r"<!([a-z]+)(?:\^[^|>]*)?(?:\|([^>]*))?>")
-_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+def clean_question(text: str) -> str:
+    """Slack message text -> the plain question.
 
-
-def clean_question(text: str, bot_user_id: str | None = None) -> str:
-    """Slack message text -> the plain question: bot mention removed, links and entities undone."""
-    if bot_user_id:
-        text = text.replace(f"<@{bot_user_id}>", " ")
-    # Other people and @here/@channel say who should read, not what is asked:
-    # as words they would only blur the search ("… cc @U024BE7LH").
-    text = _USER_MENTION.sub(" ", text)
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    text = _SPECIAL.sub(" ", text)
-    text = html.unescape(text)
-    return " ".join(text.split())
+    Mentions (the bot's, other people's, @here) are dropped: they say who
+    should read, not what is asked. Links and channels keep their labels.
+    """
+    return " ".join(decode_slack_markup(text).split())
 
 
 def mentions(text: str, user_id: str | None) -> bool:
@@ -81,7 +70,7 @@ def history_from_messages(
                 turns.append(Turn(question=question, answer=answer))
                 question = None
             continue
-        text = clean_question(message.get("text") or "", bot_user_id)
+        text = clean_question(message.get("text") or "")
         if not text:
             continue
         if question is not None:

@@ -25,14 +25,18 @@ _LATIN = re.compile(r"[A-Za-z]")
 WORD = re.compile(r"\d+(?:[.,]\d+)*[a-z%]*|[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|[\uac00-\ud7a3]+")
 
 
-def normalize_question(text: str) -> str:
-    """Turn what a user typed in Slack into plain text: markup, mentions, emoji, spacing."""
-    text = unicodedata.normalize("NFC", text)
+def decode_slack_markup(text: str) -> str:
+    """Slack message markup -> text: mentions dropped, links/channels/specials by label, entities decoded."""
     text = _MENTION.sub(" ", text)
     text = _CHANNEL.sub(lambda m: f" #{m.group(1)} " if m.group(1) else " ", text)
     text = _LINK.sub(lambda m: f" {m.group(2) or m.group(1)} ", text)
     text = _SPECIAL.sub(lambda m: f" {m.group(1)} " if m.group(1) else " ", text)
-    text = html.unescape(text)
+    return html.unescape(text)
+
+
+def normalize_question(text: str) -> str:
+    """Turn what a user typed in Slack into plain text: markup, mentions, emoji, spacing."""
+    text = decode_slack_markup(unicodedata.normalize("NFC", text))
     text = _EMOJI.sub(" ", text)
     text = _FENCE.sub(" ", text)
     text = _FORMAT.sub(r"\2", text)

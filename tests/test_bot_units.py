@@ -55,8 +55,8 @@ def test_seen_set_claims_once_and_is_bounded() -> None:
 
 def test_clean_question() -> None:
     text = "<@UBOT> LG &amp; <https://lg.com|LG> 전략 &lt;b&gt; <@U2> <!here>"
-    assert clean_question(text, "UBOT") == "LG & LG 전략 <b>"
-    assert clean_question("엑사원 딥은? cc <@U024BE7LH|kim>", "UBOT") == "엑사원 딥은? cc"
+    assert clean_question(text) == "LG & LG 전략 <b>"
+    assert clean_question("엑사원 딥은? cc <@U024BE7LH|kim>") == "엑사원 딥은? cc"
 
 
 def test_history_pairs_questions_and_answers() -> None:

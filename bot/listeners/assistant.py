@@ -38,7 +38,7 @@ def build_assistant(responder: Responder) -> Assistant:
         logger: Logger,
     ) -> None:
         channel, ts, thread_ts = event["channel"], event["ts"], event["thread_ts"]
-        question = clean_question(event.get("text", ""), context.bot_user_id)
+        question = clean_question(event.get("text", ""))
         if not question or not responder.claim_message(channel, ts):
             return
         job = Job.from_event(

@@ -23,7 +23,7 @@ def register(app: App, responder: Responder) -> None:
         channel, ts = event["channel"], event["ts"]
         if not responder.claim_message(channel, ts):
             return
-        question = clean_question(event.get("text", ""), context.bot_user_id)
+        question = clean_question(event.get("text", ""))
         thread_ts = event.get("thread_ts") or ts
         if not question:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.render_usage(responder.settings.command).as_kwargs())
@@ -43,7 +43,7 @@ def register(app: App, responder: Responder) -> None:
         channel, ts = event.get("channel"), event.get("ts")
         if not channel or not ts:
             return
-        question = clean_question(event.get("text", ""), context.bot_user_id)
+        question = clean_question(event.get("text", ""))
         if event.get("channel_type") == "im":
             if event.get("thread_ts") and event.get("thread_ts") != ts:
                 return  # DM threads belong to the assistant pane listener
