@@ -217,6 +217,8 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.6) -> None:
         self.size = len(texts)
         self.folded = [fold(t) for t in texts]
+        # Whether each named-but-absent form (a fixed lexicon list) occurs, filled on first use.
+        self._mentioned: dict[str, bool] = {}
         postings: dict[str, list[tuple[int, int]]] = {}
         lengths = np.zeros(self.size, dtype=np.float32)
         for i, text in enumerate(self.folded):
@@ -251,9 +253,15 @@ class LexicalIndex:
             short = max(len(f) for f in unit.forms) == 1
             # Something the article does not discuss stays so unless a sentence
             # names it as a word of its own ("나이" inside "하나이다" is not "age").
-            foreign = unit.foreign and not any(mentions(f, t) for f in unit.forms for t in self.folded)
+            foreign = unit.foreign and not any(self._mentions(f) for f in unit.forms)
             out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), unit.known or df > 0, foreign))
         return out
+
+    def _mentions(self, form: str) -> bool:
+        """Does any sentence name `form` as a word? Scanned once per form, then remembered."""
+        if form not in self._mentioned:
+            self._mentioned[form] = any(mentions(form, t) for t in self.folded)
+        return self._mentioned[form]
 
     def search(self, units: Sequence[QueryUnit], k: int) -> list[tuple[int, float]]:
         """Top-k (sentence index, BM25 score)."""

@@ -91,13 +91,8 @@ class HybridRetriever:
             entry["bm25"] = bm25
         missing = [e for e in found.values() if e["dense"] is None]
         if missing:
-            # Lexical-only candidates still need a dense score to be fused fairly:
-            # take their stored vectors, embedding only what the store lacks.
-            stored = self._stored_vectors([e["sentence"] for e in missing])
-            todo = [e for e in missing if e["sentence"].key not in stored]
-            if todo:
-                fresh = self.embeddings.embed_documents([e["sentence"].text for e in todo])
-                stored.update({e["sentence"].key: v for e, v in zip(todo, fresh)})
+            # Lexical-only candidates still need a dense score to be fused fairly.
+            stored = self._vectors([e["sentence"] for e in missing])
             for entry in missing:
                 entry["dense"] = _cosine(vector, stored[entry["sentence"].key])
         cues = question_cues(question)
@@ -117,26 +112,25 @@ class HybridRetriever:
             for i, p in enumerate(passages[:k])
         ]
 
-
     def overview(self, k: int = 3) -> list[Passage]:
         """The article's key sentences, for summary requests (see `knowledge.summary`)."""
         if k not in self._overviews:
-            first = [s for s in self.sentences if self.sentences and s.source == self.sentences[0].source]
-            vectors = self._stored_vectors(first)
-            missing = [s for s in first if s.key not in vectors]
-            if missing:
-                vectors.update(zip([s.key for s in missing], self.embeddings.embed_documents([s.text for s in missing])))
-            self._overviews[k] = key_sentences(first, vectors, k)
+            first = [s for s in self.sentences if s.source == self.sentences[0].source]
+            self._overviews[k] = key_sentences(first, self._vectors(first), k)
         return [Passage(sentence=s, score=1.0, dense=1.0, lexical=1.0, rank=i + 1) for i, s in enumerate(self._overviews[k])]
 
-    def _stored_vectors(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
-        if self.vector_lookup is None:
-            return {}
-        try:
-            return dict(self.vector_lookup(sentences))
-        except Exception as exc:  # the store is down: embedding them is slower but works
-            log.warning("stored vectors unavailable (%s); embedding instead", type(exc).__name__)
-            return {}
+    def _vectors(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
+        """Vectors of these sentences by key: the stored ones, embedding only what the store lacks."""
+        vectors: dict[str, list[float]] = {}
+        if self.vector_lookup is not None:
+            try:
+                vectors = dict(self.vector_lookup(sentences))
+            except Exception as exc:  # the store is down: embedding them is slower but works
+                log.warning("stored vectors unavailable (%s); embedding instead", type(exc).__name__)
+        todo = [s for s in sentences if s.key not in vectors]
+        if todo:
+            vectors.update(zip([s.key for s in todo], self.embeddings.embed_documents([s.text for s in todo])))
+        return vectors
 
     def _context(self, sentence: Sentence) -> str:
         """The previous sentence of the same paragraph: what "it" / "누적 참가자" refers to."""

@@ -187,7 +187,6 @@ class SentenceStore:
         hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(list(vector), k=k)
         return [(sentence_from_record(doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
 
-
     def vectors_for(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
         """Stored vectors of these sentences, by `Sentence.key` (no re-embedding)."""
         by_id = {record_id(s, s.doc_sha256): s.key for s in sentences if s.doc_sha256}
