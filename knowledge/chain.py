@@ -156,7 +156,7 @@ class AnswerChain:
         passages: list[Passage] = state["passages"]
         if not draft.found and not draft.text.strip():
             # A model that declines without words: decline in the usual wording.
-            worded = decline(state["clean"], state["language"], passages)
+            worded = decline(state["language"], passages)
             draft = Draft(worded.text, worded.cited, False, draft.answerer, draft.fallback_reason, worded.closest_only)
         quotes = []
         for index in draft.cited:

@@ -17,6 +17,7 @@ from knowledge.lexical import QueryUnit, coverage, mentions, question_cues
 from knowledge.lexicon import ALL_GROUPS
 from knowledge.loading import is_credit_line
 from knowledge.models import Draft, Passage
+from knowledge import numbers
 from knowledge.text import fold
 
 NAME = "offline"
@@ -51,7 +52,6 @@ _WANTED_UNITS = (
 _ENDINGS = (("했으며", "했습니다."), ("였으며", "였습니다."), ("있으며", "있습니다."), ("이며", "입니다."),
             ("했고", "했습니다."), ("있고", "있습니다."), ("됐으며", "됐습니다."), ("되며", "됩니다."))
 
-_KO_NUMBER_UNITS = {"억": 100_000_000, "만": 10_000, "천": 1_000, "백": 100}
 _EN_UNITS = {"점": " points", "명": " people", "개": "", "년": "", "기": " cohorts", "%": "%"}
 
 # Korean names -> English, for the English framing sentence.
@@ -99,8 +99,8 @@ def decide(units: Sequence[QueryUnit], passages: Sequence[Passage]) -> bool:
     return top.dense >= STRONG_DENSE and top.lexical >= MIN_COVERAGE_WITH_STRONG_DENSE
 
 
-def choose_citations(units: Sequence[QueryUnit], passages: Sequence[Passage]) -> tuple[int, ...]:
-    """The best passage, plus the next one when it is nearly as good and adds terms."""
+def choose_citations(passages: Sequence[Passage]) -> tuple[int, ...]:
+    """The best passage, plus the next one when it is nearly as good."""
     cited = [0]
     if len(passages) > 1:
         first, second = passages[0], passages[1]
@@ -141,12 +141,7 @@ def english_figure(figure: str) -> str:
         return figure
     number, scaled, unit, rest = m.group(1), m.group(2), m.group(3) or "", m.group(4)
     if scaled:
-        value = 0.0
-        current = float(number)
-        for part in re.findall(r"([억만천백])(\d*)", scaled):
-            value += current * _KO_NUMBER_UNITS[part[0]]
-            current = float(part[1]) if part[1] else 0.0
-        value += current
+        value = sum(v for v, _, _ in numbers.figures(number + scaled))
         text = f"{value / 1e9:g} billion" if value >= 1e9 else f"{int(value):,}"
     else:
         text = number
@@ -194,7 +189,7 @@ def compose(question: str, language: str, units: Sequence[QueryUnit], passages: 
     clause = best_clause(top.text, units)
     cues = question_cues(question)
     figures = key_figures(clause, question) if (cues.quantity or cues.when) else []
-    cited = choose_citations(units, passages)
+    cited = choose_citations(passages)
     if language == "ko":
         lead = f"{', '.join(figures)}입니다. " if figures else ""
         text = f"{lead}기사에 따르면 {_as_statement(clause)} ({top.paragraph}번째 문단)"
@@ -217,7 +212,7 @@ def _as_statement(clause: str) -> str:
     return clause + " …"
 
 
-def decline(question: str, language: str, passages: Sequence[Passage]) -> Draft:
+def decline(language: str, passages: Sequence[Passage]) -> Draft:
     """Say plainly that the article does not answer; show the closest passage if any."""
     closest = bool(passages) and passages[0].score >= CLOSEST_MIN_SCORE
     if language == "ko":
@@ -234,7 +229,7 @@ def decline(question: str, language: str, passages: Sequence[Passage]) -> Draft:
 def summarize(language: str, passages: Sequence[Passage]) -> Draft:
     """A summary request: the key sentences (chosen by the retriever) are the summary."""
     if not passages:
-        return decline("", language, passages)
+        return decline(language, passages)
     where = sorted({p.sentence.paragraph for p in passages})
     if language == "ko":
         text = f"기사의 요점을 담은 문장 {len(passages)}개입니다 ({', '.join(map(str, where))}번째 문단)."
@@ -255,10 +250,10 @@ def answer(inputs: Mapping[str, Any]) -> Draft:
         return summarize(language, passages)
     if inputs.get("unknown_figures"):
         # "6기", "EXAONE 3.5", "in 2023": a figure the article never states.
-        return decline(question, language, passages)
+        return decline(language, passages)
     if decide(units, passages):
         return compose(question, language, units, passages)
-    return decline(question, language, passages)
+    return decline(language, passages)
 
 
 def make_offline_answerer() -> RunnableLambda:
