@@ -216,45 +216,24 @@ def parse_button_value(raw: str | None) -> tuple[str, str]:
         return "", ""
 
 
+def _button(action_id: str, label: str, value: str, *, style: str | None = None) -> Block:
+    button: Block = {"type": "button", "action_id": action_id, "value": value,
+                     "text": {"type": "plain_text", "text": label, "emoji": True}}
+    if style:
+        button["style"] = style
+    return button
+
+
 def _actions(answer: Answer, answer_id: str, *, share: bool, feedback: bool) -> list[Block]:
     labels = _labels(answer.language)
     value = button_value(answer_id, answer.question)
     elements: list[Block] = []
     if share:
-        elements.append(
-            {
-                "type": "button",
-                "action_id": ACTION_SHARE,
-                "style": "primary",
-                "text": {"type": "plain_text", "text": labels["share"], "emoji": True},
-                "value": value,
-            }
-        )
-        elements.append(
-            {
-                "type": "button",
-                "action_id": ACTION_DISMISS,
-                "text": {"type": "plain_text", "text": labels["dismiss"], "emoji": True},
-                "value": value,
-            }
-        )
+        elements.append(_button(ACTION_SHARE, labels["share"], value, style="primary"))
+        elements.append(_button(ACTION_DISMISS, labels["dismiss"], value))
     if feedback:
-        elements.append(
-            {
-                "type": "button",
-                "action_id": ACTION_FEEDBACK_UP,
-                "text": {"type": "plain_text", "text": labels["helpful"], "emoji": True},
-                "value": value,
-            }
-        )
-        elements.append(
-            {
-                "type": "button",
-                "action_id": ACTION_FEEDBACK_DOWN,
-                "text": {"type": "plain_text", "text": labels["not_helpful"], "emoji": True},
-                "value": value,
-            }
-        )
+        elements.append(_button(ACTION_FEEDBACK_UP, labels["helpful"], value))
+        elements.append(_button(ACTION_FEEDBACK_DOWN, labels["not_helpful"], value))
     if not elements:
         return []
     return [{"type": "actions", "block_id": f"answer_actions:{answer_id}"[:255], "elements": elements}]
