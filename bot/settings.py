@@ -7,8 +7,9 @@ them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal, TypeVar
 
 Mode = Literal["socket", "http"]
 StreamPolicy = Literal["auto", "always", "never"]
@@ -18,24 +19,18 @@ class SettingsError(ValueError):
     """A required setting is missing or malformed; the message says which and how to fix it."""
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+T = TypeVar("T", int, float)
+
+
+def _number(environ: Mapping[str, str], name: str, default: T, cast: Callable[[str], T]) -> T:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        return cast(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _float(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+        what = "an integer" if cast is int else "a number"
+        raise SettingsError(f"{name} must be {what}, got {raw!r}") from exc
 
 
 @dataclass(frozen=True)
@@ -89,15 +84,15 @@ class BotSettings:
             api_base_url=environ.get("SLACK_API_BASE_URL", "").strip() or None,
             command=command,
             host=environ.get("HOST", "").strip() or "0.0.0.0",
-            port=_int(environ, "PORT", 3000),
+            port=_number(environ, "PORT", 3000, int),
             log_level=(environ.get("LOG_LEVEL", "").strip() or "INFO").upper(),
-            answer_workers=max(1, _int(environ, "SLACK_ANSWER_WORKERS", 8)),
-            shutdown_grace_seconds=max(0.0, _float(environ, "SLACK_SHUTDOWN_GRACE_SECONDS", 10.0)),
-            history_turns=max(0, _int(environ, "SLACK_HISTORY_TURNS", 6)),
+            answer_workers=max(1, _number(environ, "SLACK_ANSWER_WORKERS", 8, int)),
+            shutdown_grace_seconds=max(0.0, _number(environ, "SLACK_SHUTDOWN_GRACE_SECONDS", 10.0, float)),
+            history_turns=max(0, _number(environ, "SLACK_HISTORY_TURNS", 6, int)),
             stream=stream,  # type: ignore[arg-type]
-            stream_chunk_chars=max(10, _int(environ, "SLACK_STREAM_CHUNK_CHARS", 120)),
+            stream_chunk_chars=max(10, _number(environ, "SLACK_STREAM_CHUNK_CHARS", 120, int)),
             thinking_reaction=environ.get("SLACK_THINKING_REACTION", "").strip() or "hourglass_flowing_sand",
-            rate_limit_retries=max(0, _int(environ, "SLACK_RATE_LIMIT_RETRIES", 3)),
+            rate_limit_retries=max(0, _number(environ, "SLACK_RATE_LIMIT_RETRIES", 3, int)),
         )
         settings.validate()
         return settings
