@@ -12,13 +12,18 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.logs import configure_logging, redact
 from bot.settings import BotSettings, SettingsError
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.pool import AnswerPool
 
 log = logging.getLogger("bot.worker")
 
@@ -52,9 +57,8 @@ def build_answerer(environ: Mapping[str, str]) -> tuple[Any, bool]:
     return chain.ask, bool(getattr(chain, "streams", False))
 
 
-def run_socket_mode(settings: BotSettings, environ: Mapping[str, str]) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+def build_bolt_app(settings: BotSettings, environ: Mapping[str, str]) -> tuple[App, WebClient, AnswerPool]:
+    """(app, client, pool), the same in both modes: client checked by auth.test, chain, answer pool, Bolt app."""
     from bot.app import create_app, make_web_client
     from bot.pool import AnswerPool
 
@@ -63,7 +67,13 @@ def run_socket_mode(settings: BotSettings, environ: Mapping[str, str]) -> int:
     log.info("authenticated as %s in team %s", identity.get("user"), identity.get("team"))
     answer_fn, streams = build_answerer(environ)
     pool = AnswerPool(settings.answer_workers)
-    app = create_app(settings, answer_fn, client, streams=streams, pool=pool)
+    return create_app(settings, answer_fn, client, streams=streams, pool=pool), client, pool
+
+
+def run_socket_mode(settings: BotSettings, environ: Mapping[str, str]) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app, client, pool = build_bolt_app(settings, environ)
     handler = SocketModeHandler(app, settings.app_token, web_client=client, logger=logging.getLogger("bot.socket"))
 
     stop = threading.Event()

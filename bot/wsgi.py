@@ -47,21 +47,16 @@ def create_wsgi_app() -> WsgiApp:
     """gunicorn's app factory: settings, auth.test, chain, Bolt app (runs in the worker process)."""
     from dotenv import load_dotenv
 
-    from bot.app import create_app, make_web_client
     from bot.logs import configure_logging
-    from bot.worker import build_answerer, check_auth
+    from bot.worker import build_bolt_app
 
     load_dotenv()
     settings = BotSettings.from_env(os.environ)
     configure_logging(settings.log_level)
     if not settings.signing_secret:
         raise SystemExit("error: HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)")
-    client = make_web_client(settings)
-    check_auth(client, settings)
-    answer_fn, streams = build_answerer(os.environ)
-    pool = AnswerPool(settings.answer_workers)
+    app, _client, pool = build_bolt_app(settings, os.environ)
     RUNNING.append((pool, settings.shutdown_grace_seconds))
-    app = create_app(settings, answer_fn, client, streams=streams, pool=pool)
     log.info("HTTP mode ready: POST /slack/events, GET /healthz")
     return build_wsgi(app)
 
