@@ -95,19 +95,13 @@ class AnswerChain:
         state: dict[str, Any] = {"question": raw, "clean": cleaned, "history": history, "language": language,
                                  "notice": notice, "injected": injected, "final": None}
         if not question:
-            state["final"] = Answer(question=raw, text=USAGE_KO if language == "ko" else USAGE_EN, found=False,
-                                    language=language, answerer="none", notice="usage")
-            return state
+            return _reply(state, USAGE_KO if language == "ko" else USAGE_EN, "usage")
         if injected and not cleaned:
-            state["final"] = Answer(question=raw, text=INJECTION_ONLY, found=False, language=language,
-                                    answerer="none", notice="injection")
-            return state
+            return _reply(state, INJECTION_ONLY, "injection")
         state["language"] = detect_language(cleaned)
         talk = small_talk(cleaned)
         if talk is not None:
-            state["final"] = Answer(question=raw, text=_SMALL_TALK[(talk, state["language"])], found=False,
-                                    language=state["language"], answerer="none", notice="small_talk")
-            return state
+            return _reply(state, _SMALL_TALK[(talk, state["language"])], "small_talk")
         state["summary"] = is_summary_request(cleaned)
         state["query"] = self._resolve_follow_up(cleaned, history)
         state["units"] = self.kb.retriever.units(state["query"])
@@ -208,6 +202,13 @@ class AnswerChain:
             outlet=sentence.outlet,
             byline=sentence.byline,
         )
+
+
+def _reply(state: dict[str, Any], text: str, kind: str) -> dict[str, Any]:
+    """End the chain early with a reply that is not an answer (`kind` is one of NOTICE_KINDS)."""
+    state["final"] = Answer(question=state["question"], text=text, found=False, language=state["language"],
+                            answerer="none", notice=kind)
+    return state
 
 
 def _is_entity(unit: QueryUnit) -> bool:
