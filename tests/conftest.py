@@ -1,21 +1,7 @@
 """Shared pytest fixtures."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
-
 import pytest
-
-if TYPE_CHECKING:
-    from tests.fakes.fake_slack import FakeSlack
-
-
-@pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    """A started fake Slack on 127.0.0.1 (see tests/fakes/fake_slack.py); stopped after the test."""
-    from tests.fakes.fake_slack import FakeSlack
-
-    with FakeSlack() as fake:
-        yield fake
 
 
 @pytest.fixture(scope="session")

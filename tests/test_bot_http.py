@@ -10,17 +10,11 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import ROOT, BotProcess, bot_env, free_port, procfile_command, wait_until
+from tests.bot_fixtures import BotProcess, bot_env, free_port, procfile_command, wait_until
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.signing import sign
 
 SECRET = "test-signing-secret"
-
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "knowledge" / "chain.py").exists(),
-    reason="knowledge.chain has not landed yet",
-)
-
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeSlack]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
 
 from tests.bot_fixtures import ROOT, BotProcess, bot_env, procfile_command
 from tests.fakes.fake_slack import FakeSlack
@@ -37,10 +36,6 @@ def test_unreachable_slack_fails_fast(tmp_path) -> None:
     assert result.returncode == 2 and "Could not reach Slack" in result.stderr
 
 
-@pytest.mark.skipif(
-    not (ROOT / "knowledge" / "chain.py").exists(),
-    reason="knowledge.chain has not landed yet",
-)
 def test_sigterm_finishes_in_flight_answers_and_exits_zero(tmp_path) -> None:
     with FakeSlack() as fake:
         process = BotProcess(procfile_command("worker"), bot_env(fake.base_url, str(tmp_path / "c")), tmp_path / "log")

@@ -5,11 +5,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import ROOT, BotProcess, bot_env, procfile_command
+from tests.bot_fixtures import BotProcess, bot_env, procfile_command
 from tests.fakes.fake_slack import FakeSlack
-
-pytestmark = pytest.mark.skipif(not (ROOT / "knowledge" / "chain.py").exists(), reason="knowledge.chain has not landed yet")
-
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeSlack]:
