@@ -32,6 +32,7 @@ from bench.common import (  # noqa: E402
     ROOT,
     child_env,
     emit,
+    finish,
     fmt_summary,
     load_average,
     load_questions,
@@ -40,7 +41,6 @@ from bench.common import (  # noqa: E402
     run_child,
     summary,
     temp_dir,
-    write_results,
 )
 
 READY = "BENCH_READY"
@@ -362,13 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         res["ready"] = bench_ready(args.runs, chroma)
         print("warm latency and memory ...", flush=True)
         res["warm"] = bench_warm(args.runs, args.rounds, chroma)
-    res["load_after"] = load_average()
-    res["elapsed_s"] = time.perf_counter() - started
-    report(res)
-    print(f"total bench time {res['elapsed_s']:.0f} s")
-    if args.json:
-        print(f"results written to {write_results('bench_knowledge', res)}")
-    return 0
+    return finish("bench_knowledge", res, started, report, args.json)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from bench.common import (  # noqa: E402
     ChromaServer,
     child_env,
     emit,
+    finish,
     load_average,
     load_questions,
     print_table,
@@ -53,7 +54,6 @@ from bench.common import (  # noqa: E402
     run_child,
     summary,
     temp_dir,
-    write_results,
 )
 
 DIM = 384
@@ -367,13 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.synthetic_sizes:
             for mode in modes:
                 res["cases"].append(run_case("synthetic", size, mode, args, None))
-    res["load_after"] = load_average()
-    res["elapsed_s"] = time.perf_counter() - started
-    report(res)
-    print(f"total bench time {res['elapsed_s']:.0f} s")
-    if args.json:
-        print(f"results written to {write_results('bench_scale', res)}")
-    return 0
+    return finish("bench_scale", res, started, report, args.json)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +224,14 @@ def write_results(name: str, data: dict[str, Any]) -> Path:
     path = RESULTS_DIR / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return path
+
+
+def finish(name: str, res: dict[str, Any], started: float, report: Callable[[dict[str, Any]], None], as_json: bool) -> int:
+    """The common end of a bench run: load after, elapsed time, the report, optional JSON."""
+    res["load_after"] = load_average()
+    res["elapsed_s"] = time.perf_counter() - started
+    report(res)
+    print(f"total bench time {res['elapsed_s']:.0f} s")
+    if as_json:
+        print(f"results written to {write_results(name, res)}")
+    return 0
