@@ -217,17 +217,7 @@ def _is_entity(unit: QueryUnit) -> bool:
 
 def _passage_from_document(doc: Any) -> Passage:
     m = doc.metadata
-    sentence = Sentence(
-        text=doc.page_content,
-        source=m["source"],
-        title=m.get("title", ""),
-        start=int(m["start"]),
-        end=int(m["end"]),
-        paragraph=int(m.get("paragraph", 0)),
-        index=int(m.get("index", 0)),
-        outlet=m.get("outlet", ""),
-        byline=m.get("byline", ""),
-    )
+    sentence = Sentence.from_metadata(doc.page_content, m)
     return Passage(sentence=sentence, score=float(m.get("score", 0.0)), dense=float(m.get("dense", 0.0)),
                    lexical=float(m.get("lexical", 0.0)), rank=int(m.get("rank", 0)))
 

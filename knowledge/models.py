@@ -5,6 +5,7 @@ layer cannot be changed behind the chain's back.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,36 @@ class Sentence:
     @property
     def key(self) -> str:
         return f"{self.source}:{self.start}-{self.end}"
+
+    def metadata(self) -> dict[str, Any]:
+        """Everything but the text, as flat metadata (Chroma records, LangChain documents)."""
+        return {
+            "source": self.source,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "paragraph": self.paragraph,
+            "index": self.index,
+            "outlet": self.outlet,
+            "byline": self.byline,
+            "doc_sha256": self.doc_sha256,
+        }
+
+    @classmethod
+    def from_metadata(cls, text: str, meta: Mapping[str, Any]) -> "Sentence":
+        """The inverse of `metadata`, tolerant of records written without the optional keys."""
+        return cls(
+            text=text,
+            source=str(meta["source"]),
+            title=str(meta.get("title", "")),
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            paragraph=int(meta.get("paragraph", 0)),
+            index=int(meta.get("index", 0)),
+            outlet=str(meta.get("outlet", "")),
+            byline=str(meta.get("byline", "")),
+            doc_sha256=str(meta.get("doc_sha256", "")),
+        )
 
 
 @dataclass(frozen=True)

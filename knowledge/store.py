@@ -53,35 +53,6 @@ def record_id(sentence: Sentence, sha256: str) -> str:
     return f"{digest}-{sentence.index:05d}-{sentence.start}-{sentence.end}"
 
 
-def sentence_metadata(sentence: Sentence, sha256: str) -> dict[str, Any]:
-    return {
-        "source": sentence.source,
-        "title": sentence.title,
-        "start": sentence.start,
-        "end": sentence.end,
-        "paragraph": sentence.paragraph,
-        "index": sentence.index,
-        "outlet": sentence.outlet,
-        "byline": sentence.byline,
-        "doc_sha256": sha256,
-    }
-
-
-def sentence_from_record(text: str, meta: dict[str, Any]) -> Sentence:
-    return Sentence(
-        text=text,
-        source=str(meta["source"]),
-        title=str(meta.get("title", "")),
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        paragraph=int(meta.get("paragraph", 0)),
-        index=int(meta.get("index", 0)),
-        outlet=str(meta.get("outlet", "")),
-        byline=str(meta.get("byline", "")),
-        doc_sha256=str(meta.get("doc_sha256", "")),
-    )
-
-
 @dataclass(frozen=True)
 class SyncReport:
     added: int
@@ -169,7 +140,7 @@ class SentenceStore:
         for i in range(0, len(sentences), _ADD_BATCH):
             batch = sentences[i : i + _ADD_BATCH]
             ids = [record_id(s, sha256) for s in batch]
-            metas = [sentence_metadata(s, sha256) for s in batch]
+            metas = [{**s.metadata(), "doc_sha256": sha256} for s in batch]
             texts = [s.text for s in batch]
             if vectors is None:
                 self.vectorstore.add_texts(texts=texts, metadatas=metas, ids=ids)
@@ -185,7 +156,7 @@ class SentenceStore:
     def search(self, vector: Sequence[float], k: int) -> list[tuple[Sentence, float]]:
         """Nearest sentences by cosine similarity (1 - cosine distance)."""
         hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(list(vector), k=k)
-        return [(sentence_from_record(doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
+        return [(Sentence.from_metadata(doc.page_content, doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
 
     def vectors_for(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
         """Stored vectors of these sentences, by `Sentence.key` (no re-embedding)."""
