@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.logs import configure_logging
 from knowledge.chain import AnswerChain, build_chain
 from knowledge.models import Answer
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
@@ -19,7 +19,7 @@ DEFAULT_EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "qa_dev.jsonl"
 
 def main(argv: list[str]) -> int:
     load_dotenv()
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper())
     parser = argparse.ArgumentParser(prog="python -m bot")
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question (or one per line from stdin)")

@@ -13,7 +13,7 @@ class RedactTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if _SECRET.search(message):
-            record.msg = _SECRET.sub(lambda m: m.group(1) + "-***", message)
+            record.msg = redact(message)
             record.args = None
         return True
 
