@@ -101,16 +101,21 @@ def _labels(language: str) -> dict[str, str]:
 # --------------------------------------------------------------------------- escaping
 
 
+def _defuse_broadcasts(text: str) -> str:
+    """A word joiner after the @ of @here/@channel/@everyone: reads the same, never pings."""
+    return _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+
+
 def escape(text: str) -> str:
     """Make user or article text inert in Slack mrkdwn (no mentions, broadcasts or links)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+    return _defuse_broadcasts(text)
 
 
 def escape_markdown(text: str) -> str:
     """Inert text for streamed `markdown_text`, where HTML entities would show literally."""
     text = text.replace("<", "‹").replace(">", "›")
-    return _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+    return _defuse_broadcasts(text)
 
 
 _ANGLE_TOKEN = re.compile(r"<(?=[!@#]|https?:|mailto:)", re.IGNORECASE)
@@ -125,7 +130,7 @@ def neutralise(text: str) -> str:
     The quote reads exactly like the article.
     """
     text = _ANGLE_TOKEN.sub("<" + _WORD_JOINER, text)
-    return _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+    return _defuse_broadcasts(text)
 
 
 def cut(escaped: str, limit: int) -> str:
