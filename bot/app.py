@@ -33,9 +33,7 @@ def _skip_repeats(responder: Responder) -> Callable[..., Any]:
     """Global middleware: answer each event/command/click once, and refuse new work while draining."""
 
     def skip_repeats(body: dict[str, Any], request: BoltRequest, logger: logging.Logger, next: Callable[[], Any]) -> BoltResponse | None:
-        if responder.pool.draining and body.get("type") in ("event_callback", "block_actions") or (
-            responder.pool.draining and body.get("command")
-        ):
+        if responder.pool.draining and (body.get("type") in ("event_callback", "block_actions") or body.get("command")):
             # Not acked with 200: Slack redelivers to an instance that is not shutting down.
             return BoltResponse(status=503, body="shutting down")
         key = body.get("event_id") or body.get("trigger_id")

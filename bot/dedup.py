@@ -38,10 +38,6 @@ class SeenSet:
                 self._items.popitem(last=False)
             return True
 
-    def forget(self, key: Hashable) -> None:
-        with self._lock:
-            self._items.pop(key, None)
-
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             self._expire(self._clock())
@@ -53,7 +49,7 @@ class SeenSet:
 
     def _expire(self, now: float) -> None:
         while self._items:
-            key, seen_at = next(iter(self._items.items()))
+            seen_at = next(iter(self._items.values()))
             if now - seen_at <= self._ttl:
                 break
             self._items.popitem(last=False)
