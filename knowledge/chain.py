@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
@@ -76,6 +76,32 @@ class AnswerChain:
     def invoke(self, inputs: Mapping[str, Any]) -> Answer:
         return self.runnable.invoke(dict(inputs))
 
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+        """Answer-text deltas (str) while the answerer writes, then exactly one verified `Answer`.
+
+        An answerer that can stream exposes `stream_draft(inputs)`, yielding text
+        deltas and finally its `Draft`; any other answerer yields no deltas. The
+        final `Answer` is authoritative: its text may differ from the streamed
+        deltas (verification removed something, or the model fell back), and a
+        caller that showed the deltas must then replace them with `Answer.text`.
+        """
+        state = self._prepare({"question": question, "history": list(history)})
+        if state.get("final") is not None:
+            yield state["final"]
+            return
+        state = self._retrieve(state)
+        inputs = self._answer_inputs(state)
+        stream_draft = getattr(self.answerer, "stream_draft", None)
+        draft: Draft | None = None
+        if stream_draft is not None:
+            for item in stream_draft(inputs):
+                if isinstance(item, Draft):
+                    draft = item
+                elif item:
+                    yield str(item)
+        state["draft"] = draft if draft is not None else self.answerer.invoke(inputs)
+        yield self._verify(state)
+
     # -- steps ----------------------------------------------------------------
     def _prepare(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         raw = str(inputs.get("question") or "")
@@ -132,18 +158,20 @@ class AnswerChain:
         return state
 
     def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
-        state["draft"] = self.answerer.invoke(
-            {
-                "question": state["clean"],
-                "language": state["language"],
-                "passages": state["passages"],
-                "history": state["history"],
-                "units": state["units"],
-                "summary": state.get("summary", False),
-                "unknown_figures": state.get("unknown_figures", []),
-            }
-        )
+        state["draft"] = self.answerer.invoke(self._answer_inputs(state))
         return state
+
+    def _answer_inputs(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """What every answerer receives (offline, LLM, streamed or not)."""
+        return {
+            "question": state["clean"],
+            "language": state["language"],
+            "passages": state["passages"],
+            "history": state["history"],
+            "units": state["units"],
+            "summary": state.get("summary", False),
+            "unknown_figures": state.get("unknown_figures", []),
+        }
 
     def _verify(self, state: dict[str, Any]) -> Answer:
         draft: Draft = state["draft"]

@@ -143,6 +143,17 @@ class Answer:
     # NOTICE_KINDS, which tells programs what kind of reply this is.
     notice: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # The gate's middle outcome: the closest passage is shown as "not exactly said".
+    uncertain: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """One word for logs and reports: answered, uncertain, declined or notice."""
+        if self.notice in NOTICE_KINDS:
+            return "notice"
+        if self.found:
+            return "answered"
+        return "uncertain" if self.uncertain else "declined"
 
     @property
     def notice_text(self) -> str | None:
@@ -164,6 +175,7 @@ class Answer:
             data["closest_only"] = True
         if self.notice:
             data["notice"] = self.notice
+        data["outcome"] = self.outcome
         return data
 
 
