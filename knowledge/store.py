@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,9 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from knowledge.models import Document, Sentence
+from knowledge.progress import Progress
 from knowledge.settings import KnowledgeSettings
+from knowledge.vector_cache import VectorCache, embed_in_batches, text_key
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +69,12 @@ class SyncReport:
 class SentenceStore:
     """The sentence collection: sync from parsed seeds, search by vector."""
 
-    def __init__(self, client: Any, embeddings: Embeddings, collection: str) -> None:
+    def __init__(self, client: Any, embeddings: Embeddings, collection: str, vector_cache: VectorCache | None = None) -> None:
         self.client = client
         self.embeddings = embeddings
         self.collection_name = collection
+        # Committed vectors of the seeds: indexing reads them instead of embedding again.
+        self.vector_cache = vector_cache
         self.vectorstore = self._open()
 
     def _open(self) -> Chroma:
@@ -124,10 +128,12 @@ class SentenceStore:
                 continue
             self._delete(ids)
             removed += len(ids)
-        for source, doc in wanted.items():
-            if source in stored and stored[source][0] == doc.sha256 and sorted(stored[source][1]) == sorted(_doc_ids(doc)):
-                continue
-            self.add_sentences(doc.sentences, doc.sha256)
+        todo = [
+            doc for source, doc in wanted.items()
+            if not (source in stored and stored[source][0] == doc.sha256 and sorted(stored[source][1]) == sorted(_doc_ids(doc)))
+        ]
+        for vectors, doc in zip(self._vectors(todo), todo):  # the generator first, so it runs to its end
+            self.add_sentences(doc.sentences, doc.sha256, vectors)
             added += len(doc.sentences)
         if added or removed:
             log.info("index synced: %d added, %d removed, %d kept", added, removed, kept)
@@ -147,6 +153,24 @@ class SentenceStore:
             else:
                 batch_vectors = np.asarray(vectors[i : i + _ADD_BATCH], dtype=np.float32).tolist()
                 self.vectorstore._collection.upsert(ids=ids, documents=texts, metadatas=metas, embeddings=batch_vectors)
+
+    def _vectors(self, documents: Sequence[Document]) -> Iterator[np.ndarray]:
+        """Each document's vectors: from the vector cache where it has them, embedded (with progress) otherwise."""
+        cached = [self.vector_cache.lookup(doc) if self.vector_cache else {} for doc in documents]
+        to_embed = sum(text_key(s.text) not in c for d, c in zip(documents, cached) for s in d.sentences)
+        embedded = 0
+        with Progress(to_embed, "embedding sentences", unit="sentences") as progress:
+            for doc in documents:
+                if self.vector_cache is not None:
+                    vectors, n = self.vector_cache.vectors(doc, self.embeddings.embed_documents, progress.update)
+                else:
+                    fresh = embed_in_batches([s.text for s in doc.sentences], self.embeddings.embed_documents, progress.update)
+                    vectors, n = np.asarray(fresh, dtype=np.float32), len(fresh)
+                embedded += n
+                yield vectors
+        if documents:
+            log.info("vectors for %d sentences: %d from the cache, %d embedded",
+                     sum(len(d.sentences) for d in documents), sum(len(d.sentences) for d in documents) - embedded, embedded)
 
     def _delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
