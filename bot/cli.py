@@ -1,49 +1,152 @@
-"""Command-line jobs: `python -m bot ask [--json] [QUESTION]` and `python -m bot eval [FILE]`."""
+"""The one command line, `lg-ai` (also `python -m bot <command>`): ask, eval, index, search, serve.
+
+Arguments are parsed before anything heavy is imported, so `--help` and usage
+errors answer at once; each command imports what it needs when it runs.
+A new command is one `register(...)` call at the bottom, whose run function
+does its own imports. Exit codes: 0 done, 2 usage or input error (one line on
+stderr), 130 interrupted.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
-from dotenv import load_dotenv
+if TYPE_CHECKING:
+    from knowledge.chain import AnswerChain
+    from knowledge.models import Answer
 
-from bot.logs import configure_logging
-from knowledge.chain import AnswerChain, build_chain
-from knowledge.models import Answer
-from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
-
-DEFAULT_EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "qa_dev.jsonl"
+PROG = "lg-ai"
+DEFAULT_EVAL_FILE = Path("tests") / "data" / "qa_dev.jsonl"
+REPL_HISTORY_TURNS = 6
 
 
-def main(argv: list[str]) -> int:
+class UsageError(Exception):
+    """Bad input from the person at the keyboard: printed as one line, exit 2."""
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register(
+    name: str,
+    help: str,
+    run: Callable[[argparse.Namespace], int],
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> None:
+    """Add a subcommand. `run` gets the parsed arguments and must import heavy modules itself."""
+    COMMANDS[name] = Command(name, help, run, arguments)
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Answers questions about LG's AI strategy from the articles in SEEDS_DIR, with verbatim quotes.",
+        epilog="Settings come from the environment and .env (see .env.example). `python -m bot` with no command runs the Slack worker.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS.values():
+        child = sub.add_parser(command.name, help=command.help, description=command.help)
+        if command.arguments:
+            command.arguments(child)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = PROG) -> int:
+    args = build_parser(prog).parse_args(sys.argv[1:] if argv is None else argv)
+    from dotenv import load_dotenv
+
+    from bot.logs import configure_logging
+
     load_dotenv()
     configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper())
-    parser = argparse.ArgumentParser(prog="python -m bot")
-    sub = parser.add_subparsers(dest="command", required=True)
-    ask = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
-    ask.add_argument("question", nargs="*", help="the question; omit to read questions from stdin")
-    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
-    ev = sub.add_parser("eval", help="score retrieval and answers on a question file")
-    ev.add_argument("file", nargs="?", type=Path, default=DEFAULT_EVAL_FILE)
-    ev.add_argument("--json", action="store_true", help="print the summary as JSON")
-    args = parser.parse_args(argv)
-    chain = build_chain(KnowledgeSettings.from_env(os.environ))
-    if args.command == "ask":
-        return _ask(chain, " ".join(args.question), args.json)
-    return _eval(chain, args.file, args.json)
+    import logging
+
+    logging.getLogger("knowledge.progress").setLevel(logging.INFO)  # progress lines when not on a terminal
+    from knowledge.settings import SettingsError
+
+    try:
+        return COMMANDS[args.command].run(args)
+    except (UsageError, SettingsError) as exc:
+        print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
 
 
-def _ask(chain: AnswerChain, question: str, as_json: bool) -> int:
+def _knowledge_settings() -> Any:
+    from knowledge.settings import KnowledgeSettings
+
+    return KnowledgeSettings.from_env(os.environ)
+
+
+def _build_chain() -> AnswerChain:
+    from knowledge.chain import build_chain
+
+    return build_chain(_knowledge_settings())
+
+
+# -- ask ------------------------------------------------------------------------------------
+def _ask_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="*", help="the question; omit it to type questions at a prompt, or to read one per line from stdin")
+    p.add_argument("--json", action="store_true", help="print one JSON object per answer")
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    question = " ".join(args.question)
+    if args.question and not question.strip():
+        raise UsageError('the question is empty: lg-ai ask "엑사원 딥의 수능 수학 점수는?"')
     if question.strip():
-        _print_answer(chain.ask(question), as_json)
+        _print_answer(_build_chain().ask(question), args.json)
         return 0
-    for line in sys.stdin:  # one question per line, everything loaded once
+    if sys.stdin.isatty():
+        return repl(_build_chain, args.json)
+    chain = _build_chain()
+    for line in sys.stdin:  # one question per line, one JSON object per line, everything loaded once
         if line.strip():
             _print_answer(chain.ask(line.rstrip("\n")), True)
             sys.stdout.flush()
     return 0
+
+
+def repl(make_chain: Callable[[], AnswerChain], as_json: bool = False, stdin: TextIO | None = None) -> int:
+    """Questions typed at a prompt; earlier turns are passed on, so follow-ups work as in a Slack thread."""
+    from knowledge.models import Turn
+
+    stdin = stdin or sys.stdin
+    print("loading the articles…", file=sys.stderr, flush=True)
+    chain = make_chain()
+    print("Ask about LG's AI strategy (Korean or English). Empty line: nothing; Ctrl-D or 'exit': quit.", file=sys.stderr, flush=True)
+    history: list[Turn] = []
+    while True:
+        print("질문> ", end="", flush=True)
+        line = stdin.readline()
+        if not line:
+            print()
+            return 0
+        question = line.strip()
+        if question.lower() in {"exit", "quit", ":q"}:
+            return 0
+        if not question:
+            continue
+        answer = chain.ask(question, history)
+        _print_answer(answer, as_json)
+        print(flush=True)
+        history = [*history, Turn(question=question, answer=answer.text)][-REPL_HISTORY_TURNS:]
 
 
 def _print_answer(answer: Answer, as_json: bool) -> None:
@@ -64,15 +167,51 @@ def _print_answer(answer: Answer, as_json: bool) -> None:
         print(f"\n[{answer.answerer}; LLM fallback: {answer.fallback_reason}]")
 
 
-def _eval(chain: AnswerChain, path: Path, as_json: bool) -> int:
-    from knowledge.evaluation import evaluate, load_questions
+# -- eval -----------------------------------------------------------------------------------
+def _eval_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", type=Path, default=DEFAULT_EVAL_FILE,
+                   help=f"question file, one JSON object per line (default: {DEFAULT_EVAL_FILE}, from the working directory)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    report = evaluate(chain, load_questions(path))
+
+def read_question_file(path: Path) -> list[dict[str, Any]]:
+    """The rows of a question file; a missing or malformed one is a UsageError naming file and line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"question file not found: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"question file is a folder: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read question file {path}: {exc}") from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not row["question"].strip():
+            raise UsageError(f'{path}:{number}: expected an object with a non-empty "question"')
+        rows.append(row)
+    if not rows:
+        raise UsageError(f"question file has no questions: {path}")
+    return rows
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from knowledge.evaluation import evaluate
+    from knowledge.progress import track
+
+    rows = read_question_file(args.file)
+    chain = _build_chain()
+    report = evaluate(chain, track(rows, "questions", unit="q"))  # type: ignore[arg-type]
     summary = report.summary()
-    if as_json:
+    if args.json:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
-    print(f"questions: {path}")
+    print(f"questions: {args.file}")
     for key, value in summary.items():
         print(f"  {key:28s} {value}")
     if report.misses:
@@ -80,3 +219,51 @@ def _eval(chain: AnswerChain, path: Path, as_json: bool) -> int:
         for miss in report.misses:
             print(f"  - {miss}")
     return 0
+
+
+# -- index / search -----------------------------------------------------------------------------
+def _index_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rebuild", action="store_true", help="drop the collection and index everything again")
+    p.add_argument("--no-cache-write", action="store_true", help="do not write vectors into the vector cache (VECTOR_CACHE_DIR)")
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from knowledge.commands import run_index as index
+
+    print(index(_knowledge_settings(), rebuild=args.rebuild, write_cache=not args.no_cache_write).line())
+    return 0
+
+
+def _search_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="+")
+    p.add_argument("-k", type=int, default=5, help="how many sentences (default 5)")
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from knowledge.commands import run_search as search
+
+    question = " ".join(args.question)
+    if not question.strip():
+        raise UsageError("the question is empty")
+    if args.k < 1:
+        raise UsageError("-k must be at least 1")
+    print(search(_knowledge_settings(), question, k=args.k))
+    return 0
+
+
+# -- serve ----------------------------------------------------------------------------------
+def run_serve(args: argparse.Namespace) -> int:
+    from bot import worker
+
+    return worker.main([])
+
+
+register("ask", "answer a question (no question: a prompt on a terminal, else one question per line from stdin)", run_ask, _ask_arguments)
+register("eval", "score retrieval and answers on a question file", run_eval, _eval_arguments)
+register("index", "index the seeds into the configured store and write the vector cache", run_index, _index_arguments)
+register("search", "print the ranked sentences for a question", run_search, _search_arguments)
+register("serve", "run the Slack worker (Socket Mode with SLACK_APP_TOKEN, else HTTP mode), as `python -m bot`", run_serve)
+
+
+def command_names() -> Iterable[str]:
+    return COMMANDS.keys()

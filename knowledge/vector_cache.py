@@ -99,6 +99,7 @@ class VectorCache:
         try:
             with os.fdopen(fd, "wb") as out:
                 np.savez(out, keys=keys, vectors=array)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is shared and committed
             os.replace(tmp, self.path_for(doc))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
