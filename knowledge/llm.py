@@ -1,14 +1,28 @@
-"""LLM answerer: any LangChain chat model, with a hard time limit and an offline fallback.
+"""LLM answerer: any LangChain chat model, streamed, checked, with a hard time limit and an offline fallback.
 
-The model only *chooses* sentences (by id) and writes a short answer; the chain
-cuts the quotes from the source using the returned indices, so the model can
-never put words into a quote. Anything that goes wrong here (timeout, HTTP
-error, unparsable output, citations of sentences it was not given) makes the
-answerer hand the same input to the fallback runnable (the offline answerer)
-and mark the draft with a machine-readable `fallback_reason`. It never raises
-because of the model and never waits much longer than `timeout`.
+The model chooses sentences (by id) and writes a short answer; the chain cuts
+the quotes from the source using the returned indices, so the model can never
+put words into a quote block. Its own text is checked too (`ground_answer`): a
+quotation, figure or named source that the cited sentences do not contain is
+removed or makes the answer fall back, and a line starting with `>` cannot
+pose as a quote block.
 
-Provider packages (langchain_openai, langchain_anthropic, ...) are imported only
+The reply is one JSON object whose first field is the answer text and whose
+last is the citations. Where the provider enforces a JSON schema (OpenAI and
+compatible servers, Ollama) the request carries it, as
+`with_structured_output(method="json_schema")` would; elsewhere the prompt
+asks for the same object. Either way one parser reads it, and `stream_draft`
+can show the answer text while the model writes it: the citations come last
+and are resolved at the end.
+
+Anything that goes wrong (timeout, HTTP error, unparsable output, citations of
+sentences it was not given, unverified text) makes the answerer hand the same
+input to the fallback runnable (the offline answerer) and mark the draft with a
+machine-readable `fallback_reason`. It never raises because of the model and
+never waits much longer than `timeout`. One log line per answer says provider,
+model, latency, time to first text, tokens in/out and the fallback reason.
+
+Provider packages (langchain_openai, langchain_ollama, ...) are imported only
 inside `make_chat_model`, lazily, so the offline bot runs without them.
 """
 from __future__ import annotations
@@ -19,18 +33,21 @@ import dataclasses
 import json
 import logging
 import os
+import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.utils.json import parse_partial_json
 from pydantic import BaseModel, ValidationError
 
-from knowledge import prompts
-from knowledge.models import Draft, Passage, Turn
+from knowledge import numbers, prompts
+from knowledge.models import Draft, Passage, Sentence, Turn
 
 if TYPE_CHECKING:
     from langchain_core.callbacks import (
@@ -45,6 +62,11 @@ __all__ = [
     "make_chat_model",
     "format_messages",
     "parse_reply",
+    "ground_answer",
+    "visible_prefix",
+    "partial_answer",
+    "structured_binding",
+    "REPLY_SCHEMA",
     "ReplyRejected",
     "GUARD_MARGIN",
 ]
@@ -123,6 +145,9 @@ def make_chat_model(
             kwargs["base_url"] = base_url
     else:
         kwargs.update(timeout=timeout, max_retries=0, max_tokens=max_tokens)
+        if provider == "openai":
+            # Token counts of streamed answers (off by default for custom base URLs).
+            kwargs["stream_usage"] = True
         if base_url:
             kwargs["base_url"] = base_url
         if api_key:
@@ -130,6 +155,47 @@ def make_chat_model(
         elif provider == "openai" and base_url and not os.environ.get("OPENAI_API_KEY"):
             kwargs["api_key"] = _PLACEHOLDER_KEY
     return init_chat_model(name, model_provider=provider, **kwargs)
+
+
+# The reply object. Field order matters: the answer text comes first so it can
+# be streamed while the model writes; the citations come last.
+REPLY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "answer": {"type": "string"},
+        "found": {"type": "boolean"},
+        "citations": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["answer", "found", "citations"],
+    "additionalProperties": False,
+}
+
+
+def _provider_of(chat_model: Any) -> str | None:
+    """LangSmith's provider name ("openai", "ollama", ...) of a chat model, if it has one."""
+    try:
+        return str(chat_model._get_ls_params().get("ls_provider") or "") or None
+    except Exception:  # noqa: BLE001 - not a chat model (a stub runnable)
+        return None
+
+
+def structured_binding(chat_model: Any) -> dict[str, Any] | None:
+    """Request parameters that make the provider enforce `REPLY_SCHEMA`, or None.
+
+    These are the parameters `with_structured_output(method="json_schema")`
+    binds; bound directly, the raw text stays streamable and one parser reads
+    it whether the provider enforced the schema or only the prompt asked for it.
+    """
+    provider = _provider_of(chat_model)
+    if provider in {"openai", "azure"}:
+        # Sent as a plain body field: bound as `response_format`, langchain-openai
+        # would switch to the client's parse helpers, which import slowly (0.5 s
+        # on the first answer) and re-parse every streamed chunk.
+        fmt = {"type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": REPLY_SCHEMA}}
+        return {"extra_body": {"response_format": fmt}}
+    if provider == "ollama":
+        return {"format": REPLY_SCHEMA}
+    return None
 
 
 # --------------------------------------------------------------------------- prompt
@@ -283,11 +349,231 @@ def parse_reply(text: str, passage_count: int) -> tuple[str, bool, tuple[int, ..
     return answer, True, tuple(cited)
 
 
+# --------------------------------------------------------------------------- streaming text
+
+_OPEN_FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*\s*")
+
+
+def partial_answer(buffer: str) -> str | None:
+    """The answer text so far in a reply that is still being written, or None.
+
+    Works on an unfinished JSON object (`{"answer": "엑사원 딥은 94`); a reply
+    that is still thinking aloud or is not JSON gives None (it is parsed in
+    full at the end instead).
+    """
+    value = _partial_reply(buffer)
+    answer = value.get("answer") if value else None
+    return answer if isinstance(answer, str) else None
+
+
+def _partial_reply(buffer: str) -> dict[str, Any] | None:
+    text = _THINKING.sub("", buffer)
+    if re.search(r"<(think|thought|thinking)>", text, re.IGNORECASE):
+        return None
+    text = _OPEN_FENCE.sub("", text, count=1).lstrip()
+    if not text.startswith("{"):
+        return None
+    try:
+        value = parse_partial_json(text.rstrip("`").rstrip())
+    except Exception:  # noqa: BLE001 - unfinished escape sequence and the like: wait for more
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# --------------------------------------------------------------------------- checking the model's text
+
+# Opening quotation mark -> closing one. The ASCII apostrophe only opens a
+# quotation at the start of a word ("LG's" is not a quote).
+_QUOTES = {'"': '"', "“": "”", "„": "“", "‘": "’", "'": "'", "«": "»", "「": "」", "『": "』", "《": "》", "〈": "〉"}
+_QUOTE_CHARS = frozenset(_QUOTES) | frozenset(_QUOTES.values()) | {"”", "’"}
+# A line that Slack (or Markdown) would render as a quote block.
+_QUOTE_BLOCK = re.compile(r"^[ \t]*(?:>|&gt;|＞)+[ \t]?", re.MULTILINE)
+# Sentence ids the model may echo into its text ("(S3)", "[S1, S2]").
+_ID_ECHO = re.compile(r"\s*[\[(（]\s*S\d{1,3}(?:\s*[,，、]\s*S\d{1,3})*\s*[\])）]|\s*\bS\d{1,3}\b(?=[\s.,)]|$)")
+# A line that names a source: "출처: …", "Source: …", "— 조선일보, 2024".
+_SOURCE_LINE = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?(?:(?:출처|원문|참고|인용|source|sources|via|reference|references|quoted from)\s*[:：]|[—―–]|--)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A bracketed label that vouches for a quotation: "(기사 원문)", "[Source: …]".
+_SOURCE_LABEL = re.compile(
+    r"[(\[（【]\s*(?:기사\s*원문|원문|기사\s*인용|출처[^)\]）】]*|source[^)\]）】]*|original[^)\]）】]*|quoted?[^)\]）】]*)\s*[)\]）】]",
+    re.IGNORECASE,
+)
+# Attribution to a named source.
+_ACCORDING_EN = re.compile(r"\b(?i:according to|reported by|cited by|quoted by)\s+(?:the\s+)?"
+                           r"([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})")
+_ACCORDING_KO = re.compile(r"(\S+?)(?:의\s*보도에\s*따르면|에\s*따르면|에\s*의하면|\s*보도에\s*따르면)")
+_GENERIC_SOURCES = frozenset({"article", "the article", "report", "the report", "기사", "이", "해당", "보도", "기사에"})
+# Digits glued to letters are names (32B, GPT-4o, R1): checked as written.
+_NAMED_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[A-Za-z][A-Za-z0-9.-]*|[A-Za-z]+[-‐]?\d[A-Za-z0-9.-]*")
+# A bracket not closed yet: it may become a source label, so wait for it.
+_UNCLOSED_BRACKET = re.compile(r"[(\[（【][^)\]）】]*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def strip_quote_blocks(text: str) -> str:
+    """No line may start with `>`: Slack would draw it as a quote block."""
+    return _QUOTE_BLOCK.sub("", text)
+
+
+def _clean(text: str) -> str:
+    return _ID_ECHO.sub("", strip_quote_blocks(text)).strip()
+
+
+def _quoted_spans(text: str) -> Iterator[tuple[int, int | None]]:
+    """(start, end) of each quotation; end is None when it is never closed."""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        closing = _QUOTES.get(ch)
+        if closing is None or (ch == "'" and i > 0 and (text[i - 1].isalnum())):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(text):
+            if text[j] == closing and not (closing == "'" and j + 1 < len(text) and text[j + 1].isalpha()
+                                            and text[j + 1].isascii()):
+                break
+            j += 1
+        if j >= len(text):
+            if ch == "'":  # a lone apostrophe ("the '90s") is not a quotation
+                i += 1
+                continue
+            yield i, None
+            return
+        yield i, j
+        i = j + 1
+
+
+def _known_name(name: str, known: str) -> bool:
+    """A named source is known when it, or one of its aliases, occurs in the known text."""
+    folded = _norm(name).strip(" .,'\"")
+    if not folded or folded in _GENERIC_SOURCES or folded in known:
+        return True
+    try:
+        from knowledge.lexicon import ENTITIES  # aliases: "LG AI Research" ~ "LG AI연구원"
+    except Exception:  # noqa: BLE001 - the lexicon may move; then only literal matches count
+        return False
+    for group in ENTITIES:
+        if folded in group and any(form in known for form in group):
+            return True
+    return False
+
+
+def _problems(sentence: str, known: str, figures: frozenset[float]) -> list[str]:
+    """What in one answer sentence the known text does not back, as fallback-style reasons."""
+    found: list[str] = []
+    for start, end in _quoted_spans(sentence):
+        span = sentence[start + 1 : end] if end is not None else sentence[start + 1 :]
+        span = _norm(span).strip(" .,!?…·")
+        if end is None or (span and span not in known):
+            found.append("unverified_quote")
+    if _SOURCE_LINE.search(sentence):
+        found.append("unverified_source")
+    for m in _SOURCE_LABEL.finditer(sentence):
+        inner = _norm(m.group(0)[1:-1])
+        named = re.sub(r"^(출처|source|original|quoted?)\s*(from)?\s*[:：]?\s*", "", inner)
+        if named and named not in {"기사 원문", "원문", "기사 인용", "article", "the article"} and not _known_name(named, known):
+            found.append("unverified_source")
+    for m in list(_ACCORDING_EN.finditer(sentence)) + list(_ACCORDING_KO.finditer(sentence)):
+        if not _known_name(m.group(1), known):
+            found.append("unverified_source")
+    for m in _NAMED_NUMBER.finditer(sentence):
+        if _norm(m.group(0)).strip(".-") not in known and not _figure_known(m.group(0), figures):
+            found.append("unverified_figure")
+    for value, start, end in numbers.figures(sentence):
+        if round(value, 6) not in figures and _norm(sentence[start:end]) not in known:
+            found.append("unverified_figure")
+    return found
+
+
+def _figure_known(token: str, figures: frozenset[float]) -> bool:
+    values = [round(v, 6) for v, _, _ in numbers.figures(token)]
+    return bool(values) and all(v in figures for v in values)
+
+
+def ground_answer(text: str, known: Sequence[str], *, strict: bool = True) -> tuple[str, list[str]]:
+    """Keep only what the known text (the cited sentences) backs; return (text, reasons removed).
+
+    A sentence holding a quotation, figure or named source that `known` does
+    not contain is dropped. A made-up quotation or source line is worse than a
+    slip: with `strict` it rejects the whole answer (`ReplyRejected`), and so
+    does an answer with nothing left. Quote-block markers and echoed sentence
+    ids are removed first.
+    """
+    cleaned = _clean(text)
+    known_text = _norm("\n".join(known))
+    figures = frozenset(round(v, 6) for t in known for v, _, _ in numbers.figures(t))
+    kept: list[str] = []
+    removed: list[str] = []
+    for sentence in _SENTENCE_END.split(cleaned):
+        if not sentence.strip():
+            continue
+        issues = _problems(sentence, known_text, figures)
+        if not issues:
+            kept.append(sentence.strip())
+            continue
+        removed.extend(dict.fromkeys(issues))
+        if strict and ("unverified_quote" in issues or "unverified_source" in issues):
+            reason = "unverified_quote" if "unverified_quote" in issues else "unverified_source"
+            raise ReplyRejected(reason, sentence.strip()[:80])
+    if not removed:
+        return cleaned, []
+    if not kept:
+        raise ReplyRejected(removed[0], "nothing verifiable left")
+    return " ".join(kept), removed
+
+
+# Words held back while the answer is still being written: the last ones may
+# still grow into a figure, a label or an attribution ("로이터에 따르면").
+HOLD_BACK_WORDS = 3
+
+
+def visible_prefix(text: str, passages_text: str, figures: frozenset[float], *, complete: bool = False) -> str:
+    """The part of a half-written answer that is safe to show before it is checked.
+
+    Stops before the first quotation mark (unless the whole quotation is
+    article text), source line or label, unknown figure or named source, and,
+    unless the answer is `complete`, before its last few words. Quote-block
+    markers and echoed sentence ids never show.
+    """
+    text = _ID_ECHO.sub("", strip_quote_blocks(text))
+    known = _norm(passages_text)
+    stops = [len(text)]
+    if not complete:
+        words = list(re.finditer(r"\S+", text))
+        stops.append(words[-HOLD_BACK_WORDS].start() if len(words) >= HOLD_BACK_WORDS else 0)
+    for start, end in _quoted_spans(text):
+        span = _norm(text[start + 1 : end] if end is not None else "").strip(" .,!?…·")
+        if end is None or not span or span not in known:
+            stops.append(start)
+            break
+    stops += [m.start() for m in (_SOURCE_LINE.search(text), _SOURCE_LABEL.search(text),
+                                  _UNCLOSED_BRACKET.search(text)) if m]
+    for pattern in (_ACCORDING_EN, _ACCORDING_KO):
+        stops += [m.start() for m in pattern.finditer(text) if not _known_name(m.group(1), known)]
+    stops += [m.start() for m in _NAMED_NUMBER.finditer(text)
+              if _norm(m.group(0)).strip(".-") not in known and not _figure_known(m.group(0), figures)]
+    stops += [start for value, start, end in numbers.figures(text)
+              if round(value, 6) not in figures and _norm(text[start:end]) not in known]
+    text = text[: min(stops)]
+    return text.rstrip(" (\"'“‘「『")
+
+
 # --------------------------------------------------------------------------- runnable
 
 
 class _GuardTimeout(Exception):
     """The wall-clock guard fired before the model call returned."""
+
+
+class _EmptyStream(Exception):
+    """The server accepted a stream request but sent no text: it does not really stream."""
 
 
 T = TypeVar("T")
@@ -313,7 +599,7 @@ def _run_with_deadline(fn: Callable[[], T], seconds: float) -> T:
             done.set()
 
     threading.Thread(target=target, name="llm-answerer-call", daemon=True).start()
-    if not done.wait(seconds):
+    if not done.wait(max(0.0, seconds)):
         raise _GuardTimeout(f"no reply within {seconds:.2f}s")
     if "error" in box:
         raise box["error"]
@@ -324,6 +610,21 @@ def _is_timeout(exc: BaseException) -> bool:
     if isinstance(exc, (TimeoutError, asyncio.TimeoutError, _GuardTimeout)):
         return True
     return any("Timeout" in cls.__name__ for cls in type(exc).__mro__)
+
+
+# HTTP statuses with which a server refuses a feature (streaming, a JSON schema)
+# rather than the request as such.
+_REFUSED_STATUSES = frozenset({400, 404, 405, 415, 422, 501})
+
+
+def _refused(exc: BaseException, streaming: bool) -> bool:
+    """Did the server refuse the feature we asked for (so a plainer request may work)?"""
+    if isinstance(exc, (ReplyRejected, _GuardTimeout)) or _is_timeout(exc):
+        return False
+    if getattr(exc, "status_code", None) in _REFUSED_STATUSES:
+        return True
+    # A JSON body where events were expected ends the client's stream parser.
+    return streaming and isinstance(exc, (_EmptyStream, ValueError, AssertionError))
 
 
 def _model_name(chat_model: Any) -> str:
@@ -350,10 +651,36 @@ def _secrets_of(chat_model: Any) -> list[str]:
 _KEYISH = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
 
 
+@dataclasses.dataclass
+class _Stats:
+    """What one answer cost; logged once per answer."""
+
+    started: float = dataclasses.field(default_factory=time.monotonic)
+    first_text: float | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    calls: int = 0
+    streamed: bool = False
+
+    def usage(self, message: Any) -> None:
+        meta = getattr(message, "usage_metadata", None)
+        if meta:  # the last report wins: some clients send the totals twice
+            self.tokens_in = meta.get("input_tokens", self.tokens_in)
+            self.tokens_out = meta.get("output_tokens", self.tokens_out)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Mode:
+    stream: bool
+    structured: dict[str, Any] | None
+
+
 class LLMAnswerer(Runnable[dict, Draft]):
     """Answer with a chat model; fall back to another runnable on any failure.
 
-    Input: {"question", "language", "passages", "history"}; output: `Draft`.
+    Input: the chain's answerer inputs ({"question", "language", "passages",
+    "history", ...}); output: `Draft`. `stream_draft` yields the answer text
+    as the model writes it, then the `Draft`.
     """
 
     def __init__(
@@ -363,14 +690,20 @@ class LLMAnswerer(Runnable[dict, Draft]):
         *,
         timeout: float,
         name: str | None = None,
+        structured: bool = True,
     ) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be positive")
         self.chat_model = chat_model
         self.fallback = fallback
         self.timeout = float(timeout)
-        self.name = name or f"llm:{_model_name(chat_model)}"
+        self.model = _model_name(chat_model)
+        self.provider = _provider_of(chat_model) or "unknown"
+        self.name = name or f"llm:{self.model}"
         self._secrets = _secrets_of(chat_model)
+        # What the server turned out to support; a refusal switches a feature off for good.
+        self.can_stream = True
+        self.structured = structured_binding(chat_model) if structured else None
 
     # -- shared helpers ---------------------------------------------------------
 
@@ -403,14 +736,60 @@ class LLMAnswerer(Runnable[dict, Draft]):
             f" - {self._scrub(detail)}" if detail else "",
         )
 
-    def _draft(self, inputs: Mapping[str, Any], reply: Any) -> Draft:
-        passages = inputs.get("passages") or ()
-        answer, found, cited = parse_reply(_message_text(reply), len(passages))
+    def _log_answer(self, stats: _Stats, draft: Draft) -> None:
+        now = time.monotonic()
+        logger.info(
+            "llm answer provider=%s model=%s latency_ms=%.0f first_text_ms=%s tokens_in=%s tokens_out=%s "
+            "calls=%d streamed=%s structured=%s found=%s fallback_reason=%s",
+            self.provider,
+            self.model,
+            (now - stats.started) * 1000,
+            f"{(stats.first_text - stats.started) * 1000:.0f}" if stats.first_text else "-",
+            stats.tokens_in if stats.tokens_in is not None else "-",
+            stats.tokens_out if stats.tokens_out is not None else "-",
+            stats.calls,
+            stats.streamed,
+            self.structured is not None,
+            draft.found,
+            draft.fallback_reason or "-",
+        )
+
+    def _draft(self, inputs: Mapping[str, Any], text: str) -> Draft:
+        """Parse and check the model's whole reply; raises `ReplyRejected`."""
+        passages: Sequence[Passage] = inputs.get("passages") or ()
+        answer, found, cited = parse_reply(text, len(passages))
+        if found:
+            known = [_sentence_text(passages[i].sentence) for i in cited]
+        else:  # a decline may repeat the question, and name what the article does say
+            known = [str(inputs.get("question") or "")] + [_sentence_text(p.sentence) for p in passages]
+        answer, removed = ground_answer(answer, known)
+        if removed:
+            logger.warning("answerer %s: removed unverified text from the answer (%s)", self.name, ", ".join(removed))
         return Draft(text=answer, cited=cited, found=found, answerer=self.name)
 
     @staticmethod
     def _mark(draft: Draft, reason: str) -> Draft:
         return dataclasses.replace(draft, fallback_reason=reason)
+
+    def _modes(self, stream: bool) -> list[_Mode]:
+        """Requests to try in order: each next one drops a feature the server may refuse."""
+        modes = [_Mode(True, self.structured)] if stream and self.can_stream else []
+        modes.append(_Mode(False, self.structured))
+        if self.structured is not None:
+            modes.append(_Mode(False, None))
+        return modes
+
+    def _adopt(self, first: _Mode, working: _Mode) -> None:
+        """Remember what the server refused once a plainer request has worked."""
+        if first.stream and not working.stream:
+            self.can_stream = False
+            logger.warning("answerer %s: the server does not stream; one call per answer from now on", self.name)
+        if first.structured is not None and working.structured is None:
+            self.structured = None
+            logger.warning("answerer %s: the server refused the JSON schema; asking by prompt from now on", self.name)
+
+    def _bound(self, mode: _Mode) -> Runnable:
+        return self.chat_model.bind(**mode.structured) if mode.structured else self.chat_model
 
     # -- sync -------------------------------------------------------------------
 
@@ -424,17 +803,121 @@ class LLMAnswerer(Runnable[dict, Draft]):
         run_manager: CallbackManagerForChainRun,
         config: RunnableConfig,
     ) -> Draft:
-        started = time.monotonic()
+        draft: Draft | None = None
+        for item in self._answer(inputs, config, stream=False):
+            if isinstance(item, Draft):
+                draft = item
+        assert draft is not None
+        return draft
+
+    def stream_draft(self, inputs: Mapping[str, Any], config: RunnableConfig | None = None) -> Iterator[str | Draft]:
+        """Answer-text deltas as the model writes them, then the checked `Draft`.
+
+        Only text that is safe before checking is streamed (`visible_prefix`):
+        no quotation that is not article text, no source line, no figure the
+        passages do not state. The `Draft` is authoritative; a server that
+        cannot stream gets one ordinary request instead.
+        """
+        yield from self._answer(dict(inputs), config, stream=True)
+
+    def _answer(self, inputs: dict, config: RunnableConfig | None, *, stream: bool) -> Iterator[str | Draft]:
+        stats = _Stats()
+        ends_at = stats.started + self.deadline
         try:
             messages = format_messages(inputs)
-            reply = _run_with_deadline(
-                lambda: self.chat_model.invoke(messages, config=config), self.deadline
-            )
-            return self._draft(inputs, reply)
+            modes = self._modes(stream)
+            text: str | None = None
+            for index, mode in enumerate(modes):
+                shown_before = stats.first_text is not None
+                try:
+                    if mode.stream:
+                        text = yield from self._stream_call(messages, mode, inputs, config, ends_at, stats)
+                    else:
+                        text = self._plain_call(messages, mode, config, ends_at, stats)
+                except Exception as exc:  # noqa: BLE001 - decided below
+                    last = index == len(modes) - 1
+                    if last or shown_before or stats.first_text is not None or not _refused(exc, mode.stream):
+                        raise
+                    logger.info("answerer %s: %s refused (%s); trying a plainer request",
+                                self.name, "stream" if mode.stream else "schema", self._scrub(str(exc)))
+                    continue
+                self._adopt(modes[0], mode)
+                break
+            assert text is not None
+            draft = self._draft(inputs, text)
         except Exception as exc:  # noqa: BLE001 - every model failure falls back
             reason = self._reason_for(exc)
-            self._log_fallback(reason, exc, started)
-        return self._mark(self.fallback.invoke(inputs, config=config), reason)
+            self._log_fallback(reason, exc, stats.started)
+            draft = self._mark(self.fallback.invoke(inputs, config=config), reason)
+        self._log_answer(stats, draft)
+        yield draft
+
+    def _plain_call(self, messages: list[BaseMessage], mode: _Mode, config: RunnableConfig | None,
+                    ends_at: float, stats: _Stats) -> str:
+        stats.calls += 1
+        model = self._bound(mode)
+        reply = _run_with_deadline(lambda: model.invoke(messages, config=config), ends_at - time.monotonic())
+        stats.usage(reply)
+        return _message_text(reply)
+
+    def _stream_call(self, messages: list[BaseMessage], mode: _Mode, inputs: Mapping[str, Any],
+                     config: RunnableConfig | None, ends_at: float, stats: _Stats) -> Iterator[str]:
+        """Yield safe text deltas; return the whole reply text."""
+        stats.calls += 1
+        model = self._bound(mode)
+        items: queue.Queue[tuple[str, Any]] = queue.Queue()
+        cancelled = threading.Event()
+        ctx = contextvars.copy_context()
+
+        def produce() -> None:
+            try:
+                for chunk in model.stream(messages, config=config):
+                    if cancelled.is_set():
+                        return  # leaving the loop closes the HTTP response
+                    items.put(("chunk", chunk))
+                items.put(("end", None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                items.put(("error", exc))
+
+        passages: Sequence[Passage] = inputs.get("passages") or ()
+        passage_text = "\n".join([str(inputs.get("question") or "")] + [_sentence_text(p.sentence) for p in passages])
+        figures = frozenset(round(v, 6) for p in passages for v, _, _ in numbers.figures(_sentence_text(p.sentence)))
+        threading.Thread(target=lambda: ctx.run(produce), name="llm-answerer-stream", daemon=True).start()
+        buffer: list[str] = []
+        shown = ""
+        try:
+            while True:
+                try:
+                    kind, value = items.get(timeout=max(0.0, ends_at - time.monotonic()))
+                except queue.Empty:
+                    raise _GuardTimeout(f"no complete reply within {self.deadline:.2f}s") from None
+                if kind == "error":
+                    raise value
+                if kind == "end":
+                    break
+                stats.usage(value)
+                piece = _message_text(value)
+                if not piece:
+                    continue
+                buffer.append(piece)
+                reply = _partial_reply("".join(buffer))
+                answer = reply.get("answer") if reply else None
+                if not isinstance(answer, str):
+                    continue
+                complete = len(reply) > 1  # a later field has begun: the answer text is whole
+                visible = visible_prefix(answer, passage_text, figures, complete=complete)
+                if len(visible) > len(shown) and visible.startswith(shown):
+                    if stats.first_text is None:
+                        stats.first_text = time.monotonic()
+                        stats.streamed = True
+                    yield visible[len(shown) :]
+                    shown = visible
+        finally:
+            cancelled.set()
+        text = "".join(buffer)
+        if not text.strip():
+            raise _EmptyStream("the stream carried no text")
+        return text
 
     # -- async ------------------------------------------------------------------
 
@@ -450,20 +933,41 @@ class LLMAnswerer(Runnable[dict, Draft]):
         run_manager: AsyncCallbackManagerForChainRun,
         config: RunnableConfig,
     ) -> Draft:
-        started = time.monotonic()
+        stats = _Stats()
+        ends_at = stats.started + self.deadline
         try:
             messages = format_messages(inputs)
-            try:
-                reply = await asyncio.wait_for(
-                    self.chat_model.ainvoke(messages, config=config), self.deadline
-                )
-            except asyncio.TimeoutError as exc:
-                raise _GuardTimeout(f"no reply within {self.deadline:.2f}s") from exc
-            return self._draft(inputs, reply)
+            modes = self._modes(stream=False)
+            text: str | None = None
+            for index, mode in enumerate(modes):
+                stats.calls += 1
+                model = self._bound(mode)
+                try:
+                    reply = await asyncio.wait_for(model.ainvoke(messages, config=config),
+                                                   max(0.0, ends_at - time.monotonic()))
+                except asyncio.TimeoutError as exc:
+                    raise _GuardTimeout(f"no reply within {self.deadline:.2f}s") from exc
+                except Exception as exc:  # noqa: BLE001 - decided below
+                    if index == len(modes) - 1 or not _refused(exc, False):
+                        raise
+                    continue
+                stats.usage(reply)
+                text = _message_text(reply)
+                self._adopt(modes[0], mode)
+                break
+            assert text is not None
+            draft = self._draft(inputs, text)
         except Exception as exc:  # noqa: BLE001 - every model failure falls back
             reason = self._reason_for(exc)
-            self._log_fallback(reason, exc, started)
-        return self._mark(await self.fallback.ainvoke(inputs, config=config), reason)
+            self._log_fallback(reason, exc, stats.started)
+            draft = self._mark(await self.fallback.ainvoke(inputs, config=config), reason)
+        self._log_answer(stats, draft)
+        return draft
+
+
+def _sentence_text(sentence: Sentence) -> str:
+    """What a cited sentence vouches for: its words, plus the article's outlet, byline and title."""
+    return "\n".join(part for part in (sentence.text, sentence.title, sentence.outlet, sentence.byline) if part)
 
 
 def build_llm_answerer(
@@ -472,10 +976,12 @@ def build_llm_answerer(
     *,
     timeout: float,
     name: str | None = None,
+    structured: bool = True,
 ) -> LLMAnswerer:
     """Wrap `chat_model` as an answerer; `name` defaults to "llm:<model>".
 
     `timeout` should match the one given to `make_chat_model`: the guard waits
     `timeout + GUARD_MARGIN` seconds at most, then answers with `fallback`.
+    `structured=False` never sends a JSON schema (the prompt still asks for JSON).
     """
-    return LLMAnswerer(chat_model, fallback, timeout=timeout, name=name)
+    return LLMAnswerer(chat_model, fallback, timeout=timeout, name=name, structured=structured)

@@ -3,6 +3,10 @@
 Kept apart from the code so the wording can be reviewed (and changed) without
 touching the parsing and fallback logic in `knowledge.llm`.
 
+The reply is one JSON object whose "answer" field comes first: the answer text
+can then be shown while the model writes it, and the citations, which come
+last, are resolved at the end.
+
 Design: everything that comes from outside the bot (the question, the article
 sentences, earlier turns) is put inside tagged DATA sections of the user
 message, with `<` and `>` escaped so that data can never close its own tag.
@@ -31,12 +35,18 @@ decline.
 4. If the sentences do not answer the question, set "found" to false, leave \
 "citations" empty and say briefly that the article does not say.
 5. When "found" is true, cite every sentence your answer relies on by its id \
-("S1", "S2", ...). Cite only ids that appear in <sentences>. Never write quotes \
-yourself; the citations are turned into quotes for you.
-6. Keep the answer short: 1 to 3 sentences, stating the fact plainly (numbers, \
-names, years as written in the sentences).
+("S1", "S2", ...) in "citations". Cite only ids that appear in <sentences>, and \
+do not write the ids in the answer text.
+6. Never quote: no quotation marks, no lines starting with ">", no source lines \
+("출처:", "Source:"), no "(기사 원문)"-style labels. The cited sentences are shown \
+to the reader as verbatim quotes for you; anything that looks like a quote or a \
+source in your text is checked and removed.
+7. Keep the answer short: 1 to 3 sentences, stating the fact plainly. Use only \
+numbers, names and years that the cited sentences state; never compute or \
+estimate new ones.
 
-Return ONLY one JSON object, with no prose and no code fence around it:
+Return ONLY one JSON object, with no prose and no code fence around it, with \
+the fields in this order ("answer" first, "citations" last):
 {"answer": "<your answer>", "found": true, "citations": ["S1"]}
 """
 

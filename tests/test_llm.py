@@ -10,7 +10,18 @@ from typing import Any
 import pytest
 from langchain_core.runnables import RunnableLambda
 
-from knowledge.llm import build_llm_answerer, make_chat_model, parse_reply, split_model
+from knowledge import numbers
+from knowledge.llm import (
+    REPLY_SCHEMA,
+    ReplyRejected,
+    build_llm_answerer,
+    ground_answer,
+    make_chat_model,
+    parse_reply,
+    partial_answer,
+    split_model,
+    visible_prefix,
+)
 from knowledge.models import Draft, Passage, Sentence, Turn
 from tests.fakes.fake_openai import FakeOpenAI
 
@@ -302,3 +313,210 @@ def test_wall_clock_guard_covers_a_client_that_ignores_its_timeout() -> None:
     draft = answerer.invoke(_inputs())
     assert time.monotonic() - started < 0.2 + 0.6
     _assert_fallback(draft, "timeout")
+
+
+# --------------------------------------------------------------------------- structured output
+
+
+def test_openai_compatible_request_carries_the_json_schema(fake: FakeOpenAI) -> None:
+    fake.push(_reply("94.5점입니다.", True, ["S3"]))
+    draft = _answerer(fake).invoke(_inputs())
+    assert draft.cited == (2,) and draft.fallback_reason is None
+    fmt = fake.requests[0]["response_format"]  # a plain body field, as with_structured_output sends it
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+    assert fmt["json_schema"]["schema"] == REPLY_SCHEMA
+    assert list(REPLY_SCHEMA["properties"]) == ["answer", "found", "citations"]  # text first, citations last
+
+
+def test_structured_false_asks_by_prompt_only(fake: FakeOpenAI) -> None:
+    fake.push(_reply("94.5점입니다.", True, ["S3"]))
+    model = make_chat_model("openai:test-model", base_url=fake.base_url, api_key="k", timeout=TIMEOUT)
+    draft = build_llm_answerer(model, OFFLINE, timeout=TIMEOUT, structured=False).invoke(_inputs())
+    assert draft.cited == (2,)
+    assert "response_format" not in fake.requests[0]
+
+
+def test_server_refusing_the_schema_gets_the_prompt_only_request_and_it_is_remembered() -> None:
+    with FakeOpenAI(refuse_schema=True) as server:
+        server.push(_reply("94.5점입니다.", True, ["S3"]), _reply("320억 개입니다.", True, ["S2"]))
+        answerer = _answerer(server)
+        first = answerer.invoke(_inputs())
+        second = answerer.invoke(_inputs("엑사원 딥 매개변수는?"))
+    assert (first.cited, first.fallback_reason, second.cited, second.fallback_reason) == ((2,), None, (1,), None)
+    # first answer: refused schema + plain request; second: plain only
+    assert ["response_format" in r for r in server.requests] == [True, False, False]
+    assert answerer.structured is None
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def _stream(answerer, inputs) -> tuple[list[str], Draft, list[float]]:
+    deltas: list[str] = []
+    stamps: list[float] = []
+    draft = None
+    started = time.monotonic()
+    for item in answerer.stream_draft(inputs):
+        if isinstance(item, Draft):
+            draft = item
+        else:
+            deltas.append(item)
+            stamps.append(time.monotonic() - started)
+    stamps.append(time.monotonic() - started)
+    assert draft is not None
+    return deltas, draft, stamps
+
+
+def _tokens(text: str, size: int = 4) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def test_stream_draft_yields_text_while_the_model_writes(fake: FakeOpenAI, caplog: pytest.LogCaptureFixture) -> None:
+    answer = "엑사원 딥은 2025학년도 수능 수학에서 94.5점을 받았습니다."
+    pieces = _tokens(_reply(answer, True, ["S3"]))
+    fake.push(("tokens", pieces, 0.03))
+    with caplog.at_level(logging.INFO, logger="knowledge.llm"):
+        deltas, draft, stamps = _stream(_answerer(fake), _inputs())
+    assert draft.text == answer and draft.cited == (2,) and draft.fallback_reason is None
+    assert len(deltas) >= 3 and answer.startswith("".join(deltas))
+    # the first text came long before the model finished
+    assert stamps[0] < stamps[-1] / 2
+    body = fake.requests[0]
+    assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
+    assert "response_format" in body
+    line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("llm answer"))
+    assert "provider=openai model=test-model" in line and "tokens_in=10 tokens_out=10" in line
+    assert "streamed=True" in line and "fallback_reason=-" in line
+
+
+@pytest.mark.parametrize("mode", ["json", "reject"])
+def test_server_that_cannot_stream_gets_one_plain_request(mode: str) -> None:
+    answer = "엑사원 딥은 수능 수학에서 94.5점을 받았습니다."
+    with FakeOpenAI(stream_mode=mode) as server:
+        server.push(_reply(answer, True, ["S3"]), _reply(answer, True, ["S3"]), _reply(answer, True, ["S3"]))
+        answerer = _answerer(server)
+        deltas, draft, _ = _stream(answerer, _inputs())
+        assert (draft.text, draft.cited, draft.fallback_reason) == (answer, (2,), None)
+        assert deltas == []
+        assert [bool(r.get("stream")) for r in server.requests] == [True, False]
+        deltas, draft, _ = _stream(answerer, _inputs())  # remembered: no stream attempt now
+        assert draft.fallback_reason is None
+        assert [bool(r.get("stream")) for r in server.requests] == [True, False, False]
+    assert answerer.can_stream is False
+
+
+def test_stream_timeout_falls_back_in_time(fake: FakeOpenAI) -> None:
+    fake.push(("tokens", _tokens(_reply("엑사원 딥은 94.5점입니다.", True, ["S3"])), 0.3))
+    started = time.monotonic()
+    deltas, draft, _ = _stream(_answerer(fake, timeout=0.5), _inputs())
+    assert time.monotonic() - started < 0.5 + 1.0
+    _assert_fallback(draft, "timeout")
+
+
+def test_stream_http_error_falls_back_without_a_second_request(fake: FakeOpenAI) -> None:
+    fake.push(("status", 500))
+    deltas, draft, _ = _stream(_answerer(fake), _inputs())
+    assert deltas == [] and draft.answerer == "offline" and draft.fallback_reason.startswith("error:")
+    assert len(fake.requests) == 1
+
+
+def test_ollama_native_api_streams_and_sends_the_schema(fake: FakeOpenAI, caplog: pytest.LogCaptureFixture) -> None:
+    pytest.importorskip("langchain_ollama")
+    answer = "LG AI연구원은 2020년에 설립되었습니다."
+    fake.push(("tokens", _tokens(_reply(answer, True, ["S1"])), 0.02), _reply(answer, True, ["S1"]))
+    model = make_chat_model("ollama:exaone3.5:7.8b", base_url=fake.root_url, api_key=None, timeout=TIMEOUT)
+    answerer = build_llm_answerer(model, OFFLINE, timeout=TIMEOUT)
+    with caplog.at_level(logging.INFO, logger="knowledge.llm"):
+        deltas, draft, _ = _stream(answerer, _inputs("LG AI연구원은 언제 설립됐나?"))
+        plain = answerer.invoke(_inputs("LG AI연구원은 언제 설립됐나?"))
+    assert (draft.text, draft.cited, draft.fallback_reason) == (answer, (0,), None)
+    assert len(deltas) >= 2 and answer.startswith("".join(deltas))
+    assert (plain.text, plain.cited) == (answer, (0,))
+    assert fake.paths == ["/api/chat", "/api/chat"]
+    assert fake.requests[0]["stream"] is True  # ChatOllama streams on the wire even for invoke
+    assert fake.requests[0]["format"] == REPLY_SCHEMA and fake.requests[0]["model"] == "exaone3.5:7.8b"
+    assert "provider=ollama model=exaone3.5:7.8b" in caplog.text and "tokens_in=10 tokens_out=10" in caplog.text
+
+
+# --------------------------------------------------------------------------- the model's own text is checked
+
+FAKE_QUOTE = '엑사원 딥은 94.5점을 받았습니다. "LG는 내년에 파산한다" (기사 원문)'
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason", "banned"),
+    [
+        (FAKE_QUOTE, "unverified_quote", "파산"),
+        ("엑사원 딥은 94.5점을 받았습니다.\n출처: 조선일보 2025년 3월 20일자", "unverified_source", "조선일보"),
+        ("엑사원 딥은 94.5점을 받았습니다. 로이터에 따르면 LG는 매각된다.", "unverified_source", "로이터"),
+        ("EXAONE Deep scored 94.5. According to Bloomberg, LG will sell it.", "unverified_source", "Bloomberg"),
+        ("엑사원 딥은 94.5점을 받았습니다. “LG는 모든 것을 포기했다”", "unverified_quote", "포기"),
+    ],
+)
+def test_made_up_quotation_or_source_falls_back(fake: FakeOpenAI, answer: str, reason: str, banned: str) -> None:
+    fake.push(("tokens", _tokens(_reply(answer, True, ["S3"])), 0.0))
+    deltas, draft, _ = _stream(_answerer(fake), _inputs())
+    _assert_fallback(draft, reason)
+    assert banned not in "".join(deltas)  # never shown, not even while streaming
+
+
+def test_invented_figure_is_removed_and_the_rest_kept(fake: FakeOpenAI) -> None:
+    answer = "엑사원 딥은 수능 수학에서 94.5점을 받았습니다. LG는 2030년까지 100조원을 투자합니다."
+    fake.push(("tokens", _tokens(_reply(answer, True, ["S3"])), 0.0))
+    deltas, draft, _ = _stream(_answerer(fake), _inputs())
+    assert draft.text == "엑사원 딥은 수능 수학에서 94.5점을 받았습니다."
+    assert draft.fallback_reason is None and draft.cited == (2,)
+    assert "100조" not in "".join(deltas) and "2030" not in "".join(deltas)
+
+
+def test_only_invented_figures_fall_back(fake: FakeOpenAI) -> None:
+    fake.push(_reply("엑사원 딥은 수능 수학에서 99점을 받았습니다.", True, ["S3"]))
+    _assert_fallback(_answerer(fake).invoke(_inputs()), "unverified_figure")
+
+
+def test_figure_of_an_uncited_sentence_is_unverified(fake: FakeOpenAI) -> None:
+    # 320억 is in S2, but the model cites only S3
+    fake.push(_reply("엑사원 딥은 320억 개 매개변수로 94.5점을 받았습니다.", True, ["S3"]))
+    _assert_fallback(_answerer(fake).invoke(_inputs()), "unverified_figure")
+
+
+def test_quote_block_markers_and_echoed_ids_are_stripped(fake: FakeOpenAI) -> None:
+    fake.push(_reply("> 엑사원 딥은 94.5점을 받았습니다 (S3).\n&gt; 2025학년도 수능 기준입니다. [S3]", True, ["S3"]))
+    draft = _answerer(fake).invoke(_inputs())
+    assert draft.fallback_reason is None
+    assert not any(line.lstrip().startswith((">", "&gt;")) for line in draft.text.splitlines())
+    assert "S3" not in draft.text and "94.5점" in draft.text
+
+
+def test_quotation_of_real_cited_text_and_translated_figures_pass(fake: FakeOpenAI) -> None:
+    fake.push(_reply("It comprises the 32-billion-parameter '엑사원 딥-32B' and a lightweight '7.8B' model; "
+                     "the large one has 32 billion parameters.", True, ["S2"]))
+    draft = _answerer(fake).invoke(_inputs("What models does EXAONE Deep include?", "en"))
+    assert draft.fallback_reason is None and "'엑사원 딥-32B'" in draft.text and "32 billion" in draft.text
+
+
+def test_named_source_that_the_cited_sentence_names_passes(fake: FakeOpenAI) -> None:
+    fake.push(_reply("LG AI연구원에 따르면 엑사원 딥은 '7.8B', '2.4B' 모델로도 구성됩니다.", True, ["S2"]))
+    draft = _answerer(fake).invoke(_inputs("엑사원 딥 구성은?"))
+    assert draft.fallback_reason is None and draft.text.startswith("LG AI연구원에 따르면")
+
+
+def test_ground_answer_and_visible_prefix_units() -> None:
+    known = [TEXTS[2]]
+    assert ground_answer("> 94.5점입니다.", known) == ("94.5점입니다.", [])
+    with pytest.raises(ReplyRejected) as info:
+        ground_answer('94.5점입니다. "파산한다', known)  # never closed
+    assert info.value.reason == "unverified_quote"
+    text, removed = ground_answer("94.5점입니다. 총점은 150점입니다.", known)
+    assert (text, removed) == ("94.5점입니다.", ["unverified_figure"])
+    figures = frozenset(round(v, 6) for v, _, _ in numbers.figures(TEXTS[2]))
+    # stops at the quotation mark, at the unknown figure, and before an unfinished word
+    done = {"complete": True}
+    assert visible_prefix('엑사원 딥은 "LG는 파산', TEXTS[2], figures, **done) == "엑사원 딥은"
+    assert visible_prefix("엑사원 딥은 94.5점, 총점 150점 중에서", TEXTS[2], figures, **done) == "엑사원 딥은 94.5점, 총점"
+    assert visible_prefix("> 엑사원 딥은 94.5점을 받았다.", TEXTS[2], figures, **done) == "엑사원 딥은 94.5점을 받았다."
+    # unfinished: the last words wait (they may still become "로이터에 따르면")
+    assert visible_prefix("엑사원 딥은 94.5점을 받았다. 로이터에 따르", TEXTS[2], figures) == "엑사원 딥은 94.5점을"
+    assert partial_answer('{"answer": "엑사원 딥은 9') == "엑사원 딥은 9"
+    assert partial_answer('```json\n{"answer": "a\\"b') in {'a"b', "a"}
+    assert partial_answer("<think>hmm") is None and partial_answer("plain text") is None
