@@ -119,3 +119,68 @@ def test_summary_request_gives_the_model_the_key_sentences(kb, server) -> None:
     answer = chain.ask("Summarize the article")
     assert answer.found and answer.answerer == "llm:test-model"
     assert answer.quotes[0].text == lede
+
+
+# --------------------------------------------------------------------------- streaming through the chain
+
+
+def _tokens(text: str, size: int = 4) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _collect(chain: AnswerChain, question: str):
+    deltas, stamps, final = [], [], None
+    started = time.monotonic()
+    for item in chain.stream(question):
+        if isinstance(item, str):
+            deltas.append(item)
+            stamps.append(time.monotonic() - started)
+        else:
+            final = item
+    return deltas, stamps, time.monotonic() - started, final
+
+
+def test_stream_shows_text_before_the_model_has_finished(kb, server) -> None:
+    chain = _chain(kb, server)
+    question = "엑사원 딥은 수능 수학에서 몇 점을 받았나?"
+    server.push(json.dumps({"answer": "x", "found": False, "citations": []}))
+    chain.ask(question)
+    sid = _sentence_ids(server, "94.5점")
+    text = "엑사원 딥은 2025학년도 수능 수학영역에서 94.5점을 기록했습니다. 이는 상위권 성적입니다."
+    reply = json.dumps({"answer": text, "found": True, "citations": [sid]}, ensure_ascii=False)
+    server.push(("tokens", _tokens(reply), 0.04))
+    deltas, stamps, total, answer = _collect(chain, question)
+    assert answer.found and answer.answerer == "llm:test-model" and answer.fallback_reason is None
+    assert "94.5점을 기록" in answer.quotes[0].text
+    assert deltas and answer.text.startswith("".join(deltas))
+    # the model needs len(tokens) * 40 ms; the first text came well before that
+    assert stamps[0] < total / 2, (stamps[0], total)
+    assert server.requests[-1]["stream"] is True
+
+
+def test_stream_never_shows_a_made_up_quotation(kb, server) -> None:
+    chain = _chain(kb, server)
+    question = "엑사원 딥은 수능 수학에서 몇 점을 받았나?"
+    server.push(json.dumps({"answer": "x", "found": False, "citations": []}))
+    chain.ask(question)
+    sid = _sentence_ids(server, "94.5점")
+    text = '엑사원 딥은 94.5점을 받았습니다. "LG는 내년에 파산한다" (기사 원문)'
+    server.push(("tokens", _tokens(json.dumps({"answer": text, "found": True, "citations": [sid]}, ensure_ascii=False)), 0.01))
+    deltas, _, _, answer = _collect(chain, question)
+    assert "파산" not in "".join(deltas) and "기사 원문" not in "".join(deltas)
+    assert answer.answerer == "offline" and answer.fallback_reason == "unverified_quote"
+    assert "파산" not in answer.text and all("파산" not in q.text for q in answer.quotes)
+
+
+def test_stream_against_a_server_that_cannot_stream(kb) -> None:
+    with FakeOpenAI(stream_mode="json") as plain:
+        chain = _chain(kb, plain)
+        plain.push(json.dumps({"answer": "x", "found": False, "citations": []}))
+        chain.ask("LG 에이머스 누적 참가자 수는?")
+        sid = _sentence_ids(plain, "1만2천명")
+        reply = json.dumps({"answer": "누적 참가자는 1만2천명입니다.", "found": True, "citations": [sid]}, ensure_ascii=False)
+        plain.push(reply, reply)
+        deltas, _, _, answer = _collect(chain, "LG 에이머스 누적 참가자 수는?")
+    assert deltas == [] and answer.found and answer.fallback_reason is None
+    assert answer.text == "누적 참가자는 1만2천명입니다." and "1만2천명" in answer.quotes[0].text
+    assert [bool(r.get("stream")) for r in plain.requests[1:]] == [True, False]
