@@ -1,0 +1,159 @@
+"""The question-outcomes store on a real SQLite file (and URL), and its report."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.outcomes import (
+    OutcomeSettings,
+    OutcomeSettingsError,
+    _sqlalchemy_url,
+    format_report,
+    make_outcome_store,
+    question_key,
+)
+
+DAY = 86_400.0
+T0 = 1_780_000_000.0  # 2026-05-28 ~20:26 UTC
+
+
+class Clock:
+    def __init__(self, now: float = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _record(question: str, outcome: str, answer_id: str, source: str | None = None, latency: float = 800.0,
+            surface: str = "mention") -> dict:
+    return {"question": question, "outcome": outcome, "source": source, "latency_ms": latency, "surface": surface,
+            "user": "U1", "channel": "C1", "answer_id": answer_id}
+
+
+def _store(tmp_path: Path, log_questions: bool = True, clock: Clock | None = None):
+    store = make_outcome_store(str(tmp_path / "data" / "outcomes.sqlite3"), log_questions)
+    store._clock = clock or Clock()
+    return store
+
+
+def test_report_counts_days_outcomes_feedback_and_unanswered_questions(tmp_path: Path) -> None:
+    clock = Clock(T0 - 2 * DAY)
+    store = _store(tmp_path, clock=clock)
+    store.record(_record("엑사원 딥 점수는?", "answered", "a1", "lg.md", 500))
+    store.record(_record("LG 주가는?", "declined", "a2"))
+    clock.now = T0 - DAY
+    store.record(_record("lg 주가는", "declined", "a3"))  # the same question, folded
+    store.record(_record("LG 매출은?", "uncertain", "a4", "lg.md"))
+    store.record(_record("hello", "notice", "a5", latency=5))
+    clock.now = T0
+    store.record(_record("LG 주가는??", "declined", "a6"))
+    store.record(_record("엑사원 딥 구성은?", "answered", "a7", "lg.md", 1500))
+    store.record(_record("boom", "failed", "a8", surface="command"))
+    store.feedback("a1", "up", "U1")
+    store.feedback("a1", "down", "U1")  # changed their mind: one vote
+    store.feedback("a1", "up", "U2")
+    store.feedback("a7", "up", "U3")
+    report = store.report(days=3)
+
+    assert report.total == 8
+    assert report.since == "2026-05-26" and report.until == "2026-05-28"
+    assert report.per_day == (("2026-05-26", 2), ("2026-05-27", 3), ("2026-05-28", 3))
+    assert report.outcomes == {"answered": 2, "uncertain": 1, "declined": 3, "failed": 1, "notice": 1}
+    assert report.decline_rate == pytest.approx(3 / 6)
+    assert report.feedback == {"up": 2, "down": 1}
+    assert report.unanswered == (("LG 주가는?", 3), ("LG 매출은?", 1))
+    assert report.sources == (("lg.md", 3),)
+    assert report.questions_kept is True
+    assert report.surfaces == {"mention": 7, "command": 1}
+
+    # a shorter period leaves the older days out
+    assert store.report(days=1).per_day == (("2026-05-28", 3),)
+    assert store.report(days=1).unanswered == (("LG 주가는??", 1),)
+
+    text = format_report(report)
+    assert "Questions 2026-05-26 .. 2026-05-28 (3 days, UTC): 8" in text
+    assert "05-26 2  05-27 3  05-28 3" in text
+    assert "declined:  50%" in text and "👍 2  👎 1" in text
+    assert "3x  LG 주가는?" in text and "1x  LG 매출은?" in text
+
+
+def test_no_question_text_is_kept_when_log_questions_is_false(tmp_path: Path) -> None:
+    store = _store(tmp_path, log_questions=False)
+    secret = "구 회장의 개인 연락처는 무엇인가요 SECRET-QUESTION"
+    store.record(_record(secret, "declined", "a1"))
+    store.record(_record(secret, "answered", "a2", "lg.md"))
+    report = store.report(days=1)
+    assert report.total == 2 and report.outcomes["declined"] == 1 and report.unanswered == ()
+    assert "LOG_QUESTIONS=false" in format_report(report)
+    store.close()
+    db = tmp_path / "data" / "outcomes.sqlite3"
+    rows = sqlite3.connect(db).execute("select question, question_key, outcome from lg_ai_questions").fetchall()
+    assert rows == [(None, None, "declined"), (None, None, "answered")]
+    assert b"SECRET-QUESTION" not in db.read_bytes()
+
+
+def test_store_survives_a_restart_and_accepts_a_sqlalchemy_url(tmp_path: Path) -> None:
+    path = tmp_path / "o.db"
+    first = make_outcome_store(f"sqlite:///{path}", True)
+    first.record(_record("LG 주가는?", "declined", "a1"))
+    first.close()
+    second = make_outcome_store(f"sqlite:///{path}", True)
+    second.record(_record("LG 주가는?", "declined", "a2"))
+    assert second.report(days=1).unanswered == (("LG 주가는?", 2),)
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for i in range(25):
+                store.record(_record(f"q{worker}-{i}", "answered", f"a{worker}-{i}", "lg.md"))
+                store.feedback(f"a{worker}-{i}", "up", f"U{worker}")
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    report = store.report(days=1)
+    assert report.total == 200 and report.feedback == {"up": 200, "down": 0}
+
+
+def test_bad_records_are_refused_with_a_clear_message(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    with pytest.raises(ValueError, match="unknown outcome 'great'"):
+        store.record(_record("q", "great", "a1"))
+    with pytest.raises(ValueError, match="vote must be"):
+        store.feedback("a1", "sideways", "U1")
+    with pytest.raises(ValueError, match="days must be"):
+        store.report(days=0)
+    # odd but harmless values are kept as far as they make sense
+    store.record({"outcome": "failed", "latency_ms": "n/a"})
+    assert store.report(days=1).outcomes["failed"] == 1
+
+
+def test_settings_from_env() -> None:
+    s = OutcomeSettings.from_env({})
+    assert (s.database_url, s.log_questions, s.report_admins) == ("outcomes.sqlite3", True, frozenset())
+    s = OutcomeSettings.from_env({"OUTCOMES_PATH": "/var/lib/lg/o.db", "LOG_QUESTIONS": "false",
+                                  "REPORT_ADMINS": "U1, U2 U3"})
+    assert (s.database_url, s.log_questions, s.report_admins) == ("/var/lib/lg/o.db", False, frozenset({"U1", "U2", "U3"}))
+    assert OutcomeSettings.from_env({"DATABASE_URL": "postgres://u:p@db/x", "OUTCOMES_PATH": "o.db"}).database_url == "postgres://u:p@db/x"
+    with pytest.raises(OutcomeSettingsError, match="LOG_QUESTIONS"):
+        OutcomeSettings.from_env({"LOG_QUESTIONS": "maybe"})
+    assert _sqlalchemy_url("postgres://u:p@db/x") == "postgresql://u:p@db/x"
+    assert _sqlalchemy_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_question_key_folds_case_width_spaces_and_end_marks() -> None:
+    assert question_key("  LG   주가는？？ ") == question_key("lg 주가는") == "lg 주가는"
+    assert question_key("ＥＸＡＯＮＥ?") == "exaone"
