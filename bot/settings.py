@@ -56,6 +56,22 @@ class BotSettings:
     stream_chunk_chars: int = 120
     thinking_reaction: str = "hourglass_flowing_sand"
     rate_limit_retries: int = 3
+    # Shared state for several workers (dedup claims, thread memory, Share store); None = in memory.
+    redis_url: str | None = field(default=None, repr=False)
+    # A claim on an event lives this long unless its worker renews it (it does, while answering).
+    claim_lease_seconds: float = 10.0
+    # Seconds a Web API call may take before it counts as timed out.
+    api_timeout_seconds: float = 10.0
+    # How long an answer keeps being retried (connection errors, 5xx) before the apology.
+    delivery_deadline_seconds: float = 60.0
+    # The thinking indicator never waits longer than this.
+    indicator_timeout_seconds: float = 3.0
+    # HTTP mode: larger request bodies get 413 before they are parsed.
+    max_body_bytes: int = 1_000_000
+    # HTTP mode: a request whose body has not arrived in this many seconds gets 408.
+    body_timeout_seconds: float = 10.0
+    # Socket Mode: ping interval; a socket silent for 4 intervals is replaced.
+    socket_ping_interval: float = 2.0
 
     @property
     def mode(self) -> Mode:
@@ -93,6 +109,14 @@ class BotSettings:
             stream_chunk_chars=max(10, _number(environ, "SLACK_STREAM_CHUNK_CHARS", 120, int)),
             thinking_reaction=environ.get("SLACK_THINKING_REACTION", "").strip() or "hourglass_flowing_sand",
             rate_limit_retries=max(0, _number(environ, "SLACK_RATE_LIMIT_RETRIES", 3, int)),
+            redis_url=environ.get("REDIS_URL", "").strip() or None,
+            claim_lease_seconds=max(1.0, _number(environ, "SLACK_CLAIM_LEASE_SECONDS", 10.0, float)),
+            api_timeout_seconds=max(0.5, _number(environ, "SLACK_API_TIMEOUT_SECONDS", 10.0, float)),
+            delivery_deadline_seconds=max(0.0, _number(environ, "SLACK_DELIVERY_DEADLINE_SECONDS", 60.0, float)),
+            indicator_timeout_seconds=max(0.1, _number(environ, "SLACK_INDICATOR_TIMEOUT_SECONDS", 3.0, float)),
+            max_body_bytes=max(1024, _number(environ, "SLACK_MAX_BODY_BYTES", 1_000_000, int)),
+            body_timeout_seconds=max(0.5, _number(environ, "SLACK_BODY_TIMEOUT_SECONDS", 10.0, float)),
+            socket_ping_interval=max(0.5, _number(environ, "SLACK_SOCKET_PING_INTERVAL", 2.0, float)),
         )
         settings.validate()
         return settings
@@ -108,6 +132,8 @@ class BotSettings:
             raise SettingsError("SLACK_BOT_TOKEN does not look like a bot token (it should start with xoxb-)")
         if self.app_token and not self.app_token.startswith("xapp-"):
             raise SettingsError("SLACK_APP_TOKEN does not look like an app-level token (it should start with xapp-)")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://)")
         if not self.app_token and not self.signing_secret:
             raise SettingsError(
                 "Set SLACK_APP_TOKEN (xapp-..., Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode): "

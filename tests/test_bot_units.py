@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from slack_bolt import BoltRequest
 from slack_sdk import WebClient
 
-from bot.app import create_app
-from bot.conversation import clean_question, history_from_messages
-from bot.dedup import LruCache, SeenSet
 from bot.logs import redact
-from bot.pool import AnswerPool
+from bot.answering import ask
+from bot.messages import clean_question, history_from_messages
+from bot.runtime import DrainingExecutor, create_app
 from bot.settings import BotSettings, SettingsError
+from bot.state import Claim, MemoryStore
 from tests.bot_fixtures import RecordingClient, fake_answer
 
 ENV = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-test"}
@@ -39,18 +39,15 @@ def test_redact_tokens() -> None:
     assert redact("token xoxb-123-abc and xapp-1-A-2") == "token xoxb-*** and xapp-***"
 
 
-def test_seen_set_claims_once_and_is_bounded() -> None:
+def test_memory_store_claims_are_bounded_and_expire() -> None:
     now = [0.0]
-    seen = SeenSet(capacity=3, ttl=10, clock=lambda: now[0])
-    assert seen.claim("a") and not seen.claim("a")
+    store = MemoryStore(capacity=3, clock=lambda: now[0])
+    assert store.claim("a", "w1", 10) is Claim.CLAIMED and store.claim("a", "w2", 10) is Claim.BUSY
     for key in "bcd":
-        seen.claim(key)
-    assert len(seen) == 3 and "a" not in seen
+        store.claim(key, "w1", 10)
+    assert len(store.claims) == 3 and store.peek("a") is None  # oldest dropped
     now[0] = 100
-    assert seen.claim("b")
-    cache = LruCache[str, int](2)
-    cache.put("x", 1), cache.put("y", 2), cache.get("x"), cache.put("z", 3)
-    assert cache.get("y") is None and cache.get("x") == 1
+    assert store.claim("b", "w2", 10) is Claim.CLAIMED  # w1's lease expired
 
 
 def test_clean_question() -> None:
@@ -73,12 +70,12 @@ def test_history_pairs_questions_and_answers() -> None:
     assert len(history_from_messages(messages, bot_user_id="UBOT", bot_id="BBOT", exclude_ts="6", limit=1)) == 1
 
 
-def test_pool_drains_and_refuses_new_work() -> None:
-    pool = AnswerPool(2)
+def test_executor_drains_running_work() -> None:
+    pool = DrainingExecutor(2)
     done = []
     pool.submit(lambda: (time.sleep(0.05), done.append(1)))
-    assert pool.drain(2.0) and done == [1]
-    assert pool.submit(lambda: None) is None
+    assert pool.inflight == 1
+    assert pool.drain(2.0) and done == [1] and pool.draining
 
 
 # ------------------------------------------------------------------ listeners, in process
@@ -98,9 +95,10 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> RecordingClient:
 
 
 @pytest.fixture()
-def bot(recorder: RecordingClient) -> tuple[Any, RecordingClient]:
+def bot(recorder: RecordingClient) -> Iterator[tuple[Any, RecordingClient]]:
     app = create_app(BotSettings.from_env(ENV), fake_answer, recorder)
-    return app, recorder
+    yield app, recorder
+    app.runtime.drain(5)  # indicator calls finish while the recorder is still in place
 
 
 def dispatch(app: Any, body: str, headers: dict[str, str] | None = None) -> Any:
@@ -126,7 +124,7 @@ def test_same_event_id_is_answered_once_and_mention_plus_message_once(bot) -> No
     dispatch(app, event_body(ev, "EvA"), {"x-slack-retry-num": "1"})
     dispatch(app, event_body({**ev, "type": "message", "channel_type": "channel", "thread_ts": "11.1"}, "EvB"))
     client.wait_for("reactions.remove")
-    app.responder.pool.drain(5)
+    app.runtime.executor.drain(5)
     assert len(client.calls_to("chat.postMessage")) == 1
 
 
@@ -137,9 +135,10 @@ def test_only_private_answers_are_kept_for_share(bot) -> None:
         dispatch(app, event_body({"type": "app_mention", "channel": "C1", "user": "U1", "ts": f"12.{i}",
                                   "text": f"<@UBOT> question {i}"}, f"EvK{i}"))
     client.wait_for("chat.postMessage", count=3)
-    assert len(app.responder.answers) == 0
-    answer, answer_id = app.responder.ask("private question", shareable=True)
-    assert app.responder.answers.get(answer_id) is answer and len(app.responder.answers) == 1
+    store = app.runtime.store
+    assert len(store.answers) == 0
+    answer, answer_id = ask(app.runtime, "private question", shareable=True)
+    assert store.get_answer(answer_id) is answer and len(store.answers) == 1
 
 
 def test_follow_up_in_bot_thread_without_mention_uses_context(bot) -> None:
@@ -163,7 +162,7 @@ def test_ignores_threads_without_bot_other_bots_and_edits(bot) -> None:
     dispatch(app, event_body({**base, "ts": "30.3", "text": "bot", "bot_id": "BOTHER"}, "E2"))
     dispatch(app, event_body({**base, "ts": "30.4", "subtype": "message_changed", "message": {"text": "x"}}, "E3"))
     dispatch(app, event_body({"type": "message", "channel_type": "channel", "channel": "C1", "user": "U1", "ts": "30.5", "text": "top"}, "E4"))
-    app.responder.pool.drain(5)
+    app.runtime.executor.drain(5)
     assert client.calls_to("chat.postMessage") == []
 
 
@@ -200,6 +199,8 @@ def test_failure_posts_apology(recorder: RecordingClient) -> None:
     dispatch(app, event_body({"type": "app_mention", "channel": "C1", "user": "U1", "ts": "60.1", "text": "<@UBOT> q"}))
     client.wait_for("reactions.remove")
     assert "Sorry" in client.calls_to("chat.postMessage")[0]["text"]
+    app.runtime.drain(5)
+    assert app.runtime.outcomes == {"failed": 1}
 
 
 def test_streaming_when_configured_and_fallback_when_refused(recorder: RecordingClient) -> None:
@@ -212,3 +213,4 @@ def test_streaming_when_configured_and_fallback_when_refused(recorder: Recording
     client.failures["chat.startStream"] = "not_allowed"
     dispatch(app, event_body({"type": "app_mention", "channel": "C1", "user": "U1", "ts": "71.1", "text": "<@UBOT> again"}, "E2"))
     assert client.wait_for("chat.postMessage")[0]["thread_ts"] == "71.1"
+    app.runtime.drain(5)

@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from logging import Logger
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, Assistant, BoltContext, Say, SetStatus, SetSuggestedPrompts
-from slack_sdk import WebClient
+from slack_bolt import App, Assistant, BoltContext, Say, SetSuggestedPrompts
 from slack_sdk.errors import SlackApiError
 
 from bot import render
-from bot.conversation import Job, Responder, clean_question
+from bot.answering import answer_job
+from bot.jobs import Job
+from bot.messages import clean_question
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 
-def build_assistant(responder: Responder) -> Assistant:
+def build_assistant(runtime: Runtime) -> Assistant:
     assistant = Assistant()
 
     @assistant.thread_started
@@ -29,32 +33,19 @@ def build_assistant(responder: Responder) -> Assistant:
         logger.debug("assistant thread context changed")
 
     @assistant.user_message
-    def answer_user_message(
-        event: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        set_status: SetStatus,
-        set_title: Callable[..., Any],
-        logger: Logger,
-    ) -> None:
+    def answer_user_message(event: dict[str, Any], context: BoltContext, logger: Logger) -> None:
         channel, ts, thread_ts = event["channel"], event["ts"], event["thread_ts"]
         question = clean_question(event.get("text", ""))
-        if not question or not responder.claim_message(channel, ts):
+        if not question or not runtime.claim_message(channel, ts, context):
             return
         job = Job.from_event(
-            event,
-            context,
-            question=question,
-            thread_ts=thread_ts,
-            history="replies",
-            set_status=set_status,
-            set_title=set_title,
-            first_in_thread=responder.threads.get((channel, thread_ts)) is None,
+            event, context, question=question, thread_ts=thread_ts, history="replies", surface="assistant",
+            assistant_thread=True, first_in_thread=runtime.store.get_thread(channel, thread_ts) is None,
         )
-        responder.submit(job, client, dict(context))
+        answer_job(runtime, job, context)
 
     return assistant
 
 
-def register(app: App, responder: Responder) -> None:
-    app.assistant(build_assistant(responder))
+def register(app: App, runtime: Runtime) -> None:
+    app.assistant(build_assistant(runtime))

@@ -1,36 +1,46 @@
 """The slash command: ack at once, answer privately, offer Share and Dismiss."""
 from __future__ import annotations
 
+import time
 from logging import Logger
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot import render
-from bot.conversation import Responder, clean_question
+from bot.answering import ask, new_answer_id, outcome_record
+from bot.jobs import Job
+from bot.messages import clean_question
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 HELP_WORDS = {"", "help", "도움말", "도움", "?", "usage"}
 
 
-def register(app: App, responder: Responder) -> None:
-    @app.command(responder.settings.command)
+def register(app: App, runtime: Runtime) -> None:
+    @app.command(runtime.settings.command)
     def handle_command(ack: Ack, command: dict[str, Any], respond: Respond, logger: Logger) -> None:
         question = clean_question(command.get("text") or "")
         if question.lower() in HELP_WORDS:
-            ack(response_type="ephemeral", **render.render_usage(responder.settings.command).as_kwargs())
+            ack(response_type="ephemeral", **render.render_usage(runtime.settings.command).as_kwargs())
             return
         # The ack doubles as the thinking indicator: Slack shows it at once.
         ack(response_type="ephemeral", text=render.render_thinking(question).text)
-
-        def job() -> None:
+        started = time.monotonic()
+        job = Job(channel=command.get("channel_id", ""), user=command.get("user_id", ""), question=question,
+                  message_ts="", thread_ts=None, surface="command", team=command.get("team_id"))
+        answer, answer_id, outcome = None, new_answer_id(), "failed"
+        try:
+            answer, answer_id = ask(runtime, question, shareable=True)
+            message = render.render_answer(answer, answer_id, restate=True, share=True)
+            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+            outcome = answer.outcome
+        except Exception:
+            logger.exception("slash command answer failed")
             try:
-                answer, answer_id = responder.ask(question, shareable=True)
-                message = render.render_answer(answer, answer_id, restate=True, share=True)
-                respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
-            except Exception:
-                logger.exception("slash command answer failed")
                 respond(response_type="ephemeral", replace_original=False,
                         **render.render_apology(render.guess_language(question)).as_kwargs())
-
-        if not responder.pool.submit(job):
-            respond(response_type="ephemeral", text="The bot is restarting; please ask again in a minute.")
+            except Exception:
+                logger.exception("could not send the apology for the slash command")
+        runtime.record(outcome_record(job, outcome, answer, answer_id, started))

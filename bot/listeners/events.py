@@ -1,37 +1,45 @@
-"""@mentions in channels, thread follow-ups without a mention, and plain DMs."""
+"""@mentions in channels, thread follow-ups without a mention, and plain DMs.
+
+Bolt acks events before these run (in its listener executor), so they may
+take as long as answering takes.
+"""
 from __future__ import annotations
 
 from logging import Logger
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import render
-from bot.conversation import Job, Responder, clean_question, is_from_bot, mentions
+from bot.answering import answer_job, in_thread
+from bot.jobs import Job
+from bot.messages import clean_question, is_from_bot, mentions
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 # Edits, deletions, joins… are not questions.
 ANSWERABLE_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
-def register(app: App, responder: Responder) -> None:
+def register(app: App, runtime: Runtime) -> None:
     @app.event("app_mention")
     def handle_mention(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
         """Answer in a thread under the question (or in the thread it was asked in)."""
         if event.get("subtype") not in ANSWERABLE_SUBTYPES or is_from_bot(event, context.bot_user_id, context.bot_id):
             return
         channel, ts = event["channel"], event["ts"]
-        if not responder.claim_message(channel, ts):
+        if not runtime.claim_message(channel, ts, context):
             return
         question = clean_question(event.get("text", ""))
         thread_ts = event.get("thread_ts") or ts
         if not question:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.render_usage(responder.settings.command).as_kwargs())
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.render_usage(runtime.settings.command).as_kwargs())
             return
-        job = Job.from_event(
-            event, context, question=question, thread_ts=thread_ts, history="replies" if event.get("thread_ts") else "none"
-        )
-        responder.submit(job, client, dict(context))
+        job = Job.from_event(event, context, question=question, thread_ts=thread_ts,
+                             history="replies" if event.get("thread_ts") else "none", surface="mention")
+        answer_job(runtime, job, context)
 
     @app.event("message")
     def handle_message(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
@@ -47,16 +55,16 @@ def register(app: App, responder: Responder) -> None:
         if event.get("channel_type") == "im":
             if event.get("thread_ts") and event.get("thread_ts") != ts:
                 return  # DM threads belong to the assistant pane listener
-            job = Job.from_event(event, context, question=question, thread_ts=None, history="history")
+            job = Job.from_event(event, context, question=question, thread_ts=None, history="history", surface="dm")
         else:
             thread_ts = event.get("thread_ts")
             if not thread_ts or thread_ts == ts:
                 return  # top-level channel chatter is not for us
             if mentions(event.get("text", ""), context.bot_user_id):
                 return  # the app_mention listener answers this one
-            if not responder.in_thread(client, channel, thread_ts, context.bot_user_id, context.bot_id):
+            if not in_thread(runtime, channel, thread_ts, context.bot_user_id, context.bot_id):
                 return
-            job = Job.from_event(event, context, question=question, thread_ts=thread_ts, history="replies")
-        if not job.question or not responder.claim_message(channel, ts):
+            job = Job.from_event(event, context, question=question, thread_ts=thread_ts, history="replies", surface="thread")
+        if not job.question or not runtime.claim_message(channel, ts, context):
             return
-        responder.submit(job, client, dict(context))
+        answer_job(runtime, job, context)
