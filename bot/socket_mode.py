@@ -23,6 +23,7 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from bot.liveness import start_liveness
 from bot.runtime import StartupError, settle_unhandled, start_app
 from bot.settings import BotSettings
 
@@ -77,6 +78,7 @@ def run(settings: BotSettings, environ: Mapping[str, str]) -> int:
         concurrency=max(4, settings.answer_workers),
     )
     client.socket_mode_request_listeners.append(make_listener(app))
+    liveness = start_liveness(environ, client.is_connected)  # /healthz on PORT, HEARTBEAT_FILE: bot/liveness.py
 
     stop = threading.Event()
 
@@ -97,6 +99,8 @@ def run(settings: BotSettings, environ: Mapping[str, str]) -> int:
     while not stop.wait(1.0):
         pass
     started = time.monotonic()
+    if liveness is not None:
+        liveness.stop()  # unhealthy from here on: the socket closes on purpose
     try:
         client.close()  # no new envelopes; unacked ones are redelivered elsewhere by Slack
     except Exception:

@@ -101,3 +101,49 @@ def test_nothing_started_without_port_or_file() -> None:
 def test_bad_settings_name_the_variable(env: dict[str, str], name: str) -> None:
     with pytest.raises(SettingsError, match=name):
         LivenessSettings.from_env(env)
+
+
+def _free_port() -> int:
+    import socket as sockets
+
+    with sockets.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _poll(port: int, want: int, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    last: tuple[int, dict] | None = None
+    while time.monotonic() < deadline:
+        try:
+            last = _get(port)
+            if last[0] == want:
+                return last[1]
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"/healthz never answered {want}; last: {last}")
+
+
+def test_the_worker_reports_its_websocket(tmp_path: Path) -> None:
+    """The real worker (Procfile line) against the fake Slack: 200 when connected, 503 during an outage."""
+    from tests.bot_fixtures import BotProcess, bot_env, procfile_command
+    from tests.fakes.fake_slack import FakeSlack
+
+    port, beat = _free_port(), tmp_path / "heartbeat.json"
+    with FakeSlack() as fake:
+        env = bot_env(fake.base_url, str(tmp_path / "chroma"), PORT=str(port), HOST="127.0.0.1", HEARTBEAT_FILE=str(beat),
+                      HEARTBEAT_INTERVAL_SECONDS="0.2", LIVENESS_GRACE_SECONDS="1")
+        process = BotProcess(procfile_command("worker"), env, tmp_path / "bot.log")
+        try:
+            fake.wait_for_connection(timeout=120)
+            assert _poll(port, 200, 30)["state"] == "connected", process.output()[-2000:]
+            deadline = time.monotonic() + 5
+            while not beat.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert json.loads(beat.read_text())["state"] == "connected"
+            fake.outage(4)  # sockets dropped, reconnects refused for 4 s
+            assert _poll(port, 503, 15)["state"] == "reconnecting"
+            assert _poll(port, 200, 60)["state"] == "connected"  # back after the outage
+        finally:
+            assert process.terminate() == 0, process.output()[-3000:]
