@@ -251,6 +251,33 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- report ---------------------------------------------------------------------------------
+def _report_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--days", type=int, default=7, help="how many days back, today included (default 7)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """What people asked (DATABASE_URL or OUTCOMES_PATH): per day, decline rate, feedback, unanswered questions."""
+    from bot.outcomes import OutcomeSettings, OutcomeSettingsError, format_report, make_outcome_store
+
+    if args.days < 1:
+        raise UsageError("--days must be at least 1")
+    try:
+        settings = OutcomeSettings.from_env(os.environ)
+    except OutcomeSettingsError as exc:
+        raise UsageError(str(exc)) from None
+    if "://" not in settings.database_url and not Path(settings.database_url).expanduser().is_file():
+        raise UsageError(f"no outcomes recorded yet at {settings.database_url} (set OUTCOMES_PATH or DATABASE_URL)")
+    store = make_outcome_store(settings.database_url, settings.log_questions)
+    try:
+        report = store.report(args.days)
+    finally:
+        store.close()
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 # -- serve ----------------------------------------------------------------------------------
 def run_serve(args: argparse.Namespace) -> int:
     from bot import worker
@@ -262,6 +289,7 @@ register("ask", "answer a question (no question: a prompt on a terminal, else on
 register("eval", "score retrieval and answers on a question file", run_eval, _eval_arguments)
 register("index", "index the seeds into the configured store and write the vector cache", run_index, _index_arguments)
 register("search", "print the ranked sentences for a question", run_search, _search_arguments)
+register("report", "questions per day, decline rate, feedback and the questions the articles could not answer", run_report, _report_arguments)
 register("serve", "run the Slack worker (Socket Mode with SLACK_APP_TOKEN, else HTTP mode), as `python -m bot`", run_serve)
 
 

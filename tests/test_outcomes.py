@@ -1,6 +1,7 @@
 """The question-outcomes store on a real SQLite file (and URL), and its report."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -157,3 +158,48 @@ def test_settings_from_env() -> None:
 def test_question_key_folds_case_width_spaces_and_end_marks() -> None:
     assert question_key("  LG   주가는？？ ") == question_key("lg 주가는") == "lg 주가는"
     assert question_key("ＥＸＡＯＮＥ?") == "exaone"
+
+
+# --------------------------------------------------------------------------- the `report` command
+
+
+def test_report_command_prints_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from bot.cli import main
+
+    db = tmp_path / "o.sqlite3"
+    store = make_outcome_store(str(db), True)
+    store.record(_record("LG 주가는?", "declined", "a1"))
+    store.record(_record("엑사원 딥 점수는?", "answered", "a2", "lg.md"))
+    store.close()
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("DATABASE_URL", "LOG_QUESTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OUTCOMES_PATH", str(db))
+    assert main(["report", "--days", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "(2 days, UTC): 2" in out and "1x  LG 주가는?" in out and "declined:  50%" in out
+    assert main(["report", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] == 2 and data["unanswered"] == [{"question": "LG 주가는?", "count": 1}]
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["report", "--days", "0"], {}, "--days must be at least 1"),
+        (["report"], {"OUTCOMES_PATH": "missing/o.sqlite3"}, "no outcomes recorded yet at missing/o.sqlite3"),
+        (["report"], {"LOG_QUESTIONS": "perhaps"}, "LOG_QUESTIONS must be true or false"),
+    ],
+)
+def test_report_command_usage_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys,
+                                                  argv: list[str], env: dict[str, str], message: str) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("DATABASE_URL", "LOG_QUESTIONS", "OUTCOMES_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and message in err
