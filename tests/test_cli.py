@@ -138,3 +138,20 @@ def test_index_writes_the_vector_cache_then_keeps_everything(tmp_path: Path) -> 
     third = _run(["index"], {**env, "CHROMA_PATH": str(tmp_path / "other")}, tmp_path)
     assert third.returncode == 0 and "22 added" in third.stdout.replace("(", "")
     assert "embedding sentences" not in third.stderr
+
+
+def test_procfile_release_line_indexes_so_workers_start_without_embedding(tmp_path: Path) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+    from tests.bot_fixtures import procfile_command
+
+    argv = procfile_command("release")
+    assert argv[1:] == ["-m", "bot", "index"]
+    env = _env(tmp_path, VECTOR_CACHE_DIR=str(tmp_path / "vectors"))
+    done = subprocess.run(argv, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("indexed ")
+    settings = KnowledgeSettings.from_env(env, cwd=PROJECT_ROOT)
+    kb = build_knowledge_base(settings)
+    assert kb.sync_report is None  # current: nothing synced, nothing embedded
+    assert kb.store.count() == sum(len(d.sentences) for d in kb.documents)
