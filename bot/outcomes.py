@@ -265,6 +265,48 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
+# `/lg-ai report`, `/lg-ai report 30`, `/lg-ai report 30d`; anything else is a question.
+_REPORT_COMMAND = re.compile(r"^\s*report(?:\s+(\d{1,3})\s*d?)?\s*$", re.IGNORECASE)
+MAX_REPORT_DAYS = 366
+NOT_ADMIN = "관리자만 볼 수 있습니다. / Only the admins listed in REPORT_ADMINS can see the report."
+
+
+def report_days(text: str, default: int = 7) -> int | None:
+    """The period asked for when `text` is the report command, else None (it is a question)."""
+    m = _REPORT_COMMAND.match(text or "")
+    if not m:
+        return None
+    return max(1, min(MAX_REPORT_DAYS, int(m.group(1) or default)))
+
+
+class Outcomes:
+    """The store as the Slack app uses it: the outcome and feedback hooks, and the admin-only report."""
+
+    def __init__(self, store: OutcomeStore, admins: Iterable[str] = ()) -> None:
+        self.store = store
+        self.admins = frozenset(admins)
+
+    def on_outcome(self, record: Mapping[str, Any]) -> None:
+        self.store.record(record)
+
+    def on_feedback(self, answer_id: str, vote: str, user: str) -> None:
+        self.store.feedback(answer_id, vote, user)
+
+    def report_for(self, user: str, days: int) -> str:
+        """Slack text of the report for an admin, a refusal for anyone else (shown privately either way)."""
+        if user not in self.admins:
+            return NOT_ADMIN
+        text = format_report(self.store.report(days))
+        # Questions are user text: no Slack markup, no mentions, no way out of the code block.
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("```", "'''")
+        return f"```\n{text}\n```"
+
+
+def make_outcomes(settings: OutcomeSettings) -> Outcomes:
+    """What the worker wires into `create_app`: the configured store plus the report admins."""
+    return Outcomes(make_outcome_store(settings.database_url, settings.log_questions), settings.report_admins)
+
+
 def _day(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date().isoformat()
 

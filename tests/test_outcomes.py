@@ -203,3 +203,30 @@ def test_report_command_usage_errors_are_one_line(tmp_path: Path, monkeypatch: p
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and message in err
+
+
+# --------------------------------------------------------------------------- what the Slack app uses
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("report", 7), ("REPORT 30", 30), (" report 14d ", 14), ("report 0", 1), ("report 9999", None),
+     ("report on LG sales", None), ("엑사원 딥 점수는?", None), ("", None)],
+)
+def test_report_days(text: str, days: int | None) -> None:
+    from bot.outcomes import report_days
+
+    assert report_days(text) == days
+
+
+def test_report_is_for_admins_only_and_escaped(tmp_path: Path) -> None:
+    from bot.outcomes import NOT_ADMIN, Outcomes
+
+    outcomes = Outcomes(_store(tmp_path), admins={"UADMIN"})
+    outcomes.on_outcome(_record("<!channel> ```x``` & 주가?", "declined", "a1"))
+    outcomes.on_feedback("a1", "down", "U2")
+    assert outcomes.report_for("U2", 7) == NOT_ADMIN
+    text = outcomes.report_for("UADMIN", 7)
+    assert text.startswith("```\n") and text.endswith("\n```") and text.count("```") == 2
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text and "&amp; 주가" in text
+    assert "👍 0  👎 1" in text
