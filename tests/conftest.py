@@ -1,7 +1,30 @@
 """Shared pytest fixtures."""
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
+
+if os.environ.get("CI", "").lower() in ("1", "true", "yes") and shutil.which("redis-server") is None:
+    raise pytest.UsageError(
+        "CI: redis-server is not installed, so the multi-worker tests cannot run. "
+        "Run scripts/ensure_redis.sh (Debian's redis-server) before the tests."
+    )
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real redis-server on 127.0.0.1 and a random port, for the whole session (tests flush it)."""
+    from tests.bot_fixtures import RedisServer
+
+    try:
+        server = RedisServer(tmp_path_factory.mktemp("redis"))
+    except FileNotFoundError:
+        pytest.skip("redis-server is not installed (scripts/ensure_redis.sh installs Debian's package)")
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

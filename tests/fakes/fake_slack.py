@@ -140,6 +140,7 @@ class _Conn:
     opened_at: float
     live: bool = True
     draining: bool = False
+    transport: Any = None
 
 
 @dataclass
@@ -314,6 +315,9 @@ class FakeSlack:
         self.assistant_threads: dict[tuple[str, str], dict[str, Any]] = {}
 
         self._faults: dict[str, collections.deque[_Fault]] = collections.defaultdict(collections.deque)
+        self._delays: dict[str, collections.deque[list[float]]] = collections.defaultdict(collections.deque)
+        self.stalled: list[Call] = []  # calls held by delay_next right now
+        self._outage_until = 0.0
         self._channels: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
         self._ephemeral: list[dict[str, Any]] = []
         self._streams: dict[tuple[str, str], str] = {}
@@ -487,6 +491,53 @@ class FakeSlack:
         with self._cond:
             self._faults[method].append(_Fault(status, error, retry_after, times))
 
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Hold the next ``times`` calls of ``method`` for ``seconds``, then process them normally.
+
+        A client that times out meanwhile still gets its message posted: that is
+        what a stalled Slack does.
+        """
+        with self._cond:
+            self._delays[method].append([seconds, times])
+
+    def outage(self, seconds: float) -> None:
+        """Slack goes away for ``seconds``: sockets dropped, every Web API call (incl. apps.connections.open) 503."""
+        with self._cond:
+            self._outage_until = time.monotonic() + seconds
+        self.drop_connections(code=1011)
+
+    @property
+    def outage_ended_at(self) -> float:
+        return self._outage_until
+
+    def connection_ids(self) -> list[int]:
+        """Ids of the open, usable websocket connections, oldest first (targets for ``push_event(to=...)``)."""
+        with self._cond:
+            return [c.id for c in self._conns if c.live and not c.draining]
+
+    def wait_for_connections(self, count: int, timeout: float = 10.0) -> list[int]:
+        """Block until ``count`` connections are open at once; returns their ids."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.connection_ids()) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out waiting for {count} live connections; have {self.connection_ids()}")
+                self._cond.wait(remaining)
+            return self.connection_ids()
+
+    def silence(self) -> None:
+        """A silent TCP drop: the open sockets stay open but nothing goes either way (no pong, no frames).
+
+        New envelopes wait for the next connection; the client must notice on its own.
+        """
+        self._call_in_loop(self._silence_all())
+
+    def push_frame(self, frame: dict[str, Any], *, to: int | None = None) -> str:
+        """Send a raw envelope (any type/payload, for odd envelopes); returns its envelope_id."""
+        frame = {"envelope_id": str(uuid.uuid4()), "accepts_response_payload": False, **frame}
+        return self._push(frame, to=to)
+
     def add_message(
         self,
         channel: str,
@@ -605,8 +656,12 @@ class FakeSlack:
         event_id: str | None = None,
         retry_attempt: int = 0,
         retry_reason: str = "",
+        to: int | None = None,
     ) -> str:
         """Send an ``events_api`` envelope; returns its envelope_id.
+
+        ``to`` picks the connection (an id from ``connection_ids()``), as Slack
+        does when several workers are connected; default: the newest one.
 
         ``message``/``app_mention`` events get Slack's defaults filled in (``ts``,
         ``event_ts``, ``team``, ``channel_type``) and the message is stored in
@@ -624,7 +679,7 @@ class FakeSlack:
             "retry_attempt": retry_attempt,
             "retry_reason": retry_reason,
         }
-        return self._push(frame)
+        return self._push(frame, to=to)
 
     def new_response_url(
         self,
@@ -923,6 +978,16 @@ class FakeSlack:
             token = auth[7:].strip()
         call = Call(method=method, params=params, headers=headers, time=time.monotonic(), token=token, verb=request.method)
 
+        if time.monotonic() < self._outage_until:
+            return self._error_response(call, "service_unavailable", status=503)
+        delay = self._take_delay(method)
+        if delay:
+            with self._cond:
+                self.stalled.append(call)
+                self._cond.notify_all()
+            await asyncio.sleep(delay)  # Slack stalls, then does the work all the same
+            with self._cond:
+                self.stalled.remove(call)
         fault = self._take_fault(method)
         if fault is not None:
             return self._fault_response(call, fault)
@@ -1478,24 +1543,44 @@ class FakeSlack:
             raise RuntimeError("FakeSlack is not started")
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
-    def _push(self, frame: dict[str, Any]) -> str:
+    def _push(self, frame: dict[str, Any], to: int | None = None) -> str:
         eid = frame["envelope_id"]
         with self._cond:
             self._envelopes[eid] = _Envelope(frame=frame, root=eid, pushed_at=time.monotonic())
         if self._loop is None:
             raise RuntimeError("FakeSlack is not started")
-        self._loop.call_soon_threadsafe(self._dispatch, json.dumps(frame, ensure_ascii=False))
+        self._loop.call_soon_threadsafe(self._dispatch, json.dumps(frame, ensure_ascii=False), to)
         return eid
 
-    def _target(self) -> _Conn | None:
+    def _target(self, to: int | None = None) -> _Conn | None:
         for conn in reversed(self._conns):
-            if conn.live and not conn.draining:
+            if conn.live and not conn.draining and (to is None or conn.id == to):
                 return conn
-        return None
+        return None if to is None else self._target()
 
-    def _dispatch(self, raw: str) -> None:
-        """Route a frame to the newest usable connection, or hold it until one opens (loop thread)."""
-        conn = self._target()
+    def _take_delay(self, method: str) -> float:
+        with self._cond:
+            queue = self._delays.get(method)
+            if not queue:
+                return 0.0
+            entry = queue[0]
+            entry[1] -= 1
+            if entry[1] <= 0:
+                queue.popleft()
+            return entry[0]
+
+    async def _silence_all(self) -> None:
+        for conn in list(self._conns):
+            if conn.live and not conn.draining:
+                conn.live = False
+                if conn.transport is not None:
+                    conn.transport.pause_reading()  # no pongs, no acks: the peer hears nothing
+                while not conn.queue.empty():
+                    self._dispatch(conn.queue.get_nowait())
+
+    def _dispatch(self, raw: str, to: int | None = None) -> None:
+        """Route a frame to the chosen (or newest) usable connection, or hold it until one opens (loop thread)."""
+        conn = self._target(to)
         if conn is None:
             self._outbox.append(raw)
         else:
@@ -1528,7 +1613,7 @@ class FakeSlack:
             "connection_info": {"app_id": self.app_id},
         }
         await ws.send_str(json.dumps(hello))
-        conn = _Conn(id=conn_id, ws=ws, queue=asyncio.Queue(), opened_at=time.monotonic())
+        conn = _Conn(id=conn_id, ws=ws, queue=asyncio.Queue(), opened_at=time.monotonic(), transport=request.transport)
         with self._cond:
             self._conns.append(conn)
             self._connections_opened += 1
