@@ -392,7 +392,7 @@ _QUOTE_BLOCK = re.compile(r"^[ \t]*(?:>|&gt;|＞)+[ \t]?", re.MULTILINE)
 _ID_ECHO = re.compile(r"\s*[\[(（]\s*S\d{1,3}(?:\s*[,，、]\s*S\d{1,3})*\s*[\])）]|\s*\bS\d{1,3}\b(?=[\s.,)]|$)")
 # A line that names a source: "출처: …", "Source: …", "— 조선일보, 2024".
 _SOURCE_LINE = re.compile(
-    r"^[ \t]*(?:[-*•][ \t]*)?(?:(?:출처|원문|참고|인용|source|sources|via|reference|references|quoted from)\s*[:：]|[—―–]|--)",
+    r"^[ \t]*(?:[-*•][ \t]*)?(?:(?:출처|원문|인용|source|sources|via|reference|references|quoted from)\s*[:：]|[—―]|--)",
     re.IGNORECASE | re.MULTILINE,
 )
 # A bracketed label that vouches for a quotation: "(기사 원문)", "[Source: …]".
@@ -471,7 +471,8 @@ def _problems(sentence: str, known: str, figures: frozenset[float]) -> list[str]
     for start, end in _quoted_spans(sentence):
         span = sentence[start + 1 : end] if end is not None else sentence[start + 1 :]
         span = _norm(span).strip(" .,!?…·")
-        if end is None or (span and span not in known):
+        # Article words, or a name the article uses under another spelling ("EXAONE Deep" for 엑사원 딥).
+        if end is None or (span and span not in known and not _known_name(span, known)):
             found.append("unverified_quote")
     if _SOURCE_LINE.search(sentence):
         found.append("unverified_source")
@@ -550,7 +551,7 @@ def visible_prefix(text: str, passages_text: str, figures: frozenset[float], *, 
         stops.append(words[-HOLD_BACK_WORDS].start() if len(words) >= HOLD_BACK_WORDS else 0)
     for start, end in _quoted_spans(text):
         span = _norm(text[start + 1 : end] if end is not None else "").strip(" .,!?…·")
-        if end is None or not span or span not in known:
+        if end is None or not span or (span not in known and not _known_name(span, known)):
             stops.append(start)
             break
     stops += [m.start() for m in (_SOURCE_LINE.search(text), _SOURCE_LABEL.search(text),

@@ -520,3 +520,9 @@ def test_ground_answer_and_visible_prefix_units() -> None:
     assert partial_answer('{"answer": "엑사원 딥은 9') == "엑사원 딥은 9"
     assert partial_answer('```json\n{"answer": "a\\"b') in {'a"b', "a"}
     assert partial_answer("<think>hmm") is None and partial_answer("plain text") is None
+
+
+def test_quoted_name_under_its_english_spelling_passes(fake: FakeOpenAI) -> None:
+    fake.push(_reply('"EXAONE Deep" also comes as a lightweight \'7.8B\' model.', True, ["S2"]))
+    draft = _answerer(fake).invoke(_inputs("What sizes does EXAONE Deep come in?", "en"))
+    assert draft.fallback_reason is None and draft.text.startswith('"EXAONE Deep"')
