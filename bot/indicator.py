@@ -41,8 +41,12 @@ class Indicator:
             self._pool.submit(self._call, "assistant.threads.setTitle",
                               dict(channel_id=job.channel, thread_ts=job.thread_ts, title=title))
 
-    def _call(self, method: str, params: dict, *, retry: bool = False) -> bool | None:
-        """True done, False refused by Slack, None unknown (timed out: it may have happened)."""
+    def _call(self, method: str, params: dict, *, retry: bool = False, wait_for_reaction: bool = False) -> bool | None:
+        """True done, False refused by Slack, None unknown (timed out: it may have happened).
+
+        `wait_for_reaction`: the ⏳ add timed out and may still land, so a
+        `no_reaction` answer to its removal is retried too.
+        """
         deadline = time.monotonic() + (self.retry_for if retry else 0)
         delay = 0.5
         while True:
@@ -51,9 +55,12 @@ class Indicator:
                 return True
             except SlackApiError as exc:
                 error = exc.response.get("error")
-                if error in ("already_reacted", "no_reaction"):
-                    return error == "already_reacted"
-                if exc.response.status_code < 500 or time.monotonic() + delay > deadline:
+                if error == "already_reacted":
+                    return True
+                if error == "no_reaction":
+                    if not (wait_for_reaction and time.monotonic() + delay <= deadline):
+                        return False
+                elif exc.response.status_code < 500 or time.monotonic() + delay > deadline:
                     log.warning("%s refused: %s", method, error)
                     return False
             except Exception as exc:  # timeouts and connection errors
@@ -70,15 +77,18 @@ class Indicator:
         return self._call("reactions.add", dict(channel=job.channel, timestamp=job.message_ts, name=self.reaction))
 
     def _clear(self, job: Job, shown: Future) -> None:
+        result: bool | None = None
         try:
-            if shown.result(timeout=self.retry_for + 30) is False:
-                return  # never shown
+            result = shown.result(timeout=self.retry_for + 30)
         except Exception:
             log.exception("thinking indicator failed")
+        if result is False:
+            return  # Slack refused it: nothing to clear
         if job.assistant_thread:
             self._call("assistant.threads.setStatus", dict(channel_id=job.channel, thread_ts=job.thread_ts, status=""), retry=True)
         else:
-            self._call("reactions.remove", dict(channel=job.channel, timestamp=job.message_ts, name=self.reaction), retry=True)
+            self._call("reactions.remove", dict(channel=job.channel, timestamp=job.message_ts, name=self.reaction),
+                       retry=True, wait_for_reaction=result is None)
 
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=False)
