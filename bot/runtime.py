@@ -35,6 +35,8 @@ AnswerFn = Callable[[str, Sequence[Turn]], Answer]
 StreamFn = Callable[[str, Sequence[Turn]], Iterator["str | Answer"]]
 OutcomeHook = Callable[[dict[str, Any]], Any]
 FeedbackHook = Callable[[str, str, str], Any]
+# `report_for(user, days) -> str`: the admin-only `/lg-ai report` (bot.outcomes.Outcomes).
+ReportFn = Callable[[str, int], str]
 
 # Request kinds that start work; while draining they are refused so Slack redelivers them elsewhere.
 _WORK = ("event_callback", "block_actions")
@@ -112,6 +114,7 @@ class Runtime:
         on_outcome: OutcomeHook | None = None,
         on_feedback: FeedbackHook | None = None,
         indicator_client: WebClient | None = None,
+        report_fn: ReportFn | None = None,
     ):
         self.settings = settings
         self.answer_fn = answer_fn
@@ -130,6 +133,7 @@ class Runtime:
                                  api_timeout=settings.api_timeout_seconds)
         self.on_outcome = on_outcome
         self.on_feedback = on_feedback
+        self.report_fn = report_fn
         self.outcomes: collections.Counter[str] = collections.Counter()
         self._outcomes_lock = threading.Lock()
         self.app: App | None = None
@@ -256,6 +260,7 @@ def create_app(
     on_outcome: OutcomeHook | None = None,
     on_feedback: FeedbackHook | None = None,
     indicator_client: WebClient | None = None,
+    report_fn: ReportFn | None = None,
 ) -> App:
     """Assemble the Bolt app around a new `Runtime` (reachable as `app.runtime`).
 
@@ -267,7 +272,8 @@ def create_app(
 
     client = client or make_web_client(settings)
     runtime = Runtime(settings, answer_fn, client, stream_fn=stream_fn, streams=streams, store=store,
-                      on_outcome=on_outcome, on_feedback=on_feedback, indicator_client=indicator_client)
+                      on_outcome=on_outcome, on_feedback=on_feedback, indicator_client=indicator_client,
+                      report_fn=report_fn)
     bolt_log = logging.getLogger("bot.bolt")
     bolt_log.addFilter(_drop_token_warning)  # same function each time: added once
     app = App(
@@ -355,5 +361,20 @@ def start_app(settings: BotSettings, environ: Any, *, on_outcome: OutcomeHook | 
     chain = build_chain(environ)
     streams = bool(getattr(chain, "streams", False))
     stream_fn = getattr(chain, "stream", None)
+    outcomes = open_outcomes(environ)
     return create_app(settings, chain.ask, client, streams=streams, stream_fn=stream_fn,
-                      on_outcome=on_outcome, on_feedback=on_feedback)
+                      on_outcome=on_outcome or outcomes.on_outcome, on_feedback=on_feedback or outcomes.on_feedback,
+                      report_fn=outcomes.report_for)
+
+
+def open_outcomes(environ: Any) -> Any:
+    """The question-outcomes store (bot.outcomes); a bad DATABASE_URL or setting is one line for the operator."""
+    from bot.outcomes import OutcomeSettings, make_outcomes
+
+    try:
+        settings = OutcomeSettings.from_env(environ)
+        return make_outcomes(settings)
+    except Exception as exc:
+        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise StartupError(f"Could not open the outcomes store ({type(exc).__name__}: {reason}). "
+                           "Fix DATABASE_URL / OUTCOMES_PATH / LOG_QUESTIONS (see .env.example).") from None

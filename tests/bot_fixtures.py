@@ -101,12 +101,15 @@ def procfile_command(kind: str, port: int | None = None) -> list[str]:
 
 
 def bot_env(fake_base_url: str, chroma_path: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "LLM_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "OPENAI_", "LLM_")) and k not in ("DATABASE_URL", "LOG_QUESTIONS", "REPORT_ADMINS")}
     env.update({
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_APP_TOKEN": "xapp-test",
         "SLACK_API_BASE_URL": fake_base_url,
         "CHROMA_PATH": chroma_path,
+        # question outcomes next to the index, never in the repository's folder
+        "OUTCOMES_PATH": str(Path(chroma_path).parent / "outcomes.sqlite3"),
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     })

@@ -11,6 +11,7 @@ from bot import render
 from bot.answering import ask, new_answer_id, outcome_record
 from bot.jobs import Job
 from bot.messages import clean_question
+from bot.outcomes import report_days
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -24,6 +25,15 @@ def register(app: App, runtime: Runtime) -> None:
         question = clean_question(command.get("text") or "")
         if question.lower() in HELP_WORDS:
             ack(response_type="ephemeral", **render.render_usage(runtime.settings.command).as_kwargs())
+            return
+        days = report_days(question) if runtime.report_fn is not None else None
+        if days is not None:  # `/lg-ai report [days]`: admins only, always private
+            try:
+                text = runtime.report_fn(command.get("user_id", ""), days)
+            except Exception:
+                logger.exception("report failed")
+                text = render.render_apology(render.guess_language(question)).text
+            ack(response_type="ephemeral", text=text)
             return
         # The ack doubles as the thinking indicator: Slack shows it at once.
         ack(response_type="ephemeral", text=render.render_thinking(question).text)
