@@ -82,4 +82,4 @@ def build_knowledge_base(
 
 def _make_retriever(documents: list[Document], embeddings: Embeddings, store: SentenceStore) -> HybridRetriever:
     sentences: list[Sentence] = [s for d in documents for s in d.sentences]
-    return HybridRetriever(sentences, embeddings, store.search, vector_lookup=store.vectors_for)
+    return HybridRetriever(sentences, embeddings, store.search, vector_lookup=store.vectors_for, documents=documents)

@@ -1,50 +1,34 @@
-"""The retrieval chain: question -> Answer with verified quotes, composed with LCEL.
+"""The answer pipeline: question -> Answer with verified quotes, composed with LCEL.
 
-    prepare (normalise, guard, follow-up) -> retrieve (hybrid, as a LangChain
-    retriever) -> answer (offline or LLM, swappable) -> verify (cut quotes
-    from the source by offsets and check them) -> Answer
+    prepare (normalise, classify, analyse against the corpus: once) ->
+    retrieve (hybrid, entity-scoped) -> gate (answer / uncertain / decline,
+    the same for every answerer) -> answer (offline or LLM, swappable) ->
+    verify (cut quotes from the source by offsets and check them) -> Answer
 
 Callable without Slack: `build_chain(settings).ask("...")`.
 """
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from knowledge.base import KnowledgeBase, build_knowledge_base
-from knowledge.lexical import QueryUnit
-from knowledge.lexicon import ENTITIES
-from knowledge.models import Answer, Draft, Passage, Quote, Sentence, Turn
-from knowledge.offline import decline, make_offline_answerer
-from knowledge.retrieval import SentenceRetriever
+from knowledge.corpus import CorpusInfo
+from knowledge.gate import ANSWER, DECLINE, Gate
+from knowledge.locale import messages
+from knowledge.models import Answer, Document, Draft, Passage, Quote, Sentence, Turn
+from knowledge.offline import decline, make_offline_answerer, where
+from knowledge.question import Question
 from knowledge.settings import KnowledgeSettings
-from knowledge.summary import is_summary_request
-from knowledge.text import detect_language, fold, normalize_question, small_talk, strip_injection
 
 log = logging.getLogger(__name__)
 
-USAGE_KO = "질문을 입력해 주세요. 예: \"엑사원 딥의 수능 수학 점수는?\" 또는 \"When was LG AI Research founded?\""
-USAGE_EN = 'Please type a question, e.g. "엑사원 딥의 수능 수학 점수는?" or "When was LG AI Research founded?"'
-INJECTION_ONLY = "지시문은 따르지 않습니다. 기사에 대한 질문을 해 주세요. / I don't follow instructions in questions; please ask about the article."
-
-_SMALL_TALK = {
-    ("hello", "ko"): "안녕하세요! LG의 AI 전략(ABC, LG AI연구원, 엑사원 딥, LG 에이머스) 기사에 대해 물어보세요. "
-                     "예: \"엑사원 딥의 수능 수학 점수는?\", \"이 기사 요약해 줘\"",
-    ("hello", "en"): "Hi! Ask me about the article on LG's AI strategy (ABC, LG AI Research, EXAONE Deep, LG Aimers), "
-                     "e.g. \"What did EXAONE Deep score on the Korean SAT math section?\" or \"Summarize the article\".",
-    ("thanks", "ko"): "👍 더 궁금한 점이 있으면 언제든 물어보세요.",
-    ("thanks", "en"): "👍 Ask me anything else about the article.",
-}
-_FOLLOW_UP = re.compile(r"^\s*(그럼|그러면|그리고|그건|그거|그 다음|그밖에|또|and\b|what about\b|how about\b|and the\b|also\b|then\b)", re.I)
-_ENTITY_FORMS = frozenset(fold(f) for group in ENTITIES for f in group) - {"lg", "엘지"}
-
 
 class AnswerChain:
-    """Question in, `Answer` out. Retriever and answerer are swappable runnables."""
+    """Question in, `Answer` out. Retriever, gate and answerer are swappable parts."""
 
     def __init__(
         self,
@@ -53,11 +37,15 @@ class AnswerChain:
         *,
         settings: KnowledgeSettings | None = None,
         streams: bool = False,
+        gate: Gate | None = None,
+        corpus: CorpusInfo | None = None,
     ) -> None:
         self.kb = kb
         self.settings = settings or kb.settings
-        self.answerer = answerer or make_offline_answerer()
-        self.retriever = SentenceRetriever(hybrid=kb.retriever, k=self.settings.top_k)
+        self.offline = make_offline_answerer()
+        self.answerer = answerer or self.offline
+        self.gate = gate or Gate()
+        self.corpus = corpus or CorpusInfo.load(self.settings.seeds_dir)
         self.streams = streams
         self.runnable: Runnable = (
             RunnableLambda(self._prepare, name="prepare")
@@ -90,8 +78,9 @@ class AnswerChain:
             yield state["final"]
             return
         state = self._retrieve(state)
+        answerer = self._answerer_for(state)
         inputs = self._answer_inputs(state)
-        stream_draft = getattr(self.answerer, "stream_draft", None)
+        stream_draft = getattr(answerer, "stream_draft", None)
         draft: Draft | None = None
         if stream_draft is not None:
             for item in stream_draft(inputs):
@@ -99,86 +88,110 @@ class AnswerChain:
                     draft = item
                 elif item:
                     yield str(item)
-        state["draft"] = draft if draft is not None else self.answerer.invoke(inputs)
+        state["draft"] = draft if draft is not None else answerer.invoke(inputs)
         yield self._verify(state)
+
+    @property
+    def documents(self) -> list[Document]:
+        return self.kb.documents
 
     # -- steps ----------------------------------------------------------------
     def _prepare(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        raw = str(inputs.get("question") or "")
         history: list[Turn] = [t if isinstance(t, Turn) else Turn(**t) for t in inputs.get("history") or []]
-        limit = self.settings.max_question_chars
-        notice = None
-        question = normalize_question(raw)
-        language = detect_language(question)
-        if len(question) > limit:
-            question = question[:limit].rstrip()
-            notice = (
-                f"질문이 너무 길어 앞의 {limit:,}자만 사용했습니다."
-                if language == "ko"
-                else f"Your question was longer than {limit:,} characters; only the first {limit:,} were used."
-            )
-        cleaned, injected = strip_injection(question)
-        state: dict[str, Any] = {"question": raw, "clean": cleaned, "history": history, "language": language,
-                                 "notice": notice, "injected": injected, "final": None}
-        if not question:
-            return _reply(state, USAGE_KO if language == "ko" else USAGE_EN, "usage")
-        if injected and not cleaned:
-            return _reply(state, INJECTION_ONLY, "injection")
-        state["language"] = detect_language(cleaned)
-        talk = small_talk(cleaned)
-        if talk is not None:
-            return _reply(state, _SMALL_TALK[(talk, state["language"])], "small_talk")
-        state["summary"] = is_summary_request(cleaned)
-        state["query"] = self._resolve_follow_up(cleaned, history)
-        state["units"] = self.kb.retriever.units(state["query"])
-        state["unknown_figures"] = self.kb.retriever.unknown_figures(cleaned)
+        raw = str(inputs.get("question") or "")
+        question = self.kb.retriever.prepare(raw, history, self.settings.max_question_chars)
+        words = messages(question.language)
+        notice = words.TOO_LONG.format(limit=self.settings.max_question_chars) if question.truncated else None
+        state: dict[str, Any] = {"question": raw, "prepared": question, "notice": notice, "final": None}
+        examples = self.corpus.examples_in(question.language)
+        if question.intent == "usage":
+            return _reply(state, words.USAGE.format(example=examples[0] if examples else "?"), "usage")
+        if question.intent == "injection":
+            return _reply(state, words.INJECTION_ONLY, "injection")
+        if question.intent in ("hello", "thanks"):
+            text = self.corpus.greeting.get(question.language) or words.HELLO.format(
+                topic=self.corpus.topic_in(question.language), examples=", ".join(f'"{e}"' for e in examples[:2]))
+            return _reply(state, text if question.intent == "hello" else words.THANKS, "small_talk")
+        if question.intent == "sources":
+            return _reply(state, self.list_sources(question.language), "sources")
         return state
 
-    def _resolve_follow_up(self, question: str, history: Sequence[Turn]) -> str:
-        """"그럼 경량 모델은?" after a question about EXAONE Deep -> add that topic."""
-        if not history:
-            return question
-        units = self.kb.retriever.units(question)
-        has_topic = any(_is_entity(u) for u in units)
-        if has_topic and not _FOLLOW_UP.search(question):
-            return question
-        for turn in reversed(history):
-            previous = normalize_question(turn.question)
-            topic = [u.label for u in self.kb.retriever.units(previous) if _is_entity(u)]
-            if topic:
-                return f"{question} {' '.join(dict.fromkeys(topic))}"
-        return question
+    def list_sources(self, language: str, heading: str | None = None) -> str:
+        """One line per indexed article: title or first words, outlet, date, file."""
+        words = messages(language)
+        if not self.documents:
+            return words.NO_DOCUMENTS
+        lines = [heading or words.SOURCES.format(count=len(self.documents))]
+        for doc in self.documents:
+            extra = ", ".join(x for x in (doc.outlet, doc.date, doc.source) if x)
+            lines.append(f"• {doc.label} ({extra})")
+        return "\n".join(lines)
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
-        if state.get("summary"):
-            state["passages"] = self.kb.retriever.overview(max(3, self.settings.top_k))
-            return state
-        docs = self.retriever.invoke(state["query"])
-        state["passages"] = [_passage_from_document(d) for d in docs]
+        question: Question = state["prepared"]
+        retriever = self.kb.retriever
+        state["outcome"] = ANSWER
+        if question.intent in ("summary", "byline"):
+            source = retriever.document_for(question)
+            if source is None:
+                words = messages(question.language)
+                state["final"] = Answer(question=state["question"], text=self.list_sources(question.language, words.WHICH_ARTICLE),
+                                        found=False, language=question.language, answerer="none", notice="sources")
+                state["passages"] = []
+                return state
+            if question.intent == "summary":
+                state["passages"] = retriever.overview(max(3, self.settings.top_k), source)
+                return state
+            credit = retriever.credit(source)
+            if credit is not None:
+                state["passages"] = [Passage(sentence=credit, score=1.0, dense=1.0, lexical=1.0, rank=1)]
+                return state
+        state["passages"] = retriever.search(question, k=self.settings.top_k)
+        verdict = self.gate.judge(question, state["passages"])
+        state["outcome"] = verdict.outcome
+        state["gate"] = verdict
         return state
 
+    def _answerer_for(self, state: Mapping[str, Any]) -> Runnable:
+        """The configured answerer words answers; gate declines and special replies stay offline."""
+        question: Question = state["prepared"]
+        if state.get("final") is not None or state.get("outcome") != ANSWER or question.intent in ("summary", "byline"):
+            return self.offline if question.intent == "ask" else _SpecialAnswerer(self)
+        return self.answerer
+
     def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
-        state["draft"] = self.answerer.invoke(self._answer_inputs(state))
+        if state.get("final") is not None:
+            return state
+        state["draft"] = self._answerer_for(state).invoke(self._answer_inputs(state))
         return state
 
     def _answer_inputs(self, state: Mapping[str, Any]) -> dict[str, Any]:
         """What every answerer receives (offline, LLM, streamed or not)."""
+        question: Question = state["prepared"]
         return {
-            "question": state["clean"],
-            "language": state["language"],
-            "passages": state["passages"],
-            "history": state["history"],
-            "units": state["units"],
-            "summary": state.get("summary", False),
-            "unknown_figures": state.get("unknown_figures", []),
+            "question": question.text,
+            "language": question.language,
+            "passages": state.get("passages", []),
+            "history": list(question.history),
+            "units": list(question.units),
+            "summary": question.intent == "summary",
+            "unknown_figures": list(question.unknown_figures),
+            "prepared": question,
+            "outcome": state.get("outcome", ANSWER),
+            "documents": {d.source: d for d in self.documents},
+            "aliases": self.kb.retriever.profile.groups,
+            "names": self.kb.retriever.names,
         }
 
     def _verify(self, state: dict[str, Any]) -> Answer:
+        if state.get("final") is not None:
+            return state["final"]
+        question: Question = state["prepared"]
         draft: Draft = state["draft"]
         passages: list[Passage] = state["passages"]
         if not draft.found and not draft.text.strip():
             # A model that declines without words: decline in the usual wording.
-            worded = decline(state["language"], passages)
+            worded = decline(question.language, passages)
             draft = Draft(worded.text, worded.cited, False, draft.answerer, draft.fallback_reason, worded.closest_only)
         quotes = []
         for index in draft.cited:
@@ -190,14 +203,16 @@ class AnswerChain:
         text = draft.text
         if draft.found and not quotes:
             log.warning("answer cited no verifiable sentence; declining")
-            text = "기사에서 근거 문장을 확인하지 못했습니다." if state["language"] == "ko" else "I could not verify a supporting sentence in the article."
+            text = messages(question.language).UNVERIFIED
         meta: dict[str, Any] = {
             "retrieved": [
                 {"source": p.sentence.source, "start": p.sentence.start, "end": p.sentence.end, "score": round(p.score, 4)}
                 for p in passages
             ]
         }
-        if state["injected"]:
+        if (verdict := state.get("gate")) is not None:
+            meta["gate"] = {"outcome": verdict.outcome, "p": round(verdict.probability, 4)}
+        if question.injected:
             meta["instructions_ignored"] = True
         if self.kb.retriever.degraded:
             meta["degraded"] = self.kb.retriever.degraded
@@ -206,17 +221,19 @@ class AnswerChain:
             text=text,
             found=found,
             quotes=tuple(quotes),
-            language=state["language"],
+            language=question.language,
             answerer=draft.answerer,
             fallback_reason=draft.fallback_reason,
             closest_only=draft.closest_only and not draft.found,
             notice=state["notice"],
             meta=meta,
+            uncertain=state.get("outcome") == "uncertain" and not found,
         )
 
     def quote_for(self, sentence: Sentence) -> Quote | None:
         """Cut the sentence from its source file; None unless it matches exactly."""
-        source = self.kb.source_text(sentence.source)
+        doc = next((d for d in self.documents if d.source == sentence.source), None)
+        source = doc.text if doc is not None else None
         if source is None or source[sentence.start : sentence.end] != sentence.text:
             log.warning("quote %s does not match its source; dropped", sentence.key)
             return None
@@ -226,28 +243,45 @@ class AnswerChain:
             start=sentence.start,
             end=sentence.end,
             paragraph=sentence.paragraph,
-            title=sentence.title,
-            outlet=sentence.outlet,
-            byline=sentence.byline,
+            title=doc.title,
+            outlet=doc.outlet,
+            byline=doc.byline,
+            label=doc.label,
+            date=doc.date,
+            url=doc.url,
         )
+
+
+class _SpecialAnswerer:
+    """Summaries and bylines: worded from the chosen document, with any answerer configured."""
+
+    def __init__(self, chain: AnswerChain) -> None:
+        self.chain = chain
+
+    def invoke(self, inputs: Mapping[str, Any]) -> Draft:
+        question: Question = inputs["prepared"]
+        passages: Sequence[Passage] = inputs.get("passages", [])
+        if not passages:
+            return decline(question.language, passages)
+        doc = next((d for d in self.chain.documents if d.source == passages[0].sentence.source), None)
+        words = messages(question.language)
+        outlet, date = (doc.outlet, doc.date) if doc else ("", "")
+        extra = ", ".join(x for x in (outlet, date) if x)
+        extra = (f" ({extra})" if question.language == "en" else f"({extra})") if extra else ""
+        label = doc.label if doc else passages[0].sentence.source
+        if question.intent == "byline":
+            text = words.BYLINE.format(label=label, outlet=outlet or "?", byline=(doc.byline if doc else "") or "?")
+            return Draft(text=text, cited=(0,), found=True, answerer="offline")
+        text = words.SUMMARY.format(label=label, extra=extra, count=len(passages))
+        return Draft(text=text, cited=tuple(range(len(passages))), found=True, answerer="offline")
 
 
 def _reply(state: dict[str, Any], text: str, kind: str) -> dict[str, Any]:
     """End the chain early with a reply that is not an answer (`kind` is one of NOTICE_KINDS)."""
-    state["final"] = Answer(question=state["question"], text=text, found=False, language=state["language"],
+    question: Question = state["prepared"]
+    state["final"] = Answer(question=state["question"], text=text, found=False, language=question.language,
                             answerer="none", notice=kind)
     return state
-
-
-def _is_entity(unit: QueryUnit) -> bool:
-    return any(f in _ENTITY_FORMS for f in unit.forms)
-
-
-def _passage_from_document(doc: Any) -> Passage:
-    m = doc.metadata
-    sentence = Sentence.from_metadata(doc.page_content, m)
-    return Passage(sentence=sentence, score=float(m.get("score", 0.0)), dense=float(m.get("dense", 0.0)),
-                   lexical=float(m.get("lexical", 0.0)), rank=int(m.get("rank", 0)))
 
 
 def make_answerer(settings: KnowledgeSettings) -> tuple[Runnable, bool]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from knowledge.lexicon import ABSENT_TOPICS, ALL_GROUPS, DEFINITION_MARKERS, OTHER_ENTITIES
+from knowledge.locale import vocab
+from knowledge.locale.ko import DEFINITION_MARKERS as KO_MARKERS
+from knowledge.locale.en import DEFINITION_MARKERS as EN_MARKERS
 from knowledge.text import (
     ENGLISH_STOPWORDS,
     KOREAN_PARTICLES,
@@ -37,7 +39,7 @@ _PARTICLES = KOREAN_PARTICLES
 _MARKERS = re.compile(
     "|".join(
         (re.escape(m) + r"(?:이야|야|예요|에요|이에요|는|가|란|를|을|이|요|인가요|인지)?(?=[\s?.!]|$)") if is_hangul(m[0]) else (r"(?<![a-z])" + re.escape(m) + r"(?![a-z])")
-        for m in sorted(DEFINITION_MARKERS, key=len, reverse=True)
+        for m in sorted(KO_MARKERS + EN_MARKERS, key=len, reverse=True)
     )
 )
 # Bounds on what one question can make the matcher do (a 2,000-character paste).
@@ -53,17 +55,20 @@ class QueryUnit:
     forms: tuple[str, ...]
     weight: float = 1.0
     known: bool = True
-    # A company or product the source does not discuss (Samsung, GPT-4, ...).
+    # A name the corpus never mentions (a company, product or person of another story).
     foreign: bool = False
 
 
-class _Aliases:
-    """Lookup tables built once from the lexicon groups."""
+Transliterate = Callable[[str], tuple[str, ...]]
 
-    def __init__(self, groups: Sequence[Sequence[str]], foreign: Sequence[Sequence[str]] = ()) -> None:
+
+class Aliases:
+    """Equivalent spellings: general vocabulary plus the corpus's own alias pairs and transliterations."""
+
+    def __init__(self, groups: Sequence[Sequence[str]] = (), transliterate: Transliterate | None = None) -> None:
         self.by_form: dict[str, tuple[str, ...]] = {}
-        self.foreign: set[str] = {fold(f) for group in foreign for f in group}
-        for group in list(groups) + list(foreign):
+        self.transliterate = transliterate
+        for group in list(vocab.GROUPS) + list(groups):
             forms = tuple(dict.fromkeys(fold(f) for f in group))
             for form in forms:
                 merged = self.by_form.get(form, ())
@@ -71,6 +76,9 @@ class _Aliases:
         # Forms the word splitter would cut in pieces ("lg ai연구원", "gpt-4") are matched as phrases.
         self.phrases = sorted((f for f in self.by_form if len(words(f)) != 1 or words(f)[0] != f), key=len, reverse=True)
         self.phrase_patterns = {f: _boundary(f) for f in self.phrases}
+
+    def sounds_like(self, word: str) -> tuple[str, ...]:
+        return self.transliterate(word) if self.transliterate is not None and len(word) >= 2 else ()
 
 
 def _boundary(form: str) -> re.Pattern[str]:
@@ -80,19 +88,19 @@ def _boundary(form: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _aliases() -> _Aliases:
-    return _Aliases(ALL_GROUPS, OTHER_ENTITIES + ABSENT_TOPICS)
+def _general_aliases() -> Aliases:
+    return Aliases()
 
 
-def analyse(question: str) -> list[QueryUnit]:
+def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
     """Split a question into units: alias phrases first, then remaining content words."""
-    aliases = _aliases()
+    aliases = aliases or _general_aliases()
     text = _MARKERS.sub(" ", fold(question))
     units: list[QueryUnit] = []
     for phrase in aliases.phrases:
         pattern = aliases.phrase_patterns[phrase]
         if pattern.search(text):
-            units.append(QueryUnit(phrase, aliases.by_form[phrase], foreign=phrase in aliases.foreign))
+            units.append(QueryUnit(phrase, aliases.by_form[phrase]))
             text = pattern.sub(" ", text)
     previous = ""
     for word in words(text)[:MAX_WORDS]:
@@ -112,19 +120,19 @@ def analyse(question: str) -> list[QueryUnit]:
                 continue
             forms = next((aliases.by_form[s] for s in stages if s in aliases.by_form), None)
             forms = forms or _prefix_alias(stem, aliases)
-            units.append(QueryUnit(word, forms or (stem,), foreign=bool(forms) and forms[0] in aliases.foreign))
+            sounds = () if forms else next((t for s in stages if len(s) >= 2 and (t := aliases.sounds_like(s))), ())
+            units.append(QueryUnit(word, tuple(dict.fromkeys((forms or (stem,)) + sounds))))
         else:
             bare = word[:-2] if word.endswith("'s") else word
             if bare in ENGLISH_STOPWORDS or (len(bare) < 2 and not bare.isdigit()):
                 continue
             forms = aliases.by_form.get(bare) or aliases.by_form.get(_singular(bare))
-            units.append(
-                QueryUnit(bare, forms or (bare,), known=forms is not None, foreign=bool(forms) and forms[0] in aliases.foreign)
-            )
+            sounds = aliases.sounds_like(bare) if not bare.isdigit() else ()
+            units.append(QueryUnit(bare, tuple(dict.fromkeys((forms or (bare,)) + sounds)), known=forms is not None or bool(sounds)))
     return _dedupe(units)
 
 
-def _prefix_alias(stem: str, aliases: _Aliases) -> tuple[str, ...] | None:
+def _prefix_alias(stem: str, aliases: Aliases) -> tuple[str, ...] | None:
     """`엑사원딥은` or `수능에서는`: a Hangul alias (2+ syllables) that starts the word."""
     for size in range(len(stem) - 1, 1, -1):
         forms = aliases.by_form.get(stem[:size])

@@ -10,15 +10,16 @@ import hashlib
 import re
 from pathlib import Path
 
+from knowledge import bylines
 from knowledge.models import Document, Sentence
+from knowledge.text import detect_language
 
 SEED_SUFFIXES = (".md", ".txt")
 
-# 【 청년일보 】 at the start of the lede, 【 청년일보=이창현 기자 】 as the byline.
-_TAG = re.compile(r"【\s*([^】=]+?)\s*(?:=\s*([^】]+?)\s*)?】")
 # Captions may hold brackets themselves: `![회장. [사진=LG]](http://...)`.
 _IMAGE = re.compile(r"^\s*!\[(?P<caption>.*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_TAG = bylines.TAG
 
 _OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉"}
 _TERMINATORS = ".?!。？！…"
@@ -31,16 +32,21 @@ def load_documents(seeds_dir: Path) -> list[Document]:
 
 
 def parse_document(source: str, text: str) -> Document:
-    """Split one seed into paragraphs and sentences, keeping offsets into `text`."""
+    """Split one seed into paragraphs and sentences, keeping offsets into `text`.
+
+    Front matter, `#` titles, image lines and byline tags are metadata, not
+    sentences; the credit ("청년일보=이창현 기자", "[서울=…] … 기자", "By …")
+    is kept as one extra sentence marked `credit`, so "who wrote this?" has a quote.
+    """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    outlet = byline = ""
-    credit: tuple[int, int] | None = None
-    title = ""
+    fields, body_start = bylines.front_matter(text)
+    meta = bylines.Byline()
+    meta.fill(**fields)
     images: list[dict[str, str]] = []
     paragraphs: list[tuple[int, int]] = []  # body spans (start, end) in `text`
 
-    pos = 0
-    for line in text.splitlines(keepends=True):
+    pos = body_start
+    for line in text[body_start:].splitlines(keepends=True):
         line_start, pos = pos, pos + len(line)
         body = line.rstrip("\r\n")
         start, end = _strip_span(body, line_start)
@@ -50,59 +56,68 @@ def parse_document(source: str, text: str) -> Document:
             images.append({"caption": m["caption"].strip(), "url": m["url"], "before_paragraph": str(len(paragraphs) + 1)})
             continue
         if m := _HEADING.match(body):
-            title = title or m.group(1).strip()
+            meta.fill(title=m.group(1).strip())
             continue
-        # Byline and newspaper tags are metadata; the credit line ("청년일보=이창현
-        # 기자") is also kept as the last sentence, so "who wrote this?" has a quote.
+        if not paragraphs and (m := bylines.by_line(body)):
+            meta.fill(author=m["names"], byline=m["names"], outlet=m["outlet"] or "")
+            meta.credit = meta.credit or (start, end)
+            continue
         for tag in _TAG.finditer(text, start, end):
-            outlet = outlet or tag.group(1).strip()
+            meta.fill(outlet=tag.group(1))
             if tag.group(2):
-                byline = tag.group(2).strip()
-                credit = (tag.start(1), tag.end(2))
+                meta.fill(byline=tag.group(2), author=bylines.reporter_name(tag.group(2)))
+                meta.credit = meta.credit or (tag.start(1), tag.end(2))
         start = _skip_tags(text, start, end)
+        if m := bylines.dateline(text, start, end):
+            meta.fill(outlet=m.group(2), byline=m.group(3), author=bylines.reporter_name(m.group(3)))
+            meta.credit = meta.credit or (m.start(), m.end(3))
+            start = m.end()
         end = _trim_trailing_tags(text, start, end)
         if start < end:
             paragraphs.append((start, end))
 
     sentences: list[Sentence] = []
-    if not title and paragraphs:
-        first = split_sentences(text, *paragraphs[0])
-        lede = text[first[0][0]:first[0][1]] if first else text[slice(*paragraphs[0])]
-        title = lede if len(lede) <= 80 else lede[:79].rstrip() + "…"
-    title = title or Path(source).stem
-    if credit is not None and not any(a <= credit[0] < b for a, b in paragraphs):
-        paragraphs.append(credit)
-    for number, (p_start, p_end) in enumerate(paragraphs, start=1):
-        for s_start, s_end in split_sentences(text, p_start, p_end):
+    spans = [(p, split_sentences(text, *p)) for p in paragraphs]
+    if meta.credit is not None and not any(a <= meta.credit[0] < b for a, b in paragraphs):
+        # The credit is a paragraph of its own (a dateline is cut off the lede's line).
+        spans.append((meta.credit, [meta.credit]))
+        spans.sort(key=lambda item: item[0][0])
+    for number, ((p_start, _), pieces) in enumerate(spans, start=1):
+        for s_start, s_end in pieces:
             sentences.append(
                 Sentence(
                     text=text[s_start:s_end],
                     source=source,
-                    title=title,
+                    title=meta.title,
                     start=s_start,
                     end=s_end,
                     paragraph=number,
                     index=len(sentences),
-                    outlet=outlet,
-                    byline=byline,
+                    outlet=meta.outlet,
+                    byline=meta.byline,
                     doc_sha256=sha,
+                    credit=meta.credit is not None and (s_start, s_end) == meta.credit,
                 )
             )
     return Document(
         source=source,
-        title=title,
+        title=meta.title,
         text=text,
         sha256=sha,
         sentences=tuple(sentences),
-        outlet=outlet,
-        byline=byline,
+        outlet=meta.outlet,
+        byline=meta.byline,
         images=tuple(images),
+        author=meta.author,
+        date=meta.date,
+        url=meta.url,
+        language=detect_language(" ".join(s.text for s in sentences[:8])),
     )
 
 
 def is_credit_line(sentence: Sentence) -> bool:
-    """The article's closing credit ("청년일보=이창현 기자"), indexed as its last sentence."""
-    return bool(sentence.byline) and "=" in sentence.text and sentence.text.endswith(sentence.byline)
+    """The article's byline / credit, indexed as a sentence of its own."""
+    return sentence.credit
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -24,6 +24,7 @@ class Sentence:
     outlet: str = ""  # newspaper, e.g. 청년일보
     byline: str = ""  # e.g. 이창현 기자
     doc_sha256: str = ""  # content hash of the whole file: part of the record id
+    credit: bool = False  # the byline / credit line, indexed so "who wrote this?" has a quote
 
     @property
     def key(self) -> str:
@@ -41,6 +42,7 @@ class Sentence:
             "outlet": self.outlet,
             "byline": self.byline,
             "doc_sha256": self.doc_sha256,
+            "credit": self.credit,
         }
 
     @classmethod
@@ -57,12 +59,17 @@ class Sentence:
             outlet=str(meta.get("outlet", "")),
             byline=str(meta.get("byline", "")),
             doc_sha256=str(meta.get("doc_sha256", "")),
+            credit=bool(meta.get("credit", False)),
         )
 
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed seed file: its text, metadata and sentences."""
+    """A parsed seed file: its text, metadata and sentences.
+
+    `title` is the article's own title (front matter or `#` heading) and stays
+    empty when it has none; `label` is what to call it in an answer.
+    """
 
     source: str
     title: str
@@ -72,6 +79,18 @@ class Document:
     outlet: str = ""
     byline: str = ""
     images: tuple[dict[str, str], ...] = ()
+    author: str = ""  # the reporter's name without "기자"
+    date: str = ""
+    url: str = ""
+    language: str = "ko"
+
+    @property
+    def label(self) -> str:
+        """The title, or the lede's first words when the article has no title."""
+        if self.title:
+            return self.title
+        body = next((s.text for s in self.sentences if not s.credit), "") or self.source
+        return body if len(body) <= 40 else body[:38].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,8 @@ class Passage:
     dense: float = 0.0  # cosine similarity of the embeddings
     lexical: float = 0.0  # share of the question's weighted terms found in the sentence
     rank: int = 0
+    # What the answer gate reads: coverage, entity agreement, asked figure present, ...
+    features: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def text(self) -> str:
@@ -98,12 +119,15 @@ class Quote:
     start: int
     end: int
     paragraph: int
-    title: str = ""
+    title: str = ""  # the article's own title; empty when it has none
     outlet: str = ""
     byline: str = ""
+    label: str = ""  # title, or the lede's first words
+    date: str = ""
+    url: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "text": self.text,
             "source": self.source,
             "title": self.title,
@@ -111,6 +135,10 @@ class Quote:
             "end": self.end,
             "paragraph": self.paragraph,
         }
+        for key in ("outlet", "byline", "label", "date", "url"):
+            if value := getattr(self, key):
+                data[key] = value
+        return data
 
 
 @dataclass(frozen=True)
@@ -122,7 +150,7 @@ class Turn:
 
 
 # Replies that are not answers: the text itself says what to do.
-NOTICE_KINDS = frozenset({"usage", "injection", "small_talk"})
+NOTICE_KINDS = frozenset({"usage", "injection", "small_talk", "sources"})
 
 
 @dataclass(frozen=True)

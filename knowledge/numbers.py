@@ -14,7 +14,7 @@ _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1
 # Digits glued to Latin letters are names, not figures (R1, GPT-4o, a Slack id like U024BE7LH).
 _TOKEN = re.compile(
     r"(?<![a-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s?(조|억|만|천|백)|\s?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
+    r"(?:\s?((?:천|백|십)?(?:조|억|만)|천|백)|\s?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
     r"(?![a-z])",
     re.I,
 )
@@ -35,15 +35,23 @@ def figures(text: str) -> list[tuple[float, int, int]]:
     for m in _TOKEN.finditer(text):
         number = float(m.group(1).replace(",", ""))
         ko, en_word, en_suffix = m.group(2), m.group(3), m.group(4)
-        scale = _KO_SCALE.get(ko or "") or _EN_SCALE.get((en_word or en_suffix or "").lower()) or 1.0
+        scale = _ko_scale(ko) or _EN_SCALE.get((en_word or en_suffix or "").lower()) or 1.0
         follows = bool(out) and not text[out[-1][2] : m.start()].strip()
         if follows and last_ko_scale is not None and scale < last_ko_scale:
             value, start, _ = out.pop()  # "1만" + "2천"
             out.append((value + number * scale, start, m.end()))
         else:
             out.append((number * scale, m.start(), m.end()))
-        last_ko_scale = _KO_SCALE[ko] if ko else None
+        last_ko_scale = _ko_scale(ko) if ko else None
     return out
+
+
+def _ko_scale(word: str | None) -> float:
+    """천억 -> 1e11: a small scale times a large one; 0.0 for no scale."""
+    value = 0.0
+    for ch in word or "":
+        value = (value or 1.0) * _KO_SCALE.get(ch, 10.0 if ch == "십" else 1.0)
+    return value
 
 
 def values(texts: Iterable[str]) -> frozenset[float]:
@@ -67,3 +75,62 @@ def unknown_figures(question: str, known: frozenset[float]) -> list[str]:
 
 def _round(value: float) -> float:
     return float(f"{value:.6g}")
+
+
+# --- figures with units -------------------------------------------------------
+# What a figure counts, read off the word right after it (Korean counters, English nouns).
+_UNIT_WORDS: tuple[tuple[str, str], ...] = (
+    ("percent", r"%|퍼센트|percent\b|per cent\b|pct\b|%p|포인트(?=\s*(?:상승|하락|증가|감소))"),
+    ("score", r"점(?![\uac00-\ud7a3])|점을|점이|점으로|점에|points?\b|pts\b"),
+    ("money", r"(?:원|달러|유로|엔|위안)(?![\uac00-\ud7a3])|원[을이의에은과대]|달러[를가의]|won\b|dollars?\b|usd\b|krw\b|euros?\b|yen\b"),
+    ("people", r"여?\s?명|people\b|persons?\b|applicants?\b|participants?\b|employees?\b|staff\b|students?\b|members?\b|workers?\b|researchers?\b|engineers?\b|users?\b|customers?\b|attendees?\b|teams?\b|팀"),
+    ("size", r"개\s?(?:의\s?)?(?:매개변수|파라미터)|(?<=\d)b\b|(?<=\d)\s?billion parameters?|parameters?\b|매개변수|파라미터"),
+    ("cohort", r"기(?![\uac00-\ud7a3])|기[에의는가를까와]|기생|(?:st|nd|rd|th) (?:cohort|batch|class)\b|cohorts?\b"),
+    ("times", r"배(?![\uac00-\ud7a3])|배[를의로]|times\b|-fold\b|x\b"),
+    ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|초(?![\uac00-\ud7a3])|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b"),
+    ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월[에부까]|일(?![\uac00-\ud7a3])|일[에부까]|학년도"),
+    ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
+    ("count", r"개(?![\uac00-\ud7a3])|개[의를가로]|대(?![\uac00-\ud7a3])|대[의를가]|건|곳|종|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
+)
+_UNIT_PATTERNS = tuple((kind, re.compile(r"\s?(?:" + pattern + ")", re.I)) for kind, pattern in _UNIT_WORDS)
+_MONTH = re.compile(r"(?<![a-z])(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
+    """(value, start, end, kind) of each figure; `end` covers its unit word, `kind` what it counts.
+
+    Kinds: percent, score, money, people, size, cohort, times, duration, date,
+    rank, count, or "" when no unit follows (a bare number).
+    """
+    out = []
+    for value, start, end in figures(text):
+        raw = text[start:end]
+        kind, unit_end = "", end
+        if re.search(r"\d\s?b$", raw, re.I):
+            out.append((value, start, end, "size"))  # 32B, 7.8B: model sizes
+            continue
+        for name, pattern in _UNIT_PATTERNS:
+            m = pattern.match(text, end)
+            if m:
+                kind, unit_end = name, m.end()
+                break
+        if kind == "size" and not re.match(r"\s?(?:b\b|billion|개|매개변수|파라미터|parameters?)", text[end:unit_end], re.I):
+            kind = "count"
+        if not kind and re.search(r"[$₩€£]\s?$", text[max(0, start - 2):start]):
+            kind = "money"
+        if not kind and _YEAR.match(raw.replace(",", "")):
+            kind = "date"
+        if not kind and _MONTH.search(text[max(0, start - 12):start]):
+            kind = "date"
+        out.append((value, start, _trim_unit(text, start, unit_end), kind))
+    return out
+
+
+def _trim_unit(text: str, start: int, end: int) -> int:
+    """End the figure at its counter: "94.5점을" -> "94.5점", "2천570명이" -> "2천570명"."""
+    while end > start and text[end - 1] in "을를이가의에은는과와로도 ":
+        if end - 2 >= start and text[end - 2].isdigit():
+            break
+        end -= 1
+    return end

@@ -1,9 +1,10 @@
-"""The offline answerer: composes the answer from the retrieved sentences, no model.
+"""The offline (extractive) answerer: states what the best sentence says, no model.
 
-It decides whether the article answers at all (term coverage, dense
-similarity, names of things the article does not discuss), states the fact
-plainly (the answering clause; in English, the figures and names read off the
-quote) and cites the sentences it used. Quotes themselves are cut by the chain.
+The gate (`knowledge.gate`) has already decided whether the passage answers.
+This module only words the answer, in the question's language: the asked
+figure first (the one tied to the asked entity, with its unit), then where it
+comes from (article, outlet, date, paragraph). It never repeats the quoted
+sentence: the quote itself is cut from the source by the chain.
 """
 from __future__ import annotations
 
@@ -13,193 +14,112 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda
 
-from knowledge.lexical import QueryUnit, coverage, mentions, question_cues
-from knowledge.lexicon import ALL_GROUPS
-from knowledge.loading import is_credit_line
-from knowledge.models import Draft, Passage
-from knowledge import numbers
+from knowledge.lexical import coverage
+from knowledge.locale import en as EN
+from knowledge.locale import ko as KO
+from knowledge.models import Document, Draft, Passage
+from knowledge.question import Question
+from knowledge.scoping import tied_figures
 from knowledge.text import fold
+from knowledge.translit import is_latin
 
 NAME = "offline"
 
-# The article answers when the best sentence covers enough of what is asked.
-# Coverage counts the question's weighted terms found in the sentence (and
-# partly in the sentence before it); dense similarity rescues paraphrases.
-MIN_COVERAGE = 0.38
-MIN_COVERAGE_WITH_STRONG_DENSE = 0.28
-STRONG_DENSE = 0.88
-MIN_DENSE = 0.70
-# A second quote is shown only when it is nearly as good as the first.
-SECOND_QUOTE_RATIO = 0.92
-CLOSEST_MIN_SCORE = 0.35
+# A second quote is shown only when it is nearly as good as the first (and from the same article).
+SECOND_QUOTE_RATIO = 0.6
+# The closest passage is shown beside a decline only when it is at all similar.
+CLOSEST_MIN_DENSE = 0.78
+# A runner-up may carry the asked figure when the best passage has none tied to the asked name.
+RUNNER_UP_RATIO = 0.25
 
 # Clauses end at a comma after a connective ending (…했으며, …하고, …면서).
-_CLAUSE_BREAK = re.compile(r"(?<=[며고서데나면]),\s+|(?<=면서)\s+(?=\")")
-_NUMBER = re.compile(
-    r"(?<![0-9A-Za-z.])\d+(?:[.,]\d+)*(?:\s?[억만천백](?:\d+(?:[.,]\d+)*)?)*"
-    r"(?:\s?(?:%|[A-Za-z]+(?![A-Za-z])|여명|점|명|개|년|기|월|일|배))?"
-)
-# Which figures a question wants, by the words it uses.
-_ASKS_WHEN = re.compile(r"언제|when|year|몇\s?년|연도|since")
-_WANTED_UNITS = (
-    (re.compile(r"점수|score|몇\s?점|points?"), ("점",)),
-    (re.compile(r"명|people|인원|참가자|participants?|staff|employees|team|인력"), ("명", "여명")),
-    (re.compile(r"매개변수|파라미터|parameters?|크기|size|sizes|몇\s?개"), ("억", "B", "b", "개")),
-    (_ASKS_WHEN, ("년",)),
-    (re.compile(r"비교|compare|percent|%|수준|규모|how big"), ("%",)),
-)
+_CLAUSE_BREAK = re.compile(r"(?<=[며고서데나면]),\s+|(?<=면서)\s+(?=\")|(?<=[a-z]),\s+(?:and|while|but|which)\s+|;\s+")
 # Connective endings turned into a plain sentence end for the answer line.
 _ENDINGS = (("했으며", "했습니다."), ("였으며", "였습니다."), ("있으며", "있습니다."), ("이며", "입니다."),
-            ("했고", "했습니다."), ("있고", "있습니다."), ("됐으며", "됐습니다."), ("되며", "됩니다."))
-
-_EN_UNITS = {"점": " points", "명": " people", "개": "", "년": "", "기": " cohorts", "%": "%"}
-
-# Korean names -> English, for the English framing sentence.
-_EN_NAMES = (
-    ("엑사원 딥", "EXAONE Deep"),
-    ("엑사원", "EXAONE"),
-    ("딥시크", "DeepSeek"),
-    ("오픈AI", "OpenAI"),
-    ("구글", "Google"),
-    ("알리바바", "Alibaba"),
-    ("LG AI연구원", "LG AI Research"),
-    ("에이머스", "LG Aimers"),
-    ("구광모", "Koo Kwang-mo"),
-    ("수능", "the Korean SAT (수능)"),
-    ("오픈소스", "open source"),
-    ("인공지능·바이오·클린테크", "AI, bio and clean tech"),
-    ("석·박사", "master's and doctoral degrees"),
-    ("무료", "free of charge"),
-    ("온디바이스", "on-device"),
-    ("경량", "lightweight"),
-    ("싱크탱크", "think tank"),
-    ("에이전틱", "agentic"),
-    ("가설", "hypotheses"),
-    ("고객의 삶", "customers' lives"),
-    ("원천기술", "core (source) technology"),
-    ("해커톤", "hackathon"),
-)
+            ("했고", "했습니다."), ("있고", "있습니다."), ("됐으며", "됐습니다."), ("되며", "됩니다."), ("하며", "합니다."))
+_EN_KIND = {"score": "points", "people": "people", "cohort": "", "times": "times", "rank": ""}
 
 
-def decide(units: Sequence[QueryUnit], passages: Sequence[Passage]) -> bool:
-    """Does the best passage answer the question?"""
-    if not passages or not units:
-        return False
-    top = passages[0]
-    folded = fold(top.sentence.text)
-    for unit in units:
-        if unit.foreign and not any(mentions(f, folded) for f in unit.forms):
-            return False
-    if not any(u.known for u in units):
-        return False
-    if top.dense < MIN_DENSE:
-        return False
-    if top.lexical >= MIN_COVERAGE:
-        return True
-    return top.dense >= STRONG_DENSE and top.lexical >= MIN_COVERAGE_WITH_STRONG_DENSE
+def where(doc: Document | None, paragraph: int, language: str) -> str:
+    """"「title」(outlet, date) 3번째 문단" / "paragraph 3 of “title” (outlet, date)"."""
+    label = doc.label if doc else ""
+    extra = ", ".join(x for x in ((doc.outlet, doc.date) if doc else ()) if x)
+    if language == "en":
+        tail = f" ({extra})" if extra else ""
+        return f"paragraph {paragraph} of “{label}”{tail}"
+    tail = f"({extra})" if extra else ""
+    return f"「{label}」{tail} {paragraph}번째 문단"
 
 
-def choose_citations(passages: Sequence[Passage]) -> tuple[int, ...]:
-    """The best passage, plus the next one when it is nearly as good."""
-    cited = [0]
-    if len(passages) > 1:
-        first, second = passages[0], passages[1]
-        if second.score >= first.score * SECOND_QUOTE_RATIO:
-            cited.append(1)
-    return tuple(cited)
+def answer_figures(question: Question, text: str, names: Sequence[str] = ()) -> list[tuple[float, str, str]]:
+    """(value, figure text, kind): the figure that answers, tied to the asked names (`knowledge.scoping`)."""
+    found = tied_figures(question, text, names)
+    if not found:
+        return []
+    wants = question.wants
+    if wants:
+        found.sort(key=lambda f: wants.index(f[3]) if f[3] in wants else len(wants))
+        found = [f for f in found if f[3] == found[0][3]]
+    elif question.asks == "quantity":
+        found = [f for f in found if f[3]] or found
+    anchors = _anchors(question, text)
+    if anchors and len(found) > 1:
+        found.sort(key=lambda f: min(_distance(f[1], f[2], a) for a in anchors))
+    return [(v, text[s:e].strip(), k) for v, s, e, k in found[:1]]
 
 
-def best_clause(sentence: str, units: Sequence[QueryUnit]) -> str:
+def _anchors(question: Question, text: str) -> list[tuple[int, int]]:
+    """Where the question's names, versions and terms occur in the sentence."""
+    folded = fold(text)
+    spans = []
+    for form in list(question.versions) + list(question.entities) + [f for u in question.units for f in u.forms if len(f) >= 2]:
+        at = folded.find(form)
+        if at >= 0:
+            spans.append((at, at + len(form)))
+    return spans
+
+
+def _distance(start: int, end: int, anchor: tuple[int, int]) -> int:
+    if end <= anchor[0]:
+        return anchor[0] - end + 2  # a figure before its name ("320억개 … 엑사원 딥-32B") is a little less likely
+    if start >= anchor[1]:
+        return start - anchor[1]
+    return 0
+
+
+def english_figure(value: float, text: str, kind: str) -> str:
+    """94.5점 -> 94.5 points; 320억개 매개변수 -> 32 billion parameters; 2천570명 -> 2,570 people."""
+    if is_latin(text) or not re.search(r"[\uac00-\ud7a3]", text):
+        return text
+    if kind == "date":
+        return text.replace("학년도", " school year").replace("년", "").replace("월", "/").replace("일", "").strip()
+    if kind == "percent":
+        return f"{value:g}%"
+    if kind == "money":
+        unit = "dollars" if "달러" in text else "won"
+        return f"{_scaled(value)} {unit}"
+    if kind == "size":
+        return f"{_scaled(value)} parameters" if value >= 1e6 else text
+    if kind == "cohort":
+        return f"cohort {value:g}"
+    word = _EN_KIND.get(kind, "")
+    return f"{_scaled(value)} {word}".strip()
+
+
+def _scaled(value: float) -> str:
+    for size, name in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{value / size:g} {name}"
+    return f"{value:,.0f}" if value == int(value) else f"{value:g}"
+
+
+def best_clause(sentence: str, question: Question) -> str:
     """The clause of the sentence that carries most of the question's terms."""
     clauses = [c.strip() for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()]
-    if len(clauses) <= 1 or not units:
+    if len(clauses) <= 1 or not question.units:
         return sentence.strip()
-    scored = [(coverage(units, fold(c)), -i, c) for i, c in enumerate(clauses)]
+    scored = [(coverage(question.units, fold(c)), -i, c) for i, c in enumerate(clauses)]
     return max(scored)[2]
-
-
-def key_figures(text: str, question: str = "") -> list[str]:
-    """Figures of the clause, narrowed to the kind the question asks for (점, 명, 년 ...)."""
-    figures = [m.group(0).strip() for m in _NUMBER.finditer(text) if m.group(0).strip()]
-    folded = fold(question)
-    wanted = [units for pattern, units in _WANTED_UNITS if pattern.search(folded)]
-    if wanted:
-        chosen = [f for f in figures if any(any(u in f for u in units) for units in wanted)]
-        if _ASKS_WHEN.search(folded):
-            # "10년 먹거리" is a duration, not a date: a when-question gets a year or nothing.
-            return [f for f in chosen if not f.endswith("년") or re.search(r"(19|20)\d\d", f)]
-        if chosen:
-            return chosen
-    return [f for f in figures if not re.search(r"(19|20)\d\d", f)] or figures[:1]
-
-
-def english_figure(figure: str) -> str:
-    """94.5점 -> 94.5 points; 320억개 -> 32 billion; 1만2천명 -> 12,000 people."""
-    compact = figure.replace(" ", "")
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)((?:[억만천백]\d*)+)?(점|명|개|년|기|%)?(.*)", compact)
-    if not m:
-        return figure
-    number, scaled, unit, rest = m.group(1), m.group(2), m.group(3) or "", m.group(4)
-    if scaled:
-        value = sum(v for v, _, _ in numbers.figures(number + scaled))
-        text = f"{value / 1e9:g} billion" if value >= 1e9 else f"{int(value):,}"
-    else:
-        text = number
-    return f"{text}{_EN_UNITS.get(unit, '')}{rest}".strip()
-
-
-# Question-type words: they say nothing about the answer.
-_NOT_GLOSSED = frozenset({"why", "when", "current", "year", "percent", "first", "problem", "koo kwang-mo"})
-
-
-def english_names(text: str, limit: int = 10) -> list[str]:
-    """English glosses of the names and key terms in a Korean clause, in reading order."""
-    found: list[tuple[int, str]] = []
-    for korean, english in _EN_NAMES:
-        at = text.find(korean)
-        if at >= 0:
-            found.append((at, english))
-            text = text.replace(korean, " " * len(korean))
-    for group in ALL_GROUPS:
-        english = next((f for f in group if f.isascii() and len(f) > 2), None)
-        if english is None or english in _NOT_GLOSSED:
-            continue
-        for form in group:
-            if not form.isascii() and len(form) >= 2 and (at := text.find(form)) >= 0:
-                found.append((at, english))
-                text = text.replace(form, " " * len(form))
-                break
-    years = [(m.start(), m.group(1)) for m in re.finditer(r"((?:19|20)\d\d)년", text)]
-    ordered = [term for _, term in sorted(found + years)]
-    return list(dict.fromkeys(ordered))[:limit]
-
-
-def compose(question: str, language: str, units: Sequence[QueryUnit], passages: Sequence[Passage]) -> Draft:
-    """Write the answer: the fact first, then (in the chain) the quotes."""
-    top = passages[0].sentence
-    if is_credit_line(top):
-        # "청년일보=이창현 기자": say who wrote it rather than quote the tag as a sentence.
-        outlet = top.outlet or top.text.split("=")[0].strip()
-        if language == "ko":
-            text = f"이 기사는 {outlet} {top.byline}가 썼습니다 (기사 끝의 바이라인)."
-        else:
-            name = top.byline.removesuffix("기자").strip() or top.byline
-            text = f"The article was written by reporter {name} ({top.byline}) of {outlet}, per the byline at its end."
-        return Draft(text=text, cited=(0,), found=True, answerer=NAME)
-    clause = best_clause(top.text, units)
-    cues = question_cues(question)
-    figures = key_figures(clause, question) if (cues.quantity or cues.when) else []
-    cited = choose_citations(passages)
-    if language == "ko":
-        lead = f"{', '.join(figures)}입니다. " if figures else ""
-        text = f"{lead}기사에 따르면 {_as_statement(clause)} ({top.paragraph}번째 문단)"
-    else:
-        figures_en = [english_figure(f) for f in figures]
-        names = english_names(clause)
-        lead = f"{'; '.join(figures_en)}. " if figures_en else ""
-        terms = f" Key terms: {', '.join(names)}." if names else ""
-        text = f"{lead}According to the article (paragraph {top.paragraph}, quoted below in Korean).{terms}"
-    return Draft(text=text, cited=cited, found=True, answerer=NAME)
 
 
 def _as_statement(clause: str) -> str:
@@ -212,48 +132,117 @@ def _as_statement(clause: str) -> str:
     return clause + " …"
 
 
-def decline(language: str, passages: Sequence[Passage]) -> Draft:
-    """Say plainly that the article does not answer; show the closest passage if any."""
-    closest = bool(passages) and passages[0].score >= CLOSEST_MIN_SCORE
-    if language == "ko":
-        text = "기사에는 이 질문에 대한 내용이 없습니다."
-        if closest:
-            text += " 가장 가까운 문장을 참고로 보여 드립니다."
+def english_names(question: Question, text: str, aliases: Mapping[str, Sequence[str]]) -> list[str]:
+    """Latin forms of the names in a Korean sentence, where the corpus gives one (alias pairs)."""
+    folded = fold(text)
+    out = []
+    for form, others in aliases.items():
+        if not re.search(r"[\uac00-\ud7a3]", form) or form not in folded:
+            continue
+        latin = next((o for o in others if is_latin(o)), None)
+        if latin:
+            out.append((folded.find(form), _title(latin)))
+    years = [(m.start(), m.group(1)) for m in re.finditer(r"((?:19|20)\d\d)년", text)]
+    return list(dict.fromkeys(name for _, name in sorted(out + years)))[:5]
+
+
+def _title(latin: str) -> str:
+    return latin if any(c.isupper() for c in latin) else " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in latin.split())
+
+
+def compose(question: Question, passages: Sequence[Passage], documents: Mapping[str, Document],
+            aliases: Mapping[str, Sequence[str]] | None = None, names: Sequence[str] = ()) -> Draft:
+    """Word the answer: the fact first, then where it comes from; the quotes follow in the chain."""
+    primary, figs = _figure_passage(question, passages, names)
+    top = passages[primary].sentence
+    doc = documents.get(top.source)
+    language = question.language
+    source_language = doc.language if doc else "ko"
+    clause = best_clause(top.text, question)
+    partial = clause != top.text.strip() and len(clause) < len(top.text) * 0.8
+    cited = (primary,) if primary else choose_citations(passages)
+    place = where(doc, top.paragraph, language)
+    if language == "en":
+        if figs:
+            fig_text = ", ".join(english_figure(v, t, k) for v, t, k in figs)
+            lead = EN.WHEN.format(figure=fig_text) if question.asks == "when" else EN.FIGURE.format(figure=fig_text)
+            text = f"{lead} Source: {place}."
+        elif source_language == "en" and partial:
+            text = EN.ACCORDING.format(where=place, statement=clause.rstrip(".") + ".")
+        elif source_language == "en":
+            text = EN.SEE_QUOTE.format(where=place)
+        else:
+            text = EN.SEE_QUOTE_KO.format(where=place)
+            names = english_names(question, top.text, aliases or {})
+            if names:
+                text += EN.MENTIONS.format(names=_join_en(names))
     else:
-        text = "The article does not say."
-        if closest:
-            text += " The closest passage is shown for reference."
+        if figs:
+            lead = KO.FIGURE.format(figure=", ".join(t for _, t, _ in figs))
+            text = f"{lead} {KO.ACCORDING.format(where=place, statement=_as_statement(clause))}" if partial and source_language == "ko" \
+                else f"{lead} 출처: {place}."
+        elif partial and source_language == "ko":
+            text = KO.ACCORDING.format(where=place, statement=_as_statement(clause))
+        else:
+            text = KO.SEE_QUOTE.format(where=place)
+    return Draft(text=text, cited=cited, found=True, answerer=NAME)
+
+
+def _figure_passage(question: Question, passages: Sequence[Passage], names: Sequence[str]) -> tuple[int, list[tuple[float, str, str]]]:
+    """The passage whose figure answers a figure question: the best one, or a close runner-up of the same article."""
+    if not (question.wants or question.asks in ("quantity", "when")):
+        return 0, []
+    first = passages[0]
+    for i, passage in enumerate(passages[:3]):
+        if i and (passage.sentence.source != first.sentence.source or passage.score < first.score * RUNNER_UP_RATIO):
+            continue
+        figs = answer_figures(question, passage.sentence.text, names)
+        if figs:
+            return i, figs
+    return 0, []
+
+
+def _join_en(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def choose_citations(passages: Sequence[Passage]) -> tuple[int, ...]:
+    """The best passage, plus the next one when it is nearly as good and from the same article."""
+    cited = [0]
+    if len(passages) > 1:
+        first, second = passages[0], passages[1]
+        if second.score >= first.score * SECOND_QUOTE_RATIO and second.sentence.source == first.sentence.source:
+            cited.append(1)
+    return tuple(cited)
+
+
+def decline(language: str, passages: Sequence[Passage]) -> Draft:
+    """Say plainly that the articles do not answer; show the closest passage if any."""
+    closest = bool(passages) and passages[0].dense >= CLOSEST_MIN_DENSE
+    words = EN if language == "en" else KO
+    text = words.DECLINE_CLOSEST if closest else words.DECLINE
     return Draft(text=text, cited=(0,) if closest else (), found=False, answerer=NAME, closest_only=closest)
 
 
-def summarize(language: str, passages: Sequence[Passage]) -> Draft:
-    """A summary request: the key sentences (chosen by the retriever) are the summary."""
-    if not passages:
-        return decline(language, passages)
-    where = sorted({p.sentence.paragraph for p in passages})
-    if language == "ko":
-        text = f"기사의 요점을 담은 문장 {len(passages)}개입니다 ({', '.join(map(str, where))}번째 문단)."
-    else:
-        names = english_names(" ".join(p.sentence.text for p in passages))
-        terms = f" Key terms: {', '.join(names)}." if names else ""
-        text = (f"The article's main points, in {len(passages)} sentences "
-                f"(paragraphs {', '.join(map(str, where))}; quoted below in Korean).{terms}")
-    return Draft(text=text, cited=tuple(range(len(passages))), found=True, answerer=NAME)
+def uncertain(question: Question, passages: Sequence[Passage], documents: Mapping[str, Document]) -> Draft:
+    """"The article doesn't say exactly; the closest it comes is ...": shown, but not an answer."""
+    top = passages[0].sentence
+    words = EN if question.language == "en" else KO
+    text = words.UNCERTAIN.format(where=where(documents.get(top.source), top.paragraph, question.language))
+    return Draft(text=text, cited=(0,), found=False, answerer=NAME, closest_only=True)
 
 
 def answer(inputs: Mapping[str, Any]) -> Draft:
-    question: str = inputs["question"]
-    language: str = inputs.get("language", "ko")
+    """The offline answerer's runnable body (dict -> Draft); the gate's verdict is in `inputs`."""
+    question: Question = inputs["prepared"]
     passages: Sequence[Passage] = inputs.get("passages", [])
-    units: Sequence[QueryUnit] = inputs.get("units", [])
-    if inputs.get("summary"):
-        return summarize(language, passages)
-    if inputs.get("unknown_figures"):
-        # "6기", "EXAONE 3.5", "in 2023": a figure the article never states.
-        return decline(language, passages)
-    if decide(units, passages):
-        return compose(question, language, units, passages)
-    return decline(language, passages)
+    documents: Mapping[str, Document] = inputs.get("documents", {})
+    outcome = inputs.get("outcome", "answer")
+    if not passages or outcome == "decline":
+        return decline(question.language, passages)
+    if outcome == "uncertain":
+        return uncertain(question, passages, documents)
+    return compose(question, passages, documents, inputs.get("aliases"), inputs.get("names", ()))
 
 
 def make_offline_answerer() -> RunnableLambda:

@@ -1,13 +1,19 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25 over bigrams), fused per sentence.
+"""Hybrid retrieval over many documents: dense (Chroma) + lexical (BM25), scoped by entities.
 
-Each passage carries its scores so the answerer can tell a real match from
-the nearest of nothing: `dense` (cosine), `lexical` (coverage of the
-question's terms) and the fused `score`.
+Each passage carries the scores that ranked it and the features the answer
+gate reads (`Passage.features`): dense similarity, coverage of the question's
+terms, whether the names and versions the question uses occur in the
+sentence, its paragraph or its document, and whether a figure of the asked
+kind is there. A question that names a company, product or model is answered
+from a sentence about that thing, not from a neighbour with similar numbers.
 """
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -16,11 +22,17 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from knowledge.lexical import LexicalIndex, QueryUnit, analyse, coverage, cue_bonus, question_cues
-from knowledge.numbers import unknown_figures, values
+from knowledge import numbers
+from knowledge.gate import GateParams, load_params
+from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, mentions
+from knowledge.locale import ko as ko_locale
+from knowledge.locale import vocab
+from knowledge.models import Document, Passage, Sentence, Turn
+from knowledge.profile import _VERSION, CorpusProfile
+from knowledge.question import Question, is_follow_up, read_question
+from knowledge.scoping import tied_figures
 from knowledge.summary import key_sentences
-from knowledge.models import Passage, Sentence
-from knowledge.text import fold, normalize_question
+from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, normalize_question
 
 log = logging.getLogger(__name__)
 
@@ -28,23 +40,31 @@ DenseSearch = Callable[[Sequence[float], int], list[tuple[Sentence, float]]]
 # Stored vectors of some sentences, by `Sentence.key`; missing keys are embedded.
 VectorLookup = Callable[[Sequence[Sentence]], dict[str, list[float]]]
 
-# Weights of the fused score; dense similarity is rescaled from the band in
-# which multilingual-e5 cosines actually move (about 0.70 .. 0.92).
-W_DENSE, W_LEXICAL, W_COVERAGE = 0.40, 0.10, 0.50
+# Weights of the fused ranking score; dense similarity is rescaled from the band
+# in which multilingual-e5 cosines actually move (about 0.70 .. 0.92).
+W_DENSE, W_BM25, W_COVERAGE, W_ENTITY, W_DOC, W_KIND = 0.35, 0.10, 0.40, 0.15, 0.10, 0.10
+VERSION_MISS = 0.20
 DENSE_FLOOR, DENSE_CEIL = 0.70, 0.92
+# Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
+CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.7, 0.5, 0.25
+
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
+_GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
 class HybridRetriever:
-    """Finds the sentences that answer a question, in Korean or English."""
+    """Finds the sentences that answer a question, in Korean or English, across documents."""
 
     def __init__(
         self,
         sentences: Sequence[Sentence],
         embeddings: Embeddings,
         dense_search: DenseSearch,
-        candidates: int = 20,
+        candidates: int = 24,
         lexical: LexicalIndex | None = None,
         vector_lookup: VectorLookup | None = None,
+        documents: Sequence[Document] | None = None,
+        ranking: GateParams | None = None,
     ) -> None:
         self.sentences = list(sentences)
         self.embeddings = embeddings
@@ -52,28 +72,110 @@ class HybridRetriever:
         self.candidates = candidates
         self.lexical = lexical or LexicalIndex([s.text for s in self.sentences])
         self.vector_lookup = vector_lookup
+        # The fitted ranking model (see `knowledge.gate_fit`).
+        self.ranking = ranking or load_params()
+        self.documents = list(documents) if documents is not None else _documents_of(self.sentences)
+        self.profile = CorpusProfile.build(self.documents)
+        self.aliases = Aliases(
+            [group for group in self.profile.groups.values()],
+            transliterate=self.profile.transliterations,
+        )
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
+        self._doc_folded = {d.source: fold(d.text) for d in self.documents}
+        self._persons = {source: p.persons for source, p in self.profile.profiles.items()}
+        self._lede = {d.source: fold(" ".join([d.title] + [s.text for s in d.sentences[:2] if not s.credit])) for d in self.documents}
         # Set while the vector store is failing, so callers can say so.
         self.degraded: str | None = None
-        self._overviews: dict[int, list[Sentence]] = {}
+        self._overviews: dict[tuple[str, int], list[Sentence]] = {}
         self._figures: frozenset[float] | None = None
+        self._versions = frozenset(v for p in self.profile.profiles.values() for v in p.versions)
+        # Names a figure can belong to (see `knowledge.scoping`); two-letter Latin names (AI, LG, TV) are too general.
+        self.names = tuple(
+            sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2))
+        )
 
+    # -- question analysis ------------------------------------------------------
     def units(self, question: str) -> list[QueryUnit]:
-        return self.lexical.weigh(analyse(question))
+        return self.lexical.weigh(analyse(question, self.aliases))
+
+    def prepare(self, raw: str, history: Sequence[Turn] = (), limit: int = 2000) -> Question:
+        """Read the question and analyse it against this corpus (once per question)."""
+        return self.analyse(read_question(raw, limit, history))
+
+    def analyse(self, question: Question) -> Question:
+        if question.intent not in ("ask", "summary", "byline"):
+            return question
+        query = self._resolve_follow_up(question)
+        units = self.units(query)
+        folded = fold(query)
+        entities = tuple(self.profile.entities_in(folded))
+        unknown = tuple(self._unknown_names(question.text))
+        if unknown:
+            units = [replace(u, foreign=True) if any(fold(n) in u.forms or u.label == fold(n) for n in unknown) else u for u in units]
+        versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not _is_plain_unit(v))
+        return replace(
+            question,
+            query=query,
+            units=tuple(units),
+            entities=entities,
+            unknown_names=unknown,
+            unknown_figures=tuple(self.unknown_figures(question.text)),
+            versions=versions,
+        )
 
     def unknown_figures(self, question: str) -> list[str]:
         """Figures the question names that no sentence states (see `knowledge.numbers`)."""
         if self._figures is None:
-            self._figures = values(s.text for s in self.sentences)
-        return unknown_figures(question, self._figures)
+            self._figures = numbers.values(s.text for s in self.sentences)
+        return numbers.unknown_figures(question, self._figures)
 
-    def search(self, question: str, k: int = 3, units: list[QueryUnit] | None = None) -> list[Passage]:
-        question = normalize_question(question)
-        if not question:
+    def _unknown_names(self, text: str) -> list[str]:
+        """Proper names in the question that no document mentions in any spelling."""
+        out = []
+        first = True
+        for m in _LATIN_NAME.finditer(text):
+            token = m.group(1).rstrip(".")
+            folded = fold(token).removesuffix("'s").removesuffix("’s")
+            at_start = first and not text[: m.start()].strip()
+            first = False
+            if len(folded) < 2 or folded in ENGLISH_STOPWORDS or folded in _GENERAL_FORMS or (at_start and token.istitle()):
+                continue
+            if any(mentions(folded, doc) for doc in self._doc_folded.values()):
+                continue
+            if self.profile.transliterations(folded) or self.profile.aliases_of(folded):
+                continue
+            out.append(token)
+        for m in ko_locale.ORGANISATION.finditer(text):
+            name = fold(m.group(0)).strip()
+            if not any(name in doc for doc in self._doc_folded.values()) and not self.profile.transliterations(name):
+                out.append(m.group(0))
+        return out
+
+    def _resolve_follow_up(self, question: Question) -> str:
+        """"그럼 경량 모델은?" after a question about EXAONE Deep -> add that topic."""
+        text = question.text
+        if not question.history:
+            return text
+        names = self.profile.entities_in(fold(text))
+        if names and not is_follow_up(text):
+            return text
+        for turn in reversed(question.history):
+            previous = fold(normalize_question(turn.question))
+            topic = [n for n in self.profile.entities_in(previous) if n not in names]
+            if topic:
+                return f"{text} {' '.join(dict.fromkeys(topic))}"
+        return text
+
+    # -- search -------------------------------------------------------------------
+    def search(self, question: str | Question, k: int = 3) -> list[Passage]:
+        if isinstance(question, str):
+            question = self.prepare(question)
+        text = question.query or question.text
+        if not text:
             return []
-        units = units if units is not None else self.units(question)
+        units = list(question.units)
         found: dict[str, dict[str, Any]] = {}
-        vector = self.embeddings.embed_query(question)
+        vector = self.embeddings.embed_query(text)
         try:
             dense_hits = self.dense_search(vector, self.candidates)
             self.degraded = None
@@ -89,35 +191,150 @@ class HybridRetriever:
             sentence = self.sentences[index]
             entry = found.setdefault(sentence.key, {"sentence": sentence, "dense": None, "bm25": 0.0})
             entry["bm25"] = bm25
+        # Sentences of the documents the question names, so entity scoping has candidates to keep.
+        for index in self._named_candidates(question, found):
+            sentence = self.sentences[index]
+            found.setdefault(sentence.key, {"sentence": sentence, "dense": None, "bm25": 0.0})
         missing = [e for e in found.values() if e["dense"] is None]
         if missing:
             # Lexical-only candidates still need a dense score to be fused fairly.
             stored = self._vectors([e["sentence"] for e in missing])
             for entry in missing:
                 entry["dense"] = _cosine(vector, stored[entry["sentence"].key])
-        cues = question_cues(question)
+        weights = self._entity_weights(question.entities)
+        doc_affinity = self._doc_affinity(weights)
         passages = []
         for entry in found.values():
             sentence: Sentence = entry["sentence"]
-            folded = fold(sentence.text)
-            cover = coverage(units, folded, self._context(sentence))
-            dense = float(entry["dense"])
-            dense_scaled = min(1.0, max(0.0, (dense - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR)))
+            if sentence.credit and question.intent != "byline":
+                continue
+            features = self._features(question, sentence, float(entry["dense"]), weights, doc_affinity)
             bm25 = entry["bm25"] / top_bm25 if top_bm25 > 0 else 0.0
-            score = W_DENSE * dense_scaled + W_LEXICAL * bm25 + W_COVERAGE * cover + cue_bonus(cues, units, folded)
-            passages.append(Passage(sentence=sentence, score=score, dense=dense, lexical=cover))
+            features["bm25"] = bm25
+            features["logit"] = self.ranking.rank_logit(features)
+            passages.append(Passage(sentence=sentence, score=0.0, dense=float(entry["dense"]), lexical=features["coverage"], features=features))
+        if not passages:
+            return []
+        # Scores are a softmax over the candidates: the share of belief that each one is the answer.
+        top_logit = max(p.features["logit"] for p in passages)
+        weights = [math.exp(p.features["logit"] - top_logit) for p in passages]
+        total = sum(weights)
+        passages = [replace(p, score=w / total) for p, w in zip(passages, weights)]
         passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
-        return [
-            Passage(sentence=p.sentence, score=p.score, dense=p.dense, lexical=p.lexical, rank=i + 1)
-            for i, p in enumerate(passages[:k])
-        ]
+        top = passages[:k]
+        if len(passages) > 1:
+            # How clearly the best passage wins: a gate feature.
+            top[0].features["margin"] = passages[0].score - passages[1].score
+        top[0].features["top_p"] = passages[0].score
+        return [replace(p, rank=i + 1) for i, p in enumerate(top)]
 
-    def overview(self, k: int = 3) -> list[Passage]:
-        """The article's key sentences, for summary requests (see `knowledge.summary`)."""
-        if k not in self._overviews:
-            first = [s for s in self.sentences if s.source == self.sentences[0].source]
-            self._overviews[k] = key_sentences(first, self._vectors(first), k)
-        return [Passage(sentence=s, score=1.0, dense=1.0, lexical=1.0, rank=i + 1) for i, s in enumerate(self._overviews[k])]
+    def _named_candidates(self, question: Question, found: dict[str, dict[str, Any]]) -> list[int]:
+        """Sentences that name the question's rarest entity or version, up to a few per question."""
+        names = [n for n in question.entities + question.versions if len(self.profile.docs_naming(n)) <= 2]
+        if not names:
+            return []
+        out = []
+        for i, folded in enumerate(self.lexical.folded):
+            if self.sentences[i].key in found:
+                continue
+            if any(mentions(n, folded) for n in names):
+                out.append(i)
+                if len(out) >= self.candidates:
+                    break
+        return out
+
+    def _entity_weights(self, entities: Sequence[str]) -> dict[str, float]:
+        """Rarer names weigh more: a name every document uses ("LG", "AI") scopes nothing."""
+        n = max(1, len(self.documents))
+        weights = {}
+        for name in entities:
+            df = len(self.profile.docs_naming(name)) or n
+            weights[name] = math.log(1 + n / df) / math.log(1 + n) if n > 1 else 1.0
+        return {k: v for k, v in weights.items() if v > 0.05}
+
+    def _doc_affinity(self, weights: dict[str, float]) -> dict[str, float]:
+        total = sum(weights.values())
+        if not total:
+            return {}
+        return {
+            d.source: sum(w for name, w in weights.items() if d.source in self.profile.docs_naming(name)) / total
+            for d in self.documents
+        }
+
+    def _features(
+        self, question: Question, sentence: Sentence, dense: float, weights: dict[str, float], doc_affinity: dict[str, float]
+    ) -> dict[str, float]:
+        folded = fold(sentence.text)
+        context = self._context(sentence)
+        cover = coverage(question.units, folded, context)
+        total = sum(weights.values())
+        entity = 1.0
+        if total:
+            lede = self._lede.get(sentence.source, "")
+            got = 0.0
+            for name, w in weights.items():
+                if mentions(name, folded) or any(mentions(a, folded) for a in self.profile.aliases_of(name)):
+                    got += w
+                elif context and mentions(name, context):
+                    got += w * CONTEXT_NAME
+                elif mentions(name, lede):
+                    got += w * LEDE_NAME
+                elif sentence.source in self.profile.docs_naming(name):
+                    got += w * DOC_NAME
+            entity = got / total
+        kind = 1.0 if tied_figures(question, sentence.text, self.names) else 0.0
+        person = 0.0
+        if question.asks == "who":
+            person = 1.0 if any(mentions(p, folded) for p in self._persons.get(sentence.source, ())) else 0.0
+            kind = person
+        version_miss = 0.0
+        if question.versions:
+            present = any(mentions(v, folded) or (context and mentions(v, context)) for v in question.versions)
+            version_miss = 0.0 if present else 1.0
+        dense_scaled = min(1.0, max(0.0, (dense - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR)))
+        return {
+            "dense": dense,
+            "dense_scaled": dense_scaled,
+            "coverage": cover,
+            "entity": entity,
+            "has_entities": 1.0 if total else 0.0,
+            "doc": doc_affinity.get(sentence.source, 0.0) if doc_affinity else 0.0,
+            "kind": kind,
+            "version_miss": version_miss,
+            "unknown_name": 1.0 if question.unknown_names else 0.0,
+            "unknown_figure": 1.0 if question.unknown_figures else 0.0,
+            "margin": 0.0,
+        }
+
+    # -- documents ------------------------------------------------------------------
+    def overview(self, k: int = 3, source: str | None = None) -> list[Passage]:
+        """A document's key sentences, for summary requests (see `knowledge.summary`)."""
+        source = source or (self.documents[0].source if self.documents else "")
+        if (source, k) not in self._overviews:
+            doc = [s for s in self.sentences if s.source == source]
+            self._overviews[(source, k)] = key_sentences(doc, self._vectors(doc), k)
+        return [Passage(sentence=s, score=1.0, dense=1.0, lexical=1.0, rank=i + 1) for i, s in enumerate(self._overviews[(source, k)])]
+
+    def credit(self, source: str) -> Sentence | None:
+        return next((s for s in self.sentences if s.source == source and s.credit), None)
+
+    def document_for(self, question: Question) -> str | None:
+        """The one document a summary / byline question is about, or None when unclear."""
+        if len(self.documents) == 1:
+            return self.documents[0].source
+        weights = self._entity_weights(question.entities)
+        affinity = self._doc_affinity(weights)
+        if affinity:
+            best = max(affinity.values())
+            winners = [s for s, v in affinity.items() if v == best]
+            if best > 0 and len(winners) == 1:
+                return winners[0]
+        for turn in reversed(question.history):
+            said = fold(turn.answer)
+            named = [d.source for d in self.documents if d.title and fold(d.title) in said or fold(d.label) in said]
+            if len(named) == 1:
+                return named[0]
+        return None
 
     def _vectors(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
         """Vectors of these sentences by key: the stored ones, embedding only what the store lacks."""
@@ -141,6 +358,23 @@ class HybridRetriever:
         if prev.source != sentence.source or prev.paragraph != sentence.paragraph:
             return ""
         return self.lexical.folded[i - 1]
+
+
+def _is_plain_unit(token: str) -> bool:
+    """"2025년"-like tokens are dates, not versions; "10k" is a number, not a model."""
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?(?:k|m|st|nd|rd|th|s)", token))
+
+
+def _documents_of(sentences: Sequence[Sentence]) -> list[Document]:
+    """Minimal documents rebuilt from sentences (callers that pass only sentences)."""
+    by_source: dict[str, list[Sentence]] = {}
+    for s in sentences:
+        by_source.setdefault(s.source, []).append(s)
+    return [
+        Document(source=src, title=group[0].title, text="\n".join(s.text for s in group), sha256=group[0].doc_sha256,
+                 sentences=tuple(group), outlet=group[0].outlet, byline=group[0].byline)
+        for src, group in by_source.items()
+    ]
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -167,7 +401,7 @@ def passage_to_document(passage: Passage) -> LCDocument:
 
 
 class SentenceRetriever(BaseRetriever):
-    """The hybrid retriever as a LangChain retriever (one Document per sentence)."""
+    """The hybrid retriever as a LangChain retriever (one Document per sentence), for use at the edge."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 

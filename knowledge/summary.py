@@ -17,7 +17,7 @@ from knowledge.models import Sentence
 from knowledge.text import fold
 
 _REQUEST = re.compile(
-    r"요약|정리해|핵심만|한\s?줄로|세\s?줄로|간단히\s?(말|설명)|무슨\s?내용|어떤\s?내용|뭐에\s?대한|"
+    r"요약|정리해|핵심만|한\s?줄로|세\s?줄로|(?:기사|이\s?글|이거)[^?]{0,6}(?:무슨|어떤)\s?내용|(?:기사|이\s?글|이거)[^?]{0,4}뭐에\s?대한|"
     r"summar|\btl;?dr\b|\boverview\b|\bgist\b|\bmain points?\b|\bkey points?\b|\bkey takeaways?\b|"
     r"what(?:'s| is) (?:this|the) (?:article|piece|story|news) about"
 )

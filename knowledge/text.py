@@ -10,6 +10,8 @@ import html
 import re
 import unicodedata
 
+from knowledge.locale.en import STOPWORDS
+
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(?:[^>|]*)(?:\|([^>]*))?>")
@@ -107,17 +109,7 @@ KOREAN_STOPWORDS = frozenset(
     """.split()
 )
 
-ENGLISH_STOPWORDS = frozenset(
-    """
-    what which who whom whose when where how many much does do did done is are was were be been being am
-    the a an of in on at to for with by from about according article say says said tell me us you your i we
-    it its it's their they them there this that these those and or as get got have has had can could would
-    should will shall may might any some now currently please explain describe know let give show
-    into than then so if not no yes also just only very really more most other such what's whats
-    kind sort thing things part way one ones like does doesn't did didn't news report story
-    cc fyi btw pls plz asap hey folks guys piece per
-    """.split()
-)
+ENGLISH_STOPWORDS = STOPWORDS
 
 
 def korean_stems(word: str) -> list[str]:

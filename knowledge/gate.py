@@ -1,0 +1,151 @@
+"""The answer gate: does the best passage answer the question? One gate for every answerer.
+
+A logistic model over features of the question and its best passage (dense
+similarity, coverage of the question's terms, agreement of the names and
+versions it uses, whether a figure of the asked kind is there, names or
+figures the corpus never states). Its parameters are fitted by
+`python -m knowledge.gate_fit` on labelled question files and saved in
+`gate_params.json`; nothing here is set by hand except the fallback used
+when that file is missing. Three outcomes: answer, uncertain ("the article
+doesn't say exactly; the closest it comes is ..."), decline.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from knowledge.models import Passage
+from knowledge.question import Question
+
+PARAMS_FILE = Path(__file__).with_name("gate_params.json")
+
+FEATURES: tuple[str, ...] = (
+    "dense_scaled",
+    "coverage",
+    "entity",
+    "doc",
+    "kind_missing",
+    "version_miss",
+    "unknown_name",
+    "unknown_figure",
+    "margin",
+    "top_p",
+    "bm25",
+    "foreign_unit",
+)
+
+ANSWER, UNCERTAIN, DECLINE = "answer", "uncertain", "decline"
+
+
+# What ranks candidate sentences (a logistic model of "this sentence answers"), fitted with the gate.
+RANK_FEATURES: tuple[str, ...] = ("dense_scaled", "bm25", "coverage", "entity", "doc", "kind", "version_miss")
+
+
+@dataclass(frozen=True)
+class GateParams:
+    weights: Mapping[str, float]
+    bias: float
+    answer_at: float = 0.5
+    uncertain_at: float = 0.3
+    meta: Mapping[str, object] = field(default_factory=dict)
+    rank: Mapping[str, float] = field(default_factory=dict)
+    rank_bias: float = 0.0
+
+    def to_json(self) -> str:
+        data = {"features": list(FEATURES), "weights": {k: round(self.weights.get(k, 0.0), 6) for k in FEATURES},
+                "bias": round(self.bias, 6), "answer_at": self.answer_at, "uncertain_at": self.uncertain_at,
+                "rank": {k: round(self.rank.get(k, 0.0), 6) for k in RANK_FEATURES}, "rank_bias": round(self.rank_bias, 6),
+                "meta": dict(self.meta)}
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "GateParams":
+        data = json.loads(text)
+        return cls(weights=dict(data["weights"]), bias=float(data["bias"]), answer_at=float(data.get("answer_at", 0.5)),
+                   uncertain_at=float(data.get("uncertain_at", 0.3)), meta=dict(data.get("meta", {})),
+                   rank=dict(data.get("rank") or FALLBACK_RANK), rank_bias=float(data.get("rank_bias", FALLBACK_RANK_BIAS)))
+
+    def rank_logit(self, values: Mapping[str, float]) -> float:
+        """The ranking model's score of one candidate sentence (a logit; compared within one question)."""
+        rank = self.rank or FALLBACK_RANK
+        return sum(rank.get(k, 0.0) * values.get(k, 0.0) for k in RANK_FEATURES)
+
+
+# Used only when the fitted file is missing or has no ranking part: the fitter's starting point.
+FALLBACK_RANK = {"dense_scaled": 2.5, "bm25": 0.8, "coverage": 3.0, "entity": 1.0, "doc": 0.8, "kind": 0.8, "version_miss": -1.5}
+FALLBACK_RANK_BIAS = 0.0
+
+
+# Used only when gate_params.json is missing: a neutral start for the fitter.
+FALLBACK = GateParams(
+    weights={"dense_scaled": 2.0, "coverage": 4.0, "entity": 1.5, "kind_missing": -1.0, "version_miss": -2.0,
+             "unknown_name": -3.0, "unknown_figure": -3.0, "foreign_unit": -2.0},
+    bias=-3.0,
+)
+
+
+@lru_cache(maxsize=4)
+def load_params(path: Path = PARAMS_FILE) -> GateParams:
+    try:
+        return GateParams.from_json(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return FALLBACK
+
+
+def features(question: Question, passage: Passage) -> dict[str, float]:
+    """The gate's inputs for one (question, passage) pair."""
+    f = passage.features
+    asks_figure = bool(question.wants) or question.asks in ("quantity", "when")
+    return {
+        "dense_scaled": f.get("dense_scaled", 0.0),
+        "coverage": f.get("coverage", passage.lexical),
+        "entity": f.get("entity", 1.0) if f.get("has_entities") else 1.0,
+        "doc": f.get("doc", 0.0),
+        "kind_missing": 1.0 if asks_figure and f.get("kind", 0.0) <= 0.0 else 0.0,
+        "version_miss": f.get("version_miss", 0.0),
+        "unknown_name": 1.0 if question.unknown_names else 0.0,
+        "unknown_figure": 1.0 if question.unknown_figures else 0.0,
+        "margin": f.get("margin", 0.0),
+        "top_p": f.get("top_p", 0.0),
+        "bm25": f.get("bm25", 0.0),
+        "foreign_unit": 1.0 if any(u.foreign for u in question.units) else 0.0,
+    }
+
+
+def probability(params: GateParams, values: Mapping[str, float]) -> float:
+    z = params.bias + sum(params.weights.get(k, 0.0) * values.get(k, 0.0) for k in FEATURES)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str  # answer | uncertain | decline
+    probability: float
+    features: Mapping[str, float]
+
+
+class Gate:
+    """Decides answer / uncertain / decline for the best passage."""
+
+    def __init__(self, params: GateParams | None = None) -> None:
+        self.params = params or load_params()
+
+    def judge(self, question: Question, passages: Sequence[Passage]) -> Verdict:
+        if not passages:
+            return Verdict(DECLINE, 0.0, {})
+        values = features(question, passages[0])
+        if values["unknown_figure"]:
+            # A figure no article states ("6기", "EXAONE 3.5"): whatever matches, it is not about that.
+            return Verdict(DECLINE, 0.0, values)
+        p = probability(self.params, values)
+        if p >= self.params.answer_at:
+            outcome = ANSWER
+        elif p >= self.params.uncertain_at:
+            outcome = UNCERTAIN
+        else:
+            outcome = DECLINE
+        return Verdict(outcome, p, values)

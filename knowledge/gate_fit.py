@@ -1,0 +1,171 @@
+"""Fit the answer gate on labelled question files: `python -m knowledge.gate_fit`.
+
+Two models are fitted. The ranker (which candidate sentence answers) is a
+listwise softmax model over every candidate of each answerable question,
+labelled by the gold spans in the right article. The gate (does the corpus
+answer at all) is a logistic regression over the best passage's features,
+labelled by `in_scope`, retrieved with the new ranker as the bot retrieves. A logistic regression with an L2 penalty,
+fitted by Newton's method (deterministic: same files, same corpus, same
+parameters), is written to `knowledge/gate_params.json` with what it was
+fitted on. The thresholds are chosen on the same data: `answer_at` maximises
+balanced accuracy (answerable answered, unanswerable declined); `uncertain_at` sits just below it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.evaluation import load_questions, quote_hits
+from knowledge.gate import FEATURES, PARAMS_FILE, RANK_FEATURES, GateParams, features
+from knowledge.models import Quote
+
+L2 = 1.0
+UNCERTAIN_GAP = 0.08
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int = 50) -> tuple[np.ndarray, float]:
+    """Weights and bias of an L2-penalised logistic regression (the bias is not penalised)."""
+    n, d = x.shape
+    design = np.hstack([x, np.ones((n, 1))])
+    w = np.zeros(d + 1)
+    penalty = np.full(d + 1, l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ w, -30, 30)))
+        gradient = design.T @ (p - y) + penalty * w
+        hessian = design.T @ (design * (p * (1 - p))[:, None]) + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def fit_listwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = L2 * 0.1, iterations: int = 400,
+                 rate: float = 0.5) -> np.ndarray:
+    """Ranking weights that maximise the softmax likelihood of the right sentences among each question's candidates.
+
+    `groups` holds, per question, the candidates' feature matrix and a 0/1 vector
+    of which candidates answer it. Full-batch gradient ascent from zero: deterministic.
+    """
+    d = groups[0][0].shape[1]
+    w = np.zeros(d)
+    for _ in range(iterations):
+        gradient = -l2 * w
+        for x, y in groups:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            target = y / y.sum()
+            gradient += x.T @ (target - p)
+        w += rate * gradient / len(groups)
+    return w
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The probability cut with the best balanced accuracy: answerable questions answered, the rest declined."""
+    best, best_value = 0.5, -math.inf
+    positives, negatives = max(1.0, float(y.sum())), max(1.0, float((1 - y).sum()))
+    for cut in np.round(np.arange(0.1, 0.91, 0.02), 2):
+        answered = p >= cut
+        value = float((answered & (y == 1)).sum()) / positives + float((~answered & (y == 0)).sum()) / negatives
+        if value > best_value + 1e-9:
+            best, best_value = float(cut), value
+    return best
+
+
+def collect(seeds: Path, files: Sequence[Path], default_source: str) -> dict[str, list]:
+    """Candidate features (for the ranker) and best-passage features (for the gate), with labels.
+
+    The ranker is fitted first on every candidate sentence; the gate's
+    examples are then retrieved with that ranker, as the bot will retrieve.
+    """
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    data: dict[str, list] = {"rank_x": [], "rank_y": [], "gate_x": [], "gate_y": []}
+    with tempfile.TemporaryDirectory() as index:
+        kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=Path(index)))
+        retriever = kb.retriever
+        questions = []
+        for path in files:
+            for row in load_questions(path):
+                question = retriever.prepare(row["question"])
+                if question.intent == "ask":
+                    questions.append((row, question, row.get("source") or default_source))
+
+        def is_hit(row: dict, sentence, source: str) -> bool:
+            quote = Quote(text=sentence.text, source=sentence.source, start=sentence.start, end=sentence.end, paragraph=0)
+            return bool(row.get("in_scope", True)) and sentence.source == source and quote_hits(
+                quote, row.get("gold", []), kb.source_text(source) or "")
+
+        groups = []
+        for row, question, source in questions:
+            if not row.get("in_scope", True):
+                continue
+            passages = retriever.search(question, k=1000)
+            x = np.array([[p.features.get(k, 0.0) for k in RANK_FEATURES] for p in passages], dtype=np.float64)
+            y = np.array([int(is_hit(row, p.sentence, source)) for p in passages], dtype=np.float64)
+            data["rank_y"].extend(y.tolist())
+            if len(passages) > 1 and y.sum() > 0:
+                groups.append((x, y))
+        rank_w = fit_listwise(groups)
+        retriever.ranking = GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, rank_w))), rank_bias=0.0)
+        data["rank"] = [retriever.ranking]
+        for row, question, source in questions:
+            passages = retriever.search(question, k=3)
+            if passages:
+                data["gate_x"].append(features(question, passages[0]))
+                data["gate_y"].append(int(bool(row.get("in_scope", True))))
+    return data
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m knowledge.gate_fit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="+", type=Path, help="labelled question files (JSONL)")
+    parser.add_argument("--seeds", type=Path, required=True, help="folder with every article the files ask about")
+    parser.add_argument("--default-source", default="lg-ai-strategy-exaone-deep.md",
+                        help="the article of rows without a 'source' field")
+    parser.add_argument("--out", type=Path, default=PARAMS_FILE)
+    args = parser.parse_args(argv)
+    data = collect(args.seeds, args.files, args.default_source)
+    rows, labels, ranking = data["gate_x"], data["gate_y"], data["rank"][0]
+    if not rows or len(set(labels)) < 2:
+        print("need questions of both kinds (answerable with the right passage, and not)", file=sys.stderr)
+        return 2
+    x = np.array([[r[k] for k in FEATURES] for r in rows], dtype=np.float64)
+    y = np.array(labels, dtype=np.float64)
+    weights, bias = fit_logistic(x, y)
+    p = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
+    answer_at = choose_threshold(p, y)
+    params = GateParams(
+        weights={k: float(w) for k, w in zip(FEATURES, weights)},
+        bias=bias,
+        answer_at=answer_at,
+        uncertain_at=round(max(0.05, answer_at - UNCERTAIN_GAP), 2),
+        rank=ranking.rank,
+        rank_bias=ranking.rank_bias,
+        meta={"fitted_on": [f.name for f in args.files], "seeds": sorted(p.name for p in args.seeds.glob("*.md")),
+              "questions": len(labels), "positives": int(y.sum()), "candidates": len(data["rank_y"]),
+              "l2": L2},
+    )
+    args.out.write_text(params.to_json(), encoding="utf-8")
+    answered = p >= answer_at
+    print(f"fitted on {len(labels)} questions ({int(y.sum())} answerable), {len(data['rank_y'])} candidates -> {args.out}")
+    print(f"threshold {answer_at:.2f}: answerable answered {int((answered & (y == 1)).sum())}/{int(y.sum())}, "
+          f"unanswerable declined {int((~answered & (y == 0)).sum())}/{int((1 - y).sum())}")
+    print("gate:", json.dumps({k: round(v, 3) for k, v in params.weights.items()} | {"bias": round(bias, 3)}))
+    print("rank:", json.dumps({k: round(v, 3) for k, v in params.rank.items()} | {"bias": round(params.rank_bias, 3)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

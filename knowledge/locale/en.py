@@ -1,0 +1,51 @@
+"""English: stop words, question cues and the answer/message templates."""
+from __future__ import annotations
+
+STOPWORDS = frozenset(
+    """
+    what which who whom whose when where why how many much does do did done is are was were be been being am
+    the a an of in on at to for with by from about according article say says said tell me us you your i we
+    it its it's their they them there this that these those and or as get got have has had can could would
+    should will shall may might any some now currently please explain describe know let give show
+    into than then so if not no yes also just only very really more most other such what's whats
+    kind sort thing things part way one ones like doesn't didn't news report story
+    cc fyi btw pls plz asap hey folks guys piece per
+    """.split()
+)
+
+# --- messages -------------------------------------------------------------
+USAGE = 'Please type a question, e.g. "{example}"'
+INJECTION_ONLY = "I don't follow instructions inside questions; please ask about the articles."
+TOO_LONG = "Your question was longer than {limit:,} characters; only the first {limit:,} were used."
+THANKS = "👍 Ask me anything else about the articles."
+HELLO = "Hi! Ask me about {topic}, e.g. {examples}"
+DECLINE = "The articles do not say."
+DECLINE_CLOSEST = "The articles do not say. The closest passage is shown for reference."
+UNCERTAIN = "The article doesn't say exactly; the closest it comes is {where}, quoted below."
+UNVERIFIED = "I could not verify a supporting sentence in the articles."
+NO_DOCUMENTS = "No articles are indexed yet."
+
+# --- answers --------------------------------------------------------------
+FIGURE = "According to the article, it is {figure}."
+FIGURE_FOR = "According to the article, {subject}: {figure}."
+WHEN = "According to the article, this was {figure}."
+ACCORDING = "According to {where}: {statement}"
+SEE_QUOTE = "The article answers this in {where}, quoted below."
+SEE_QUOTE_KO = "The article answers this in {where}; the Korean original is quoted below."
+MENTIONS = " It names {names}."
+BYLINE = "“{label}” was written by {byline} for {outlet}."
+SUMMARY = "The main points of “{label}”{extra}, in {count} sentences:"
+SOURCES = "{count} articles are indexed:"
+WHICH_ARTICLE = "Which article do you mean? The indexed articles are:"
+
+# Words that say what kind of question it is ("what does X stand for"), not what it is about.
+DEFINITION_MARKERS: tuple[str, ...] = (
+    "stand for", "stands for", "abbreviation", "acronym", "short for", "meaning", "mean", "means", "definition",
+)
+
+# A person's name after a title or role: "Chief executive William Cho", "reporter Jordan Lee".
+PERSON_AFTER_TITLE = __import__("re").compile(
+    r"(?:CEO|[Cc]hief [Ee]xecutive|[Pp]resident|[Cc]hair(?:man|woman)?|[Ff]ounder|[Hh]ead|[Dd]irector|[Mm]anager|"
+    r"[Rr]eporter|[Aa]nalyst|[Pp]rofessor|[Mm]inister|[Ee]ngineer|[Rr]esearcher|[Ss]pokes(?:man|woman|person))"
+    r",?\s+(?:of\s+[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*,?\s+)?([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})"
+)

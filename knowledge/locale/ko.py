@@ -1,0 +1,40 @@
+"""Korean: name patterns of news copy, question cues and the answer/message templates."""
+from __future__ import annotations
+
+import re
+
+# A person's name right before a title: 구광모 회장, 박서연 기자, 김 교수.
+PERSON_BEFORE_TITLE = re.compile(
+    r"(?<![A-Za-z0-9\uac00-\ud7a3])([\uac00-\ud7a3]{2,4})\s?(?=(?:회장|부회장|사장|부사장|대표이사|대표|원장|연구원장|센터장|소장|본부장|실장|팀장|"
+    r"총장|교수|장관|의원|전무|상무|이사|CEO|기자|특파원)(?![\uac00-\ud7a3]))"
+)
+# Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
+ORGANISATION = re.compile(
+    r"(?:[A-Za-z]{1,10}\s?)?[\uac00-\ud7a3A-Za-z]{1,8}(?:전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|"
+    r"에너지솔루션|디스플레이|이노텍|유플러스|재단|대학교|대학|협회|위원회|공사|부|청)"
+    r"(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))"
+)
+
+# --- messages -------------------------------------------------------------
+USAGE = '질문을 입력해 주세요. 예: "{example}"'
+INJECTION_ONLY = "질문 속 지시문은 따르지 않습니다. 기사 내용에 대해 질문해 주세요."
+TOO_LONG = "질문이 너무 길어 앞의 {limit:,}자만 사용했습니다."
+THANKS = "👍 더 궁금한 점이 있으면 언제든 물어보세요."
+HELLO = "안녕하세요! {topic}에 대해 물어보세요. 예: {examples}"
+DECLINE = "기사에는 이 질문에 대한 내용이 없습니다."
+DECLINE_CLOSEST = "기사에는 이 질문에 대한 내용이 없습니다. 가장 가까운 문장을 참고로 보여 드립니다."
+UNCERTAIN = "기사에 정확히 그 내용은 없습니다. 가장 가까운 내용은 {where}의 아래 문장입니다."
+UNVERIFIED = "기사에서 근거 문장을 확인하지 못했습니다."
+NO_DOCUMENTS = "아직 색인된 기사가 없습니다."
+
+# --- answers --------------------------------------------------------------
+FIGURE = "{figure}입니다."
+ACCORDING = "{where}에 따르면 {statement}"
+SEE_QUOTE = "{where}에 답이 있습니다(아래 인용)."
+BYLINE = "「{label}」은(는) {outlet} {byline}이(가) 썼습니다."
+SUMMARY = "「{label}」{extra}의 요점을 담은 문장 {count}개입니다."
+SOURCES = "색인된 기사 {count}건입니다:"
+WHICH_ARTICLE = "어느 기사를 말씀하시는지 알려 주세요. 색인된 기사:"
+
+# Words that say what kind of question it is, not what it is about.
+DEFINITION_MARKERS: tuple[str, ...] = ("약자", "약어", "줄임말", "뜻", "의미", "정의")

@@ -1,0 +1,229 @@
+"""What the corpus itself says about its names, derived at index time from the documents.
+
+Nothing here is written for one article: aliases come from parenthetical
+pairs (`엑사원 딥(EXAONE Deep)`, `Affectionate Intelligence (공감지능)`),
+entities from how news copy marks names (capitalised Latin runs, model
+versions such as `32B` or `R1`, quoted Hangul terms, names before a title
+such as 회장 or 기자, organisation suffixes), and Latin <-> Hangul spellings
+of the same name are joined by `knowledge.translit`. A profile depends only
+on a document's text, so it is cached by the document's content hash.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from knowledge import translit
+from knowledge.locale import ko as ko_locale
+from knowledge.locale import en as en_locale
+from knowledge.models import Document
+from knowledge.text import fold, is_hangul, korean_stems, words
+
+# A name in parentheses after its other-script spelling: 엑사원 딥(EXAONE Deep).
+_PAREN = re.compile(r"\(([^()\n]{1,40})\)")
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9&.+'’ -]*$")
+_HANGUL_NAME = re.compile(r"^[\uac00-\ud7a3A-Za-z0-9 ·&-]+$")
+# Capitalised Latin runs and versioned names: "LG Electronics", "EXAONE Deep", "GPT-4o", "32B", "R1".
+_LATIN_RUN = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]+\b)(?:[ -](?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]*))*"
+)
+_VERSION = re.compile(r"(?<![A-Za-z0-9.])(?:\d+(?:\.\d+)?[A-Za-z]{1,2}|[A-Za-z]{1,3}\d+(?:\.\d+)?[A-Za-z]?)(?![A-Za-z0-9])")
+_QUOTED = re.compile(r"(?:(?<=[\s(\[])|^)['‘\"“]([^'’\"”\n]{2,20})['’\"”]")
+
+
+@dataclass(frozen=True)
+class DocumentProfile:
+    """Names and aliases of one document (folded forms)."""
+
+    source: str
+    sha256: str
+    aliases: tuple[tuple[str, str], ...] = ()
+    entities: frozenset[str] = frozenset()
+    persons: frozenset[str] = frozenset()
+    versions: frozenset[str] = frozenset()
+
+
+def profile_document(doc: Document) -> DocumentProfile:
+    return _profile(doc.source, doc.sha256, tuple(s.text for s in doc.sentences))
+
+
+@lru_cache(maxsize=256)
+def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfile:
+    aliases: list[tuple[str, str]] = []
+    entities: set[str] = set()
+    persons: set[str] = set()
+    versions: set[str] = set()
+    for text in texts:
+        aliases.extend(parenthetical_aliases(text))
+        for m in _LATIN_RUN.finditer(text):
+            run = _trim_run(m.group(0))
+            if run and not (" " not in run and _common_word(run, texts)):
+                entities.add(fold(run))
+        versions.update(fold(v) for v in _VERSION.findall(text))
+        for m in _QUOTED.finditer(text):
+            term = m.group(1).split("(")[0].strip()
+            if is_hangul(term[:1]) and len(term.split()) <= 3:
+                entities.add(fold(term))
+        for m in ko_locale.PERSON_BEFORE_TITLE.finditer(text):
+            persons.add(m.group(1))
+        for m in en_locale.PERSON_AFTER_TITLE.finditer(text):
+            persons.add(fold(m.group(1)))
+        for m in ko_locale.ORGANISATION.finditer(text):
+            entities.add(fold(m.group(0)))
+    for a, b in aliases:
+        entities.update((a, b))
+        # A Korean personal name in parentheses after a romanised one: William Cho (조주완).
+        for latin, hangul in ((a, b), (b, a)):
+            if translit.is_latin(latin) and re.fullmatch(r"[\uac00-\ud7a3]{2,4}", hangul) and len(latin.split()) >= 2:
+                persons.update((latin, hangul))
+    return DocumentProfile(source, sha256, tuple(dict.fromkeys(aliases)), frozenset(entities), frozenset(persons), frozenset(versions))
+
+
+def parenthetical_aliases(text: str) -> list[tuple[str, str]]:
+    """(form, other form) pairs from `X(Y)` where X and Y are in different scripts."""
+    out = []
+    for m in _PAREN.finditer(text):
+        inner = m.group(1).strip()
+        before = text[: m.start()].rstrip()
+        if not inner or not before:
+            continue
+        inner_latin = translit.is_latin(inner) and bool(_LATIN_NAME.match(inner))
+        inner_hangul = is_hangul(inner[:1]) and bool(_HANGUL_NAME.match(inner)) and len(inner.split()) <= 3
+        if inner_latin:
+            outer = _preceding_words(before, len(inner.split()), hangul=True)
+            if not re.search(r"[\uac00-\ud7a3]", outer):
+                continue
+        elif inner_hangul:
+            outer = _preceding_words(before, 4, hangul=False)
+            if not translit.is_latin(outer) or not _LATIN_NAME.match(outer):
+                continue
+        else:
+            continue
+        if outer and fold(outer) != fold(inner):
+            out.append((fold(outer), fold(inner)))
+    return out
+
+
+def _preceding_words(before: str, count: int, *, hangul: bool) -> str:
+    """The name just before a parenthesis: up to `count` Hangul words, or a capitalised Latin run."""
+    tail = re.split(r"['‘’\"“”「」『』<>《》\[\]]", before)[-1]
+    tokens = tail.split()
+    if hangul:
+        picked = []
+        for token in reversed(tokens):
+            if len(picked) == count or not re.search(r"[\uac00-\ud7a3]", token):
+                if picked or not re.fullmatch(r"[A-Za-z0-9]+", token):
+                    break
+            picked.insert(0, token)
+            if len(picked) == count:
+                break
+        return " ".join(picked)
+    picked = []
+    for token in reversed(tokens):
+        if not token[:1].isupper() or len(picked) == count:
+            break
+        picked.insert(0, token)
+    return " ".join(picked)
+
+
+def _common_word(token: str, texts: Sequence[str]) -> bool:
+    """A capitalised word that also appears in lower case is a word, not a name ("Whether", "He")."""
+    lower = token.lower()
+    if lower == token:
+        return False
+    pattern = re.compile(r"(?<![A-Za-z])" + re.escape(lower) + r"(?![A-Za-z])")
+    return any(pattern.search(t) for t in texts)
+
+
+def _trim_run(run: str) -> str:
+    """Drop sentence-initial function words ("The", "At") from a capitalised run."""
+    tokens = run.split()
+    while tokens and fold(tokens[0]) in en_locale.STOPWORDS:
+        tokens.pop(0)
+    run = " ".join(tokens).strip(" -.'’")
+    return run if len(run) >= 2 else ""
+
+
+@dataclass
+class CorpusProfile:
+    """Every document's profile, and lookups across them."""
+
+    profiles: dict[str, DocumentProfile] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    entity_docs: dict[str, frozenset[str]] = field(default_factory=dict)
+    _by_skeleton: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, documents: Sequence[Document]) -> "CorpusProfile":
+        profiles = {d.source: profile_document(d) for d in documents}
+        merged: dict[str, set[str]] = defaultdict(set)
+        for profile in profiles.values():
+            for a, b in profile.aliases:
+                group = merged[a] | merged[b] | {a, b}
+                for form in group:
+                    merged[form] = group
+        entity_docs: dict[str, set[str]] = defaultdict(set)
+        for profile in profiles.values():
+            for form in profile.entities | profile.persons | profile.versions:
+                entity_docs[form].add(profile.source)
+        by_skeleton: dict[str, set[str]] = defaultdict(set)
+        for doc in documents:
+            for word in set(words(doc.text)):
+                stems = korean_stems(word) if is_hangul(word) else [word]
+                for stem in stems:
+                    if len(stem) >= 2 and (key := translit.skeleton(stem)):
+                        by_skeleton[key].add(stem)
+        return cls(
+            profiles=profiles,
+            groups={form: tuple(sorted(group)) for form, group in merged.items()},
+            entity_docs={form: frozenset(docs) for form, docs in entity_docs.items()},
+            _by_skeleton=dict(by_skeleton),
+        )
+
+    def aliases_of(self, form: str) -> tuple[str, ...]:
+        """Other spellings the corpus gives for `form` (parenthetical pairs)."""
+        return tuple(f for f in self.groups.get(form, ()) if f != form)
+
+    def transliterations(self, word: str) -> tuple[str, ...]:
+        """Corpus words in the other script that sound like `word` (딥시크 -> deepseek)."""
+        key = translit.skeleton(word)
+        if not key:
+            return ()
+        latin = translit.is_latin(word)
+        return tuple(sorted(w for w in self._by_skeleton.get(key, ()) if translit.is_latin(w) != latin and translit.same_name(word, w)))
+
+    def docs_naming(self, form: str) -> frozenset[str]:
+        return self.entity_docs.get(form, frozenset())
+
+    def entities_in(self, folded_question: str) -> list[str]:
+        """Corpus entities (and aliases) that the question names, longest first, without overlaps."""
+        found: list[str] = []
+        taken: list[tuple[int, int]] = []
+        for form in sorted(self.entity_docs, key=len, reverse=True):
+            if len(form) < 2:
+                continue
+            for start in _occurrences(form, folded_question):
+                end = start + len(form)
+                if any(a < end and start < b for a, b in taken):
+                    continue
+                taken.append((start, end))
+                found.append(form)
+                break
+        return found
+
+
+def _occurrences(form: str, text: str) -> Iterable[int]:
+    start = text.find(form)
+    while start >= 0:
+        end = start + len(form)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        latin_edge = form[:1].isascii() and (before.isascii() and before.isalnum())
+        latin_tail = form[-1:].isascii() and (after.isascii() and after.isalnum())
+        hangul_glued = is_hangul(form[:1]) and is_hangul(before)
+        if not (latin_edge or latin_tail or hangul_glued):
+            yield start
+        start = text.find(form, start + 1)

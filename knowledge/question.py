@@ -1,0 +1,127 @@
+"""A question, prepared once: normalised text, language, intent, the asked answer type, units.
+
+Everything downstream (retrieval, the gate, the answerers) reads this object
+instead of re-normalising and re-analysing the text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from knowledge.lexical import QueryUnit
+from knowledge.models import Turn
+from knowledge.summary import is_summary_request
+from knowledge.text import detect_language, fold, normalize_question, small_talk, strip_injection
+
+# What the question asks for, by its wording (Korean and English question words).
+_WHEN = re.compile(r"언제|몇\s*년|몇\s*월|며칠|연도|날짜|시기|\bwhen\b|what year|which year|what date|since when|what month")
+_WHO = re.compile(r"누가|누구|누군|\bwho\b|\bwhom\b|whose|which person|이름(?:은|이|을)?\s*(?:뭐|무엇|알려)|name of the")
+_QUANTITY = re.compile(
+    r"몇|얼마|how (?:many|much|big|large|long|high|accurate)|what (?:score|number|percentage|share|size|rate|amount)|"
+    r"number of|규모|점수|크기|수는|비율|금액|액수|인원|\bsize\b|\bscore\b|what percent"
+)
+_DEFINITION = re.compile(
+    r"(?:란|이란|라는 ?건|은|는|가|이)\s*(?:무엇|뭐|뭔)|^\s*what (?:is|are|'s) (?:an? |the )?|what does .+ mean|"
+    r"\bdefine\b|\bmeaning of\b|뜻|약자|stand for"
+)
+# Which kind of figure answers it (see `knowledge.numbers.figures_with_units`).
+_WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"점수|몇\s*점|score|points?|성적"), "score"),
+    (re.compile(r"몇\s*명|인원|사람|참가자|지원자|직원|인력|how many (?:people|persons|applicants|participants|employees|staff|students|members|workers|engineers|researchers|users|customers|teams)|headcount|명이"), "people"),
+    (re.compile(r"얼마|금액|액수|비용|가격|요금|투자|매출|손실|피해액|how much|price|cost|revenue|investment|budget|\bwon\b|dollars?|fee"), "money"),
+    (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률"), "percent"),
+    (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
+    (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
+    (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)"), "times"),
+    (re.compile(r"기간|얼마나 오래|며칠 동안|how long|duration|몇\s*(?:일|시간|개월|주)"), "duration"),
+    (re.compile(r"몇\s*위|몇\s*등|rank|place"), "rank"),
+    (re.compile(r"몇\s*개|몇\s*대|몇\s*건|몇\s*곳|how many"), "count"),
+)
+_BYLINE = re.compile(
+    r"누가\s*(?:이\s*|그\s*)?(?:기사(?:를|는)?\s*)?(?:썼|작성|쓴)|쓴\s*사람|작성자|기자(?:는|가|이름)?\s*(?:누구|이름|는)|어느\s*(?:언론|신문|매체)|언론사|출처|"
+    r"who (?:wrote|authored|is the (?:author|reporter|journalist))|written by|\bauthor\b|\bbyline\b|which (?:outlet|newspaper|publication)|what (?:outlet|newspaper|publication)"
+)
+_SOURCES = re.compile(
+    r"^\s*(?:sources|articles|기사\s*목록)\s*\??$|어떤\s*기사(?:들)?(?:을|를)?\s*(?:알아|있어|가지고|갖고|읽었)|기사\s*목록|무슨\s*기사(?:들)?\s*(?:있|알)|"
+    r"what (?:articles|sources|documents) (?:do you|are)|which (?:articles|sources|documents)|list (?:the |your |all )?(?:articles|sources|documents)"
+)
+_FOLLOW_UP = re.compile(r"^\s*(그럼|그러면|그리고|그건|그거|그 다음|그밖에|또|and\b|what about\b|how about\b|and the\b|also\b|then\b)", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the user asked, analysed once."""
+
+    raw: str
+    text: str  # normalised, injected instructions removed, truncated to the limit
+    language: str
+    intent: str = "ask"  # ask | summary | byline | sources | hello | thanks | usage | injection
+    asks: str = "other"  # quantity | when | who | definition | other
+    wants: tuple[str, ...] = ()  # figure kinds that answer it, most specific first
+    query: str = ""  # text plus a follow-up's borrowed topic: what retrieval searches for
+    injected: bool = False
+    truncated: bool = False
+    history: tuple[Turn, ...] = ()
+    units: tuple[QueryUnit, ...] = ()
+    entities: tuple[str, ...] = ()  # corpus names the question uses (folded)
+    unknown_names: tuple[str, ...] = ()  # names the corpus never mentions
+    unknown_figures: tuple[str, ...] = ()  # figures no sentence states
+    versions: tuple[str, ...] = field(default=())  # model sizes / versions named ("32b", "2.0")
+
+    @property
+    def folded(self) -> str:
+        return fold(self.query or self.text)
+
+
+def read_question(raw: str, limit: int, history: Sequence[Turn] = ()) -> Question:
+    """Normalise and classify; corpus-dependent analysis is added by `knowledge.pipeline`."""
+    text = normalize_question(raw)
+    language = detect_language(text)
+    truncated = len(text) > limit
+    if truncated:
+        text = text[:limit].rstrip()
+    cleaned, injected = strip_injection(text)
+    base = dict(raw=raw, language=language, injected=injected, truncated=truncated, history=tuple(history))
+    if not text:
+        return Question(text="", intent="usage", **base)
+    if injected and not cleaned:
+        return Question(text="", intent="injection", **base)
+    base["language"] = detect_language(cleaned)
+    talk = small_talk(cleaned)
+    if talk is not None:
+        return Question(text=cleaned, intent=talk, **base)
+    folded = fold(cleaned)
+    if _SOURCES.search(folded):
+        intent = "sources"
+    elif is_summary_request(cleaned):
+        intent = "summary"
+    elif _BYLINE.search(folded):
+        intent = "byline"
+    else:
+        intent = "ask"
+    return Question(text=cleaned, intent=intent, asks=answer_type(folded), wants=wanted_figures(folded), query=cleaned, **base)
+
+
+def answer_type(folded: str) -> str:
+    if _WHEN.search(folded):
+        return "when"
+    if _QUANTITY.search(folded):
+        return "quantity"
+    if _WHO.search(folded):
+        return "who"
+    if _DEFINITION.search(folded):
+        return "definition"
+    return "other"
+
+
+def wanted_figures(folded: str) -> tuple[str, ...]:
+    wants = [kind for pattern, kind in _WANTS if pattern.search(folded)]
+    if _WHEN.search(folded):
+        wants.insert(0, "date")
+    return tuple(dict.fromkeys(wants))
+
+
+def is_follow_up(text: str) -> bool:
+    """"그럼 경량 모델은?", "and the on-device one?": leans on the previous question's topic."""
+    return bool(_FOLLOW_UP.search(text))

@@ -1,0 +1,71 @@
+"""Which figure of a sentence belongs to the thing the question asks about.
+
+"엑사원 딥-32B는 딥시크 R1(6710억 개 매개변수)의 5% 수준 매개변수로도 …": the
+6710억 belongs to DeepSeek R1, the nearest name, not to the model asked about.
+A figure is tied to the name closest to it in the sentence; a figure tied to
+another entity of the corpus is not an answer about the asked one, and a
+figure that is part of the asked name ("32B" in "엑사원 딥-32B") is no answer
+at all.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from knowledge import numbers
+from knowledge.question import Question
+from knowledge.text import fold
+
+
+def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Non-overlapping occurrences of the names in the text, longest names first."""
+    spans: list[tuple[int, int, str]] = []
+    for name in sorted(set(names), key=len, reverse=True):
+        if len(name) < 2:
+            continue
+        start = folded.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not any(a < end and start < b for a, b, _ in spans):
+                spans.append((start, end, name))
+            start = folded.find(name, end)
+    return sorted(spans)
+
+
+def _related(a: str, b: str) -> bool:
+    """One name is part of the other ("엑사원 딥" / "엑사원 딥-32b"), so they are one family."""
+    return a in b or b in a
+
+
+def tied_figures(question: Question, text: str, corpus_names: Sequence[str]) -> list[tuple[float, int, int, str]]:
+    """Figures of the asked kind in `text` that belong to the asked names (all of them when none is asked)."""
+    found = numbers.figures_with_units(text)
+    if question.wants:
+        found = [f for f in found if f[3] in question.wants]
+    elif question.asks == "quantity":
+        found = [f for f in found if f[3] not in ("date",)]
+    elif question.asks != "when":
+        return []
+    folded = fold(text)
+    own = [fold(v) for v in question.versions]
+    # Figures inside the asked names ("32B" of "엑사원 딥-32B") are part of the name.
+    asked = list(question.entities) + own
+    asked_spans = name_spans(folded, asked)
+    found = [f for f in found if not any(a <= f[1] and f[2] <= b for a, b, _ in asked_spans)]
+    if not asked:
+        return found
+    spans = name_spans(folded, list(corpus_names) + asked)
+    out = []
+    for figure in found:
+        nearest = min(spans, key=lambda s: _gap(figure, s), default=None)
+        if nearest is None or any(_related(nearest[2], name) for name in asked) or _gap(figure, nearest) > 40:
+            out.append(figure)
+    return out
+
+
+def _gap(figure: tuple[float, int, int, str], span: tuple[int, int, str]) -> int:
+    _, start, end, _ = figure
+    if end <= span[0]:
+        return span[0] - end
+    if start >= span[1]:
+        return start - span[1]
+    return 0

@@ -1,0 +1,111 @@
+"""Latin <-> Hangul matching of names and loanwords: 딥시크 ~ DeepSeek, 구광모 ~ Koo Kwang-mo.
+
+Hangul is romanised (Revised Romanization) and both sides are reduced to a
+consonant skeleton in which sounds that the two scripts render differently
+fall together (g/k/c/q, d/t, b/p/f/v, j/ch/s/z, l/r; vowels, h, w, y dropped;
+an English r before a consonant or at the end is silent, as in 에이머스 ~ Aimers).
+Two spellings match when their skeletons are equal and long enough not to
+match by chance. This is language machinery, not a list of names.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_INITIALS = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+_MEDIALS = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "eu", "ui", "i"]
+_FINALS = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
+
+# Consonant classes shared by both scripts.
+_CLASS = {
+    "g": "K", "k": "K", "c": "K", "q": "K",
+    "d": "T", "t": "T",
+    "b": "P", "p": "P", "f": "P", "v": "P",
+    "s": "S", "z": "S", "j": "S",
+    "l": "L", "r": "L",
+    "m": "M", "n": "N",
+}
+_DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("x", "ks"), ("ng", "n"))
+MIN_CLASSES = 3
+
+
+def romanize(text: str) -> str:
+    """Hangul syllables -> Revised Romanization (other characters kept as they are)."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            out.append(_INITIALS[code // 588] + _MEDIALS[(code // 28) % 21] + _FINALS[code % 28])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def skeleton(word: str) -> str:
+    """The consonant skeleton of a Latin or Hangul spelling ("" when there is nothing to compare)."""
+    latin = not re.search(r"[\uac00-\ud7a3]", word)
+    text = romanize(word).lower()
+    text = re.sub(r"[^a-z]", "", text)
+    if latin:
+        # An English r after a vowel and before a consonant or the end is not written in Hangul.
+        text = re.sub(r"(?<=[aeiou])r(?=[^aeiouy]|$)", "", text)
+        text = re.sub(r"(.)\1", r"\1", text)  # doubled letters: one sound
+        text = re.sub(r"c(?=[eiy])", "s", text)  # a soft c
+    for pair, single in _DIGRAPHS:
+        text = text.replace(pair, single)
+    classes = [_CLASS[c] for c in text if c in _CLASS]
+    # Repeated classes in a row are one sound across a syllable boundary (엑사 "eksa" ~ "exa").
+    collapsed = [c for i, c in enumerate(classes) if i == 0 or c != classes[i - 1]]
+    return "".join(collapsed)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Do two spellings (one Latin, one Hangul) sound like the same name?
+
+    Equal skeletons, long enough not to be chance, and spellings close enough
+    once romanised (so 엑사원 ~ EXAONE but not 가우스는 ~ EXAONE).
+    """
+    ka, kb = skeleton(a), skeleton(b)
+    if not ka or ka != kb or len(ka) < 2:
+        return False
+    needed = MIN_SIMILARITY if len(ka) >= min_classes(a, b) else MIN_SIMILARITY_SHORT
+    return similarity(_plain(a), _plain(b)) >= needed
+
+
+MIN_SIMILARITY = 0.5
+MIN_SIMILARITY_SHORT = 0.6
+_ROMAN_VOWELS = (("yeo", "yo"), ("eo", "o"), ("ae", "a"), ("wo", "o"))
+
+
+def _plain(word: str) -> str:
+    """Letters of the spelling as they sound, comparable across scripts (x = ks; no epenthetic 'eu')."""
+    text = re.sub(r"[^a-z]", "", romanize(word).lower())
+    if is_latin(word):
+        return text.replace("x", "ks")
+    for pair, single in _ROMAN_VOWELS:
+        text = text.replace(pair, single)
+    return re.sub(r"eu(?=[^aeiou]|$)", "", text)
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - normalised edit distance."""
+    if not a or not b:
+        return 0.0
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return 1.0 - previous[-1] / max(len(a), len(b))
+
+
+def min_classes(a: str, b: str) -> int:
+    """Three consonant classes, or two for a long Latin spelling against three or more syllables."""
+    latin, hangul = (a, b) if is_latin(a) else (b, a)
+    return 2 if len(latin) >= 5 and len(re.findall(r"[\uac00-\ud7a3]", hangul)) >= 3 else MIN_CLASSES
+
+
+def is_latin(word: str) -> bool:
+    return bool(word) and not re.search(r"[\uac00-\ud7a3]", word) and bool(re.search(r"[A-Za-z]", word))

@@ -1,0 +1,135 @@
+"""Per-document knowledge derived at index time: bylines, aliases, transliteration, figures, scoping."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.loading import parse_document
+from knowledge.numbers import figures_with_units
+from knowledge.profile import CorpusProfile, parenthetical_aliases
+from knowledge.question import read_question
+from knowledge.scoping import tied_figures
+from knowledge.translit import same_name, skeleton
+
+TAG_STYLE = """【 가상일보 】 한빛전자가 새 AI 칩을 공개했다. 칩 이름은 '누리(Nuri)'다.
+누리는 2026년 3월 출시된다.
+【 가상일보=홍길동 기자 】
+"""
+DATELINE_STYLE = """# 두리그룹, AI 연구소 설립
+[서울=테크가상] 김영희 기자 = 두리그룹이 AI 연구소를 세웠다. 연구 인력은 120명이다.
+"""
+ENGLISH_STYLE = """# Nuri chip ships
+
+By Alex Kim, Imaginary Wire
+
+SEOUL — Hanbit Electronics said its Nuri chip (누리) ships in March 2026. Chief executive Jamie Park (박재민) called it a milestone.
+"""
+FRONT_MATTER = """---
+title: "A title from front matter"
+outlet: Example Daily
+author: Sam Lee
+date: 2025-06-12
+url: https://example.com/a
+---
+본문 첫 문장이다. 두 번째 문장이다.
+"""
+
+
+def test_tag_byline_and_no_promoted_title() -> None:
+    doc = parse_document("a.md", TAG_STYLE)
+    assert (doc.outlet, doc.byline, doc.author) == ("가상일보", "홍길동 기자", "홍길동")
+    assert doc.title == ""  # no '#' title: the lede is not promoted
+    assert doc.label.startswith("한빛전자가 새 AI 칩을")
+    credit = [s for s in doc.sentences if s.credit]
+    assert [s.text for s in credit] == ["가상일보=홍길동 기자"]
+    assert all(TAG_STYLE[s.start:s.end] == s.text for s in doc.sentences)
+
+
+def test_dateline_byline() -> None:
+    doc = parse_document("b.md", DATELINE_STYLE)
+    assert (doc.title, doc.outlet, doc.author) == ("두리그룹, AI 연구소 설립", "테크가상", "김영희")
+    assert doc.sentences[0].credit and doc.sentences[0].text == "[서울=테크가상] 김영희 기자"
+    assert doc.sentences[1].text == "두리그룹이 AI 연구소를 세웠다."
+
+
+def test_english_by_line_and_language() -> None:
+    doc = parse_document("c.md", ENGLISH_STYLE)
+    assert (doc.title, doc.outlet, doc.author, doc.language) == ("Nuri chip ships", "Imaginary Wire", "Alex Kim", "en")
+    assert doc.sentences[0].credit
+
+
+def test_front_matter() -> None:
+    doc = parse_document("d.md", FRONT_MATTER)
+    assert (doc.title, doc.outlet, doc.author, doc.date, doc.url) == (
+        "A title from front matter", "Example Daily", "Sam Lee", "2025-06-12", "https://example.com/a")
+    assert [s.text for s in doc.sentences] == ["본문 첫 문장이다.", "두 번째 문장이다."]
+    assert all(FRONT_MATTER[s.start:s.end] == s.text for s in doc.sentences)
+
+
+@pytest.mark.parametrize(
+    "text, pair",
+    [
+        ("LG AI연구원이 '엑사원 딥(EXAONE Deep)'을 공개했다.", ("엑사원 딥", "exaone deep")),
+        ("The idea, Affectionate Intelligence (공감지능), is everywhere.", ("affectionate intelligence", "공감지능")),
+        ("인공지능(AI) 역량", ("인공지능", "ai")),
+        ("Chief executive William Cho (조주완) said", ("william cho", "조주완")),
+    ],
+)
+def test_parenthetical_aliases(text: str, pair: tuple[str, str]) -> None:
+    assert pair in parenthetical_aliases(text)
+
+
+def test_parentheses_that_are_not_names_are_ignored() -> None:
+    assert parenthetical_aliases("딥시크 R1(6710억 개 매개변수)의 5% 수준") == []
+    assert parenthetical_aliases("MX사업부장(사장)") == []
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [("딥시크", "DeepSeek", True), ("구광모", "Koo Kwang-mo", True), ("엑사원", "EXAONE", True),
+     ("삼성", "Samsung", True), ("갤럭시", "Galaxy", True), ("해커톤", "hackathon", True),
+     ("가우스는", "EXAONE", False), ("경험", "Koo Kwang-mo", False), ("모델", "market", False)],
+)
+def test_transliteration_matching(a: str, b: str, same: bool) -> None:
+    assert same_name(a, b) is same
+
+
+def test_skeleton_is_script_independent() -> None:
+    assert skeleton("딥시크") == skeleton("deepseek") == "TPSK"
+
+
+def test_corpus_profile_links_spellings_across_documents() -> None:
+    docs = [parse_document("a.md", TAG_STYLE), parse_document("c.md", ENGLISH_STYLE)]
+    profile = CorpusProfile.build(docs)
+    assert "nuri" in profile.aliases_of("누리")
+    assert profile.docs_naming("nuri") == {"a.md", "c.md"}
+    assert "jamie park" in profile.profiles["c.md"].persons and "박재민" in profile.profiles["c.md"].persons
+    assert "한빛전자" in profile.profiles["a.md"].entities
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("수능 수학에서 94.5점을 기록했다", [(94.5, "94.5점", "score")]),
+        ("모두 2천570명이 지원했다", [(2570.0, "2천570명", "people")]),
+        ("1조2천억 원을 투자해 불량률을 35% 줄였다", [(1.2e12, "1조2천억 원", "money"), (35.0, "35%", "percent")]),
+        ("320억개 매개변수를 가진 모델", [(3.2e10, "320억개 매개변수", "size")]),
+        ("a total of 2,570 applicants", [(2570.0, "2,570 applicants", "people")]),
+        ("the 7.8B model and a $3 billion deal", [(7.8e9, "7.8B", "size"), (3e9, "3 billion", "money")]),
+        ("founded in 2020", [(2020.0, "2020", "date")]),
+    ],
+)
+def test_figures_with_units_in_both_languages(text: str, expected: list) -> None:
+    got = [(v, text[s:e], k) for v, s, e, k in figures_with_units(text)]
+    assert got == expected
+
+
+def test_entity_scoping_ties_a_figure_to_its_nearest_name() -> None:
+    text = "특히 엑사원 딥-32B는 딥시크 R1(6710억 개 매개변수)의 5% 수준 매개변수로도 우수했다."
+    from dataclasses import replace
+
+    question = replace(read_question("엑사원 딥-32B의 매개변수는 몇 개야?", 2000),
+                       entities=("엑사원 딥-32b",), versions=("32b",))
+    names = ["딥시크", "r1", "엑사원 딥", "엑사원 딥-32b"]
+    assert tied_figures(question, text, names) == []  # 6710억 belongs to R1; 32B is part of the asked name
+    right = "엑사원 딥은 320억개 매개변수를 가진 '엑사원 딥-32B'를 비롯해 경량 모델 '7.8B' 등으로 구성된다."
+    assert [right[s:e] for _, s, e, _ in tied_figures(question, right, names + ["7.8b"])] == ["320억개 매개변수"]
