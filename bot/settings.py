@@ -71,7 +71,7 @@ class BotSettings:
     # HTTP mode: a request whose body has not arrived in this many seconds gets 408.
     body_timeout_seconds: float = 10.0
     # Socket Mode: ping interval; a socket silent for 4 intervals is replaced.
-    socket_ping_interval: float = 2.0
+    socket_ping_interval: float = 1.5
 
     @property
     def mode(self) -> Mode:
@@ -116,7 +116,7 @@ class BotSettings:
             indicator_timeout_seconds=max(0.1, _number(environ, "SLACK_INDICATOR_TIMEOUT_SECONDS", 3.0, float)),
             max_body_bytes=max(1024, _number(environ, "SLACK_MAX_BODY_BYTES", 1_000_000, int)),
             body_timeout_seconds=max(0.5, _number(environ, "SLACK_BODY_TIMEOUT_SECONDS", 10.0, float)),
-            socket_ping_interval=max(0.5, _number(environ, "SLACK_SOCKET_PING_INTERVAL", 2.0, float)),
+            socket_ping_interval=max(0.5, _number(environ, "SLACK_SOCKET_PING_INTERVAL", 1.5, float)),
         )
         settings.validate()
         return settings

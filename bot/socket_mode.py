@@ -4,7 +4,7 @@ Why not Bolt's SocketModeHandler: it leaves envelopes no listener handles
 unacked (Slack then redelivers them), and its default ping interval notices a
 dead socket only after about a minute. Here every envelope is acked (except
 while draining, so Slack redelivers it to another worker), and a socket silent
-for four ping intervals (SLACK_SOCKET_PING_INTERVAL, default 2 s) is replaced.
+for four ping intervals (SLACK_SOCKET_PING_INTERVAL, default 1.5 s) is replaced.
 """
 from __future__ import annotations
 
