@@ -382,17 +382,19 @@ def _partial_reply(buffer: str) -> dict[str, Any] | None:
 
 # --------------------------------------------------------------------------- checking the model's text
 
-# Opening quotation mark -> closing one. The ASCII apostrophe only opens a
-# quotation at the start of a word ("LG's" is not a quote).
-_QUOTES = {'"': '"', "“": "”", "„": "“", "‘": "’", "'": "'", "«": "»", "「": "」", "『": "』", "《": "》", "〈": "〉"}
-_QUOTE_CHARS = frozenset(_QUOTES) | frozenset(_QUOTES.values()) | {"”", "’"}
+# Opening quotation mark -> closing one. Apostrophes only open a quotation at
+# the start of a word ("LG's", "LG’s" are not quotes).
+_QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "‘": "’", "’": "’", "'": "'", "«": "»", "‹": "›",
+           "「": "」", "『": "』", "｢": "｣", "《": "》", "〈": "〉", "＂": "＂", "〝": "〞"}
+_APOSTROPHES = frozenset({"'", "’"})
 # A line that Slack (or Markdown) would render as a quote block.
 _QUOTE_BLOCK = re.compile(r"^[ \t]*(?:>|&gt;|＞)+[ \t]?", re.MULTILINE)
 # Sentence ids the model may echo into its text ("(S3)", "[S1, S2]").
 _ID_ECHO = re.compile(r"\s*[\[(（]\s*S\d{1,3}(?:\s*[,，、]\s*S\d{1,3})*\s*[\])）]|\s*\bS\d{1,3}\b(?=[\s.,)]|$)")
-# A line that names a source: "출처: …", "Source: …", "— 조선일보, 2024".
+# A line that names a source: "출처: …", "[출처] …", "Source: …", "— 조선일보, 2024".
+_SOURCE_WORDS = r"출처|원문|인용|source|sources|via|reference|references|quoted from"
 _SOURCE_LINE = re.compile(
-    r"^[ \t]*(?:[-*•][ \t]*)?(?:(?:출처|원문|인용|source|sources|via|reference|references|quoted from)\s*[:：]|[—―]|--)",
+    rf"^[ \t]*(?:[-*•][ \t]*)?(?:[\[(（【<]\s*(?:{_SOURCE_WORDS})\s*[\])）】>]|(?:{_SOURCE_WORDS})\s*[:：]|[—―]|--)",
     re.IGNORECASE | re.MULTILINE,
 )
 # A bracketed label that vouches for a quotation: "(기사 원문)", "[Source: …]".
@@ -400,11 +402,14 @@ _SOURCE_LABEL = re.compile(
     r"[(\[（【]\s*(?:기사\s*원문|원문|기사\s*인용|출처[^)\]）】]*|source[^)\]）】]*|original[^)\]）】]*|quoted?[^)\]）】]*)\s*[)\]）】]",
     re.IGNORECASE,
 )
-# Attribution to a named source.
-_ACCORDING_EN = re.compile(r"\b(?i:according to|reported by|cited by|quoted by)\s+(?:the\s+)?"
-                           r"([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})")
-_ACCORDING_KO = re.compile(r"(\S+?)(?:의\s*보도에\s*따르면|에\s*따르면|에\s*의하면|\s*보도에\s*따르면)")
-_GENERIC_SOURCES = frozenset({"article", "the article", "report", "the report", "기사", "이", "해당", "보도", "기사에"})
+# Attribution to a named source: "according to Reuters", "Reuters reported", "로이터에 따르면", "로이터는 보도했다".
+_NAME_EN = r"([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})"
+_ACCORDING_EN = re.compile(r"\b(?i:according to|reported by|cited by|quoted by)\s+(?:the\s+)?" + _NAME_EN
+                           + r"|" + _NAME_EN + r"\s+(?i:reported|reports|wrote|quoted)\b")
+_ACCORDING_KO = re.compile(r"(\S+?)(?:의\s*보도에\s*따르면|에\s*따르면|에\s*의하면|\s*보도에\s*따르면"
+                           r"|(?:은|는|이|가)\s*(?:\S+\s*)?보도했)")
+_GENERIC_SOURCES = frozenset({"article", "report", "news", "기사", "이", "해당", "보도", "기사에",
+                              "it", "they", "he", "she", "this", "that", "which", "we", "i"})
 # Digits glued to letters are names (32B, GPT-4o, R1): checked as written.
 _NAMED_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[A-Za-z][A-Za-z0-9.-]*|[A-Za-z]+[-‐]?\d[A-Za-z0-9.-]*")
 # A bracket not closed yet: it may become a source label, so wait for it.
@@ -431,17 +436,17 @@ def _quoted_spans(text: str) -> Iterator[tuple[int, int | None]]:
     while i < len(text):
         ch = text[i]
         closing = _QUOTES.get(ch)
-        if closing is None or (ch == "'" and i > 0 and (text[i - 1].isalnum())):
+        if closing is None or (ch in _APOSTROPHES and i > 0 and text[i - 1].isalnum()):
             i += 1
             continue
         j = i + 1
         while j < len(text):
-            if text[j] == closing and not (closing == "'" and j + 1 < len(text) and text[j + 1].isalpha()
-                                            and text[j + 1].isascii()):
+            if text[j] == closing and not (closing in _APOSTROPHES and j + 1 < len(text) and text[j + 1].isalpha()
+                                           and text[j + 1].isascii()):
                 break
             j += 1
         if j >= len(text):
-            if ch == "'":  # a lone apostrophe ("the '90s") is not a quotation
+            if ch in _APOSTROPHES:  # a lone apostrophe ("the '90s") is not a quotation
                 i += 1
                 continue
             yield i, None
@@ -450,9 +455,19 @@ def _quoted_spans(text: str) -> Iterator[tuple[int, int | None]]:
         i = j + 1
 
 
+def _quote_block_lines(text: str) -> Iterator[str]:
+    """The content of each line written as a quote block ("> …")."""
+    for m in re.finditer(r"^[ \t]*(?:>|&gt;|＞)+[ \t]?(.*)$", text, re.MULTILINE):
+        yield m.group(1)
+
+
+def _named(match: re.Match[str]) -> str:
+    return next((g for g in match.groups() if g), "")
+
+
 def _known_name(name: str, known: str) -> bool:
     """A named source is known when it, or one of its aliases, occurs in the known text."""
-    folded = _norm(name).strip(" .,'\"")
+    folded = re.sub(r"^(?:the|this|that)\s+", "", _norm(name).strip(" .,'\""))
     if not folded or folded in _GENERIC_SOURCES or folded in known:
         return True
     try:
@@ -482,7 +497,7 @@ def _problems(sentence: str, known: str, figures: frozenset[float]) -> list[str]
         if named and named not in {"기사 원문", "원문", "기사 인용", "article", "the article"} and not _known_name(named, known):
             found.append("unverified_source")
     for m in list(_ACCORDING_EN.finditer(sentence)) + list(_ACCORDING_KO.finditer(sentence)):
-        if not _known_name(m.group(1), known):
+        if not _known_name(_named(m), known):
             found.append("unverified_source")
     for m in _NAMED_NUMBER.finditer(sentence):
         if _norm(m.group(0)).strip(".-") not in known and not _figure_known(m.group(0), figures):
@@ -507,11 +522,19 @@ def ground_answer(text: str, known: Sequence[str], *, strict: bool = True) -> tu
     does an answer with nothing left. Quote-block markers and echoed sentence
     ids are removed first.
     """
-    cleaned = _clean(text)
     known_text = _norm("\n".join(known))
     figures = frozenset(round(v, 6) for t in known for v, _, _ in numbers.figures(t))
     kept: list[str] = []
     removed: list[str] = []
+    # A quote block is a quotation: its words must be the article's.
+    for line in _quote_block_lines(text):
+        words = _norm(_ID_ECHO.sub("", line)).strip(" .,!?…·\"'“”‘’")
+        if words and words not in known_text:
+            if strict:
+                raise ReplyRejected("unverified_quote", line.strip()[:80])
+            removed.append("unverified_quote")
+            text = text.replace(line, "")
+    cleaned = _clean(text)
     for sentence in _SENTENCE_END.split(cleaned):
         if not sentence.strip():
             continue
@@ -543,7 +566,10 @@ def visible_prefix(text: str, passages_text: str, figures: frozenset[float], *, 
     unless the answer is `complete`, before its last few words. Quote-block
     markers and echoed sentence ids never show.
     """
-    text = _ID_ECHO.sub("", strip_quote_blocks(text))
+    block = re.search(r"^[ \t]*(?:>|&gt;|＞)", text, re.MULTILINE)
+    if block is not None:  # checked against the citations at the end, never shown before
+        text = text[: block.start()]
+    text = _ID_ECHO.sub("", text)
     known = _norm(passages_text)
     stops = [len(text)]
     if not complete:
@@ -557,13 +583,13 @@ def visible_prefix(text: str, passages_text: str, figures: frozenset[float], *, 
     stops += [m.start() for m in (_SOURCE_LINE.search(text), _SOURCE_LABEL.search(text),
                                   _UNCLOSED_BRACKET.search(text)) if m]
     for pattern in (_ACCORDING_EN, _ACCORDING_KO):
-        stops += [m.start() for m in pattern.finditer(text) if not _known_name(m.group(1), known)]
+        stops += [m.start() for m in pattern.finditer(text) if not _known_name(_named(m), known)]
     stops += [m.start() for m in _NAMED_NUMBER.finditer(text)
               if _norm(m.group(0)).strip(".-") not in known and not _figure_known(m.group(0), figures)]
     stops += [start for value, start, end in numbers.figures(text)
               if round(value, 6) not in figures and _norm(text[start:end]) not in known]
     text = text[: min(stops)]
-    return text.rstrip(" (\"'“‘「『")
+    return text.rstrip(" \n(\"'“‘「『")
 
 
 # --------------------------------------------------------------------------- runnable

@@ -480,12 +480,44 @@ def test_figure_of_an_uncited_sentence_is_unverified(fake: FakeOpenAI) -> None:
     _assert_fallback(_answerer(fake).invoke(_inputs()), "unverified_figure")
 
 
-def test_quote_block_markers_and_echoed_ids_are_stripped(fake: FakeOpenAI) -> None:
-    fake.push(_reply("> 엑사원 딥은 94.5점을 받았습니다 (S3).\n&gt; 2025학년도 수능 기준입니다. [S3]", True, ["S3"]))
+def test_quote_block_of_article_words_loses_its_marker_and_echoed_ids_go(fake: FakeOpenAI) -> None:
+    fake.push(_reply("엑사원 딥은 94.5점을 받았습니다 (S3).\n> 2025학년도 수능 수학영역에서 94.5점을 기록했으며,\n"
+                     "&gt; 94.5점을 기록 [S3]", True, ["S3"]))
     draft = _answerer(fake).invoke(_inputs())
     assert draft.fallback_reason is None
     assert not any(line.lstrip().startswith((">", "&gt;")) for line in draft.text.splitlines())
     assert "S3" not in draft.text and "94.5점" in draft.text
+
+
+def test_quote_block_of_made_up_words_falls_back_and_is_never_streamed(fake: FakeOpenAI) -> None:
+    answer = "엑사원 딥은 94.5점을 받았습니다.\n> LG는 내년에 파산한다\n기사에 나옵니다."
+    fake.push(("tokens", _tokens(_reply(answer, True, ["S3"])), 0.0))
+    deltas, draft, _ = _stream(_answerer(fake), _inputs())
+    _assert_fallback(draft, "unverified_quote")
+    assert "파산" not in "".join(deltas) and ">" not in "".join(deltas)
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("엑사원 딥은 94.5점을 받았습니다.\n[출처] 조선일보", "unverified_source"),
+        ("EXAONE Deep scored 94.5. Reuters reported that LG will sell it.", "unverified_source"),
+        ("엑사원 딥은 94.5점을 받았습니다. 로이터는 이를 보도했다.", "unverified_source"),
+        ("엑사원 딥은 ”LG는 파산한다” 라고 했습니다.", "unverified_quote"),
+        ("엑사원 딥은 ＂LG는 파산한다＂ 라고 했습니다.", "unverified_quote"),
+        ("EXAONE Deep said ‘LG is going bankrupt’.", "unverified_quote"),
+    ],
+)
+def test_more_made_up_sources_and_quotation_marks(fake: FakeOpenAI, answer: str, reason: str) -> None:
+    fake.push(_reply(answer, True, ["S3"]))
+    _assert_fallback(_answerer(fake).invoke(_inputs()), reason)
+
+
+def test_ordinary_english_phrasing_is_not_mistaken_for_a_source(fake: FakeOpenAI) -> None:
+    fake.push(_reply("The article reports that EXAONE Deep scored 94.5 on the 2025 CSAT math section; "
+                     "LG's model did well.", True, ["S3"]))
+    draft = _answerer(fake).invoke(_inputs("How did EXAONE Deep do on the CSAT math?", "en"))
+    assert draft.fallback_reason is None and draft.text.startswith("The article reports")
 
 
 def test_quotation_of_real_cited_text_and_translated_figures_pass(fake: FakeOpenAI) -> None:
@@ -503,7 +535,10 @@ def test_named_source_that_the_cited_sentence_names_passes(fake: FakeOpenAI) -> 
 
 def test_ground_answer_and_visible_prefix_units() -> None:
     known = [TEXTS[2]]
-    assert ground_answer("> 94.5점입니다.", known) == ("94.5점입니다.", [])
+    assert ground_answer("> 94.5점을 기록했으며,", known) == ("94.5점을 기록했으며,", [])
+    with pytest.raises(ReplyRejected):
+        ground_answer("> 94.5점입니다.", known)  # a quote block must be the article's words
+    assert ground_answer("94.5점을 기록했다.\n> 94.5점입니다.", known, strict=False) == ("94.5점을 기록했다.", ["unverified_quote"])
     with pytest.raises(ReplyRejected) as info:
         ground_answer('94.5점입니다. "파산한다', known)  # never closed
     assert info.value.reason == "unverified_quote"
@@ -514,7 +549,7 @@ def test_ground_answer_and_visible_prefix_units() -> None:
     done = {"complete": True}
     assert visible_prefix('엑사원 딥은 "LG는 파산', TEXTS[2], figures, **done) == "엑사원 딥은"
     assert visible_prefix("엑사원 딥은 94.5점, 총점 150점 중에서", TEXTS[2], figures, **done) == "엑사원 딥은 94.5점, 총점"
-    assert visible_prefix("> 엑사원 딥은 94.5점을 받았다.", TEXTS[2], figures, **done) == "엑사원 딥은 94.5점을 받았다."
+    assert visible_prefix("엑사원 딥은 94.5점을 받았다.\n> 기록했으며", TEXTS[2], figures, **done) == "엑사원 딥은 94.5점을 받았다."
     # unfinished: the last words wait (they may still become "로이터에 따르면")
     assert visible_prefix("엑사원 딥은 94.5점을 받았다. 로이터에 따르", TEXTS[2], figures) == "엑사원 딥은 94.5점을"
     assert partial_answer('{"answer": "엑사원 딥은 9') == "엑사원 딥은 9"
