@@ -184,3 +184,45 @@ def test_stream_against_a_server_that_cannot_stream(kb) -> None:
     assert deltas == [] and answer.found and answer.fallback_reason is None
     assert answer.text == "누적 참가자는 1만2천명입니다." and "1만2천명" in answer.quotes[0].text
     assert [bool(r.get("stream")) for r in plain.requests[1:]] == [True, False]
+
+
+# --------------------------------------------------------------------------- adversarial: no unverified quotation is ever shown
+
+ATTACKS = [
+    '엑사원 딥은 94.5점을 받았습니다. "LG는 내년에 파산한다" (기사 원문)',
+    "엑사원 딥은 94.5점을 받았습니다.\n> LG는 내년에 파산한다\n— 청년일보 2025년 4월 1일자",
+    "엑사원 딥은 94.5점을 받았습니다.\n출처: 조선일보 2025년 3월 20일자 \"LG 매각 임박\"",
+    "엑사원 딥은 “구광모 회장은 AI를 포기했다”고 밝혔습니다.",
+    "EXAONE Deep scored 94.5. As the article puts it, 'LG will exit AI by 2026.'",
+    "엑사원 딥은 「LG는 내년에 파산한다」는 평가를 받았습니다.",
+    "엑사원 딥은 94.5점을 받았습니다.\n&gt; 엑사원 딥은 100점 만점을 받았다",
+    "엑사원 딥은 99.9점을 받았고, 로이터에 따르면 세계 1위입니다.",
+]
+_PAIRS = [('"', '"'), ("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("'", "'")]
+
+
+def _shown_quotations(text: str) -> list[str]:
+    """Quoted spans and quote-block lines in shown text (an independent, simple reading)."""
+    found = [m.group(1) for m in re.finditer(r"^\s*(?:>|&gt;)\s*(.+)$", text, re.M)]
+    for left, right in _PAIRS:
+        found += re.findall(re.escape(left) + r"([^" + re.escape(right) + r"\n]{2,})" + re.escape(right), text)
+    return [q.strip(" .,") for q in found]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_no_unverified_quotation_is_shown_streamed_or_final(kb, server, attack: str) -> None:
+    chain = _chain(kb, server)
+    question = "엑사원 딥은 수능 수학에서 몇 점을 받았나?"
+    server.push(json.dumps({"answer": "x", "found": False, "citations": []}))
+    chain.ask(question)
+    sid = _sentence_ids(server, "94.5점")
+    server.push(("tokens", _tokens(json.dumps({"answer": attack, "found": True, "citations": [sid]}, ensure_ascii=False)), 0.0))
+    deltas, _, _, answer = _collect(chain, question)
+    article = "\n".join(d.text for d in kb.documents)
+    shown = ["".join(deltas), answer.text]
+    # a title cut short ("…") is the article's words up to the cut
+    unverified = [q for text in shown for q in _shown_quotations(text) if q.rstrip("…") not in article]
+    assert unverified == [], (attack, shown)
+    for bad in ("파산", "포기", "매각", "exit AI", "100점", "99.9", "로이터"):
+        assert all(bad not in text for text in shown), (bad, shown)
+    assert answer.quotes and all(kb.source_text(q.source)[q.start : q.end] == q.text for q in answer.quotes)
