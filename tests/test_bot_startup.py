@@ -48,3 +48,15 @@ def test_sigterm_finishes_in_flight_answers_and_exits_zero(tmp_path) -> None:
         assert code == 0, process.output()[-3000:]
         # The in-flight answer was still delivered before exit.
         assert [c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == "CTERM"]
+
+
+def test_unreachable_chroma_server_fails_fast_with_one_line(tmp_path) -> None:
+    from tests.bot_fixtures import free_port
+
+    with FakeSlack() as fake:
+        env = bot_env(fake.base_url, str(tmp_path), CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(free_port()))
+        result = run(env)
+    assert result.returncode == 2, result.stderr[-2000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Chroma server at 127.0.0.1" in errors[0]
+    assert "Traceback" not in result.stderr

@@ -214,3 +214,21 @@ def test_streaming_when_configured_and_fallback_when_refused(recorder: Recording
     dispatch(app, event_body({"type": "app_mention", "channel": "C1", "user": "U1", "ts": "71.1", "text": "<@UBOT> again"}, "E2"))
     assert client.wait_for("chat.postMessage")[0]["thread_ts"] == "71.1"
     app.runtime.drain(5)
+
+
+def test_lone_surrogates_and_unencodable_code_points_are_dropped() -> None:
+    assert clean_question("엑사원 딥\ud800은? \udfff\ue000\U0010fffe ok") == "엑사원 딥은? ok"
+    clean_question("\ud83d").encode("utf-8")  # encodable whatever came in
+
+
+def test_question_with_lone_surrogates_is_answered_not_apologised(recorder: RecordingClient, chain) -> None:
+    """The real chain (embedder included) gets the cleaned question, so the user gets an answer."""
+    app = create_app(BotSettings.from_env(ENV), chain.ask, recorder)
+    dispatch(app, json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": "EvSUR",
+                              "event_time": 1, "authorizations": [{"user_id": "UBOT", "is_bot": True}],
+                              "event": {"type": "app_mention", "channel": "C9", "user": "U1", "ts": "90.1",
+                                        "text": "<@UBOT> 엑사원 딥\\ud800의 수능 수학 점수는?\\udc00"}}))
+    post = recorder.wait_for("chat.postMessage", timeout=30)[0]
+    app.runtime.drain(10)
+    assert "Sorry" not in post["text"] and "죄송" not in post["text"]
+    assert app.runtime.outcomes.get("failed", 0) == 0
