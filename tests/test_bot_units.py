@@ -232,3 +232,27 @@ def test_question_with_lone_surrogates_is_answered_not_apologised(recorder: Reco
     app.runtime.drain(10)
     assert "Sorry" not in post["text"] and "죄송" not in post["text"]
     assert app.runtime.outcomes.get("failed", 0) == 0
+
+
+def test_manifest_asks_for_exactly_the_scopes_the_bot_uses() -> None:
+    """Every bot scope is needed by a call or event in bot/, and every call in bot/ has its scope."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    manifest = json.loads((root / "manifest.json").read_text())
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    source = "\n".join(p.read_text() for p in (root / "bot").rglob("*.py"))
+    needs = {  # Web API method (as called in bot/) -> scope
+        r"chat_postMessage|chat\.postMessage|chat_stream|chat_update|say\(": {"chat:write"},
+        r"chat_postEphemeral": {"chat:write"},
+        r"reactions\.add|reactions\.remove": {"reactions:write"},
+        r"assistant\.threads|Assistant\(": {"assistant:write"},
+        r"conversations_replies|conversations_history": {"channels:history", "groups:history", "im:history", "mpim:history"},
+        r"@app\.event\(\"app_mention\"\)": {"app_mentions:read"},
+        r"@app\.command": {"commands"},
+        r"channel_not_found|not_in_channel": {"chat:write.public"},  # Share where the bot is not a member
+    }
+    used = set().union(*(scope for pattern, scope in needs.items() if re.search(pattern, source)))
+    assert used <= scopes, f"missing scopes: {used - scopes}"
+    assert scopes <= used, f"unused scopes: {scopes - used}"
