@@ -60,6 +60,7 @@ class FakeOpenAI:
         self.usage = usage  # (prompt tokens, completion tokens) reported per reply
         self.requests: list[dict[str, Any]] = []  # parsed JSON bodies, in order
         self.paths: list[str] = []
+        self.times: list[float] = []  # time.monotonic() when each request arrived
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -78,6 +79,7 @@ class FakeOpenAI:
         with self._lock:
             self.paths.append(path)
             self.requests.append(body)
+            self.times.append(time.monotonic())
 
     @property
     def root_url(self) -> str:
