@@ -202,11 +202,12 @@ def read_question_file(path: Path) -> list[dict[str, Any]]:
 
 def run_eval(args: argparse.Namespace) -> int:
     from knowledge.evaluation import evaluate
-    from knowledge.progress import track
+    from knowledge.progress import Progress
 
     rows = read_question_file(args.file)
     chain = _build_chain()
-    report = evaluate(chain, track(rows, "questions", unit="q"))  # type: ignore[arg-type]
+    with Progress(len(rows), "questions", unit="q") as progress:
+        report = evaluate(chain, rows, progress=progress.update)
     summary = report.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))

@@ -155,3 +155,13 @@ def test_procfile_release_line_indexes_so_workers_start_without_embedding(tmp_pa
     kb = build_knowledge_base(settings)
     assert kb.sync_report is None  # current: nothing synced, nothing embedded
     assert kb.store.count() == sum(len(d.sentences) for d in kb.documents)
+
+
+def test_eval_scores_a_question_file_with_progress_lines(tmp_path: Path) -> None:
+    rows = (PROJECT_ROOT / "tests" / "data" / "qa_dev.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    (tmp_path / "three.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = _run(["eval", "--json", "three.jsonl"], _env(tmp_path), tmp_path)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["in_scope"] + summary["out_of_scope"] == 3
+    assert "questions: 3/3 q (100%" in done.stderr  # progress as log lines: stderr is not a terminal
