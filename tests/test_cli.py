@@ -165,3 +165,14 @@ def test_eval_scores_a_question_file_with_progress_lines(tmp_path: Path) -> None
     summary = json.loads(done.stdout)
     assert summary["in_scope"] + summary["out_of_scope"] == 3
     assert "questions: 3/3 q (100%" in done.stderr  # progress as log lines: stderr is not a terminal
+
+
+def test_search_prints_ranked_sentences(tmp_path: Path) -> None:
+    done = _run(["search", "엑사원 딥 수학 점수", "-k", "2"], _env(tmp_path), tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "question: 엑사원 딥 수학 점수"
+    assert lines[1].startswith("1. score=") and lines[3].startswith("2. score=") and len(lines) == 5
+    assert "94.5" in lines[2]
+    bad = _run(["search", "x", "-k", "0"], _env(tmp_path), tmp_path)
+    assert bad.returncode == 2 and "-k must be at least 1" in bad.stderr
