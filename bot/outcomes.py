@@ -14,6 +14,7 @@ SQLAlchemy is imported only when a store is made (about 12 MB of RSS), so
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import logging
 import re
 import statistics
@@ -100,13 +101,16 @@ def question_key(question: str) -> str:
 
 
 def _sqlalchemy_url(database_url: str) -> str:
-    """A plain path means a SQLite file; Heroku's postgres:// is spelled postgresql:// for SQLAlchemy."""
+    """A plain path means a SQLite file; a driverless Postgres URL (Heroku's postgres://) gets the installed driver."""
     if "://" not in database_url:
         path = Path(database_url).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path.resolve()}"
-    if database_url.startswith("postgres://"):
-        return "postgresql://" + database_url[len("postgres://") :]
+    scheme, rest = database_url.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        # SQLAlchemy's default driver is psycopg2; the `postgres` extra installs psycopg 3.
+        driver = "postgresql" if importlib.util.find_spec("psycopg2") or not importlib.util.find_spec("psycopg") else "postgresql+psycopg"
+        return f"{driver}://{rest}"
     return database_url
 
 

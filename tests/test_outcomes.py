@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,8 @@ def test_settings_from_env() -> None:
     assert OutcomeSettings.from_env({"DATABASE_URL": "postgres://u:p@db/x", "OUTCOMES_PATH": "o.db"}).database_url == "postgres://u:p@db/x"
     with pytest.raises(OutcomeSettingsError, match="LOG_QUESTIONS"):
         OutcomeSettings.from_env({"LOG_QUESTIONS": "maybe"})
-    assert _sqlalchemy_url("postgres://u:p@db/x") == "postgresql://u:p@db/x"
+    assert _sqlalchemy_url("postgres://u:p@db/x").split("://")[0] in {"postgresql", "postgresql+psycopg"}
+    assert _sqlalchemy_url("postgresql+psycopg2://u:p@db/x") == "postgresql+psycopg2://u:p@db/x"
     assert _sqlalchemy_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
@@ -230,3 +232,65 @@ def test_report_is_for_admins_only_and_escaped(tmp_path: Path) -> None:
     assert text.startswith("```\n") and text.endswith("\n```") and text.count("```") == 2
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text and "&amp; 주가" in text
     assert "👍 0  👎 1" in text
+
+
+# --------------------------------------------------------------------------- a real Postgres server
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    """A throwaway Postgres cluster on 127.0.0.1 and a free port (Debian's postgresql), as a driverless URL."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+
+    pytest.importorskip("psycopg", reason="the Postgres driver (pip install -e '.[postgres]')")
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if not (initdb and pg_ctl):
+        bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+        if not bindir:
+            pytest.skip("no Postgres server binaries (apt-get install postgresql)")
+        initdb, pg_ctl = str(bindir[-1] / "initdb"), str(bindir[-1] / "pg_ctl")
+    import tempfile
+
+    # Not under pytest's tmp folder: that is private to root, and Postgres refuses to run as root.
+    data = Path(tempfile.mkdtemp(prefix="lg-ai-pg-")) / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root without runuser")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        data.parent.chmod(0o777)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    run = lambda *argv: subprocess.run([*as_user, *argv], check=True, capture_output=True, timeout=120)  # noqa: E731
+    run(initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
+    run(pg_ctl, "-D", str(data), "-w", "-t", "60", "-l", str(data.parent / "pg.log"), "-o",
+        f"-p {port} -k {data.parent} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run(pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(data.parent, ignore_errors=True)
+
+
+def test_postgres_through_database_url(postgres: str) -> None:
+    clock = Clock()
+    store = make_outcome_store(postgres, True)
+    store._clock = clock
+    store.record(_record("LG 주가는?", "declined", "p1"))
+    store.record(_record("lg 주가는", "declined", "p2"))
+    store.record(_record("엑사원 딥 점수는?", "answered", "p3", "lg.md", 900))
+    store.feedback("p3", "up", "U1")
+    store.feedback("p3", "down", "U1")
+    report = store.report(days=1)
+    store.close()
+    assert report.total == 3 and report.outcomes["declined"] == 2
+    assert report.unanswered == (("LG 주가는?", 2),) and report.feedback == {"up": 0, "down": 1}
+    # a second process (here: a second store) sees the same rows
+    again = make_outcome_store(postgres, False)
+    again._clock = clock
+    assert again.report(days=1).total == 3
+    again.close()
