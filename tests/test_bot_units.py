@@ -256,3 +256,33 @@ def test_manifest_asks_for_exactly_the_scopes_the_bot_uses() -> None:
     used = set().union(*(scope for pattern, scope in needs.items() if re.search(pattern, source)))
     assert used <= scopes, f"missing scopes: {used - scopes}"
     assert scopes <= used, f"unused scopes: {scopes - used}"
+
+
+def test_outcome_hook_once_per_question_and_feedback_hook(recorder: RecordingClient) -> None:
+    records: list[dict] = []
+    votes: list[tuple] = []
+
+    def on_outcome(record: dict) -> None:
+        records.append(record)
+        raise RuntimeError("a broken hook must not break answering")
+
+    app = create_app(BotSettings.from_env(ENV), fake_answer, recorder, on_outcome=on_outcome,
+                     on_feedback=lambda *args: votes.append(args))
+    dispatch(app, event_body({"type": "app_mention", "channel": "C1", "user": "U1", "ts": "80.1", "text": "<@UBOT> hook?"}, "EvH1"))
+    dispatch(app, event_body({"type": "app_mention", "channel": "C1", "user": "U1", "ts": "80.1", "text": "<@UBOT> hook?"}, "EvH1"),
+             {"x-slack-retry-num": "1"})
+    dispatch(app, event_body({"type": "message", "channel_type": "im", "channel": "D1", "user": "U2", "ts": "80.2",
+                              "text": "unknown thing"}, "EvH2"))
+    recorder.wait_for("chat.postMessage", count=2)
+    value = json.dumps({"a": "abc", "q": "hook?"})
+    dispatch(app, json.dumps({"type": "block_actions", "user": {"id": "U3"}, "team": {"id": "T1"}, "api_app_id": "A1",
+                              "trigger_id": "t1", "channel": {"id": "C1"}, "container": {"channel_id": "C1", "message_ts": "80.3"},
+                              "actions": [{"action_id": "feedback_up", "value": value, "type": "button", "block_id": "b"}]}))
+    recorder.wait_for("chat.postEphemeral")
+    app.runtime.drain(5)
+    assert sorted(r["surface"] for r in records) == ["dm", "mention"]
+    mention = next(r for r in records if r["surface"] == "mention")
+    assert set(mention) == {"question", "outcome", "source", "latency_ms", "surface", "user", "channel", "answer_id"}
+    assert mention["outcome"] == "answered" and mention["source"] == "lg.md" and mention["question"] == "hook?"
+    assert next(r for r in records if r["surface"] == "dm")["outcome"] == "declined"
+    assert votes == [("abc", "up", "U3")]
