@@ -152,7 +152,12 @@ class OutcomeStore:
             sa.Column("vote", sa.String(4), nullable=False),
             sa.Column("voted_at", sa.Float, nullable=False),
         )
-        meta.create_all(self.engine)
+        try:
+            meta.create_all(self.engine)
+        except sa.exc.DBAPIError:
+            # Several workers starting at once on a fresh database: another one created
+            # the tables between our check and our CREATE. Checking again finds them.
+            meta.create_all(self.engine)
         self._lock = threading.Lock()  # one feedback upsert at a time per process
 
     # -- writing ------------------------------------------------------------------------

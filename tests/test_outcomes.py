@@ -294,3 +294,23 @@ def test_postgres_through_database_url(postgres: str) -> None:
     again._clock = clock
     assert again.report(days=1).total == 3
     again.close()
+
+
+def test_workers_starting_at_once_on_a_fresh_database(tmp_path: Path) -> None:
+    url = str(tmp_path / "fresh.sqlite3")
+    stores, errors = [], []
+
+    def open_store() -> None:
+        try:
+            stores.append(make_outcome_store(url, True))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors and len(stores) == 6
+    stores[0].record(_record("q", "answered", "a1"))
+    assert stores[-1].report(days=1).total == 1
