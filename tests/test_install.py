@@ -69,7 +69,8 @@ def test_seeds_dir_setting_and_missing_seeds(installed: Path, tmp_path: Path) ->
                           env=_env(installed, SEEDS_DIR=str(PROJECT_ROOT / "seeds"), CHROMA_PATH=str(tmp_path / "index")),
                           capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout)["quotes"] and (tmp_path / "index").is_dir()
+    answer = json.loads(done.stdout)
+    assert answer["question"] == "What is EXAONE Deep?" and answer["answer"] and (tmp_path / "index").is_dir()
 
     empty = tmp_path / "empty"
     empty.mkdir()
