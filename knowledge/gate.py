@@ -36,13 +36,20 @@ FEATURES: tuple[str, ...] = (
     "top_p",
     "bm25",
     "foreign_unit",
+    "cross",
+    "dense_cross",
+    "coverage_cross",
+    "absent_same",
+    "absent_cross",
 )
 
 ANSWER, UNCERTAIN, DECLINE = "answer", "uncertain", "decline"
 
 
 # What ranks candidate sentences (a logistic model of "this sentence answers"), fitted with the gate.
-RANK_FEATURES: tuple[str, ...] = ("dense_scaled", "bm25", "coverage", "entity", "doc", "kind", "version_miss")
+RANK_FEATURES: tuple[str, ...] = (
+    "dense_scaled", "bm25", "coverage", "entity", "doc", "kind", "version_miss", "definition",
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ def load_params(path: Path = PARAMS_FILE) -> GateParams:
 def features(question: Question, passage: Passage) -> dict[str, float]:
     """The gate's inputs for one (question, passage) pair."""
     f = passage.features
-    asks_figure = bool(question.wants) or question.asks in ("quantity", "when")
+    asks_figure = bool(question.wants) or question.asks in ("quantity", "when", "who")
     return {
         "dense_scaled": f.get("dense_scaled", 0.0),
         "coverage": f.get("coverage", passage.lexical),
@@ -113,7 +120,21 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "top_p": f.get("top_p", 0.0),
         "bm25": f.get("bm25", 0.0),
         "foreign_unit": 1.0 if any(u.foreign for u in question.units) else 0.0,
+        # Across languages coverage is scarce and dense similarity carries more: let the model weigh both apart.
+        "cross": f.get("cross", 0.0),
+        "dense_cross": f.get("dense_scaled", 0.0) * f.get("cross", 0.0),
+        "coverage_cross": f.get("coverage", passage.lexical) * f.get("cross", 0.0),
+        # Weighted share of the question's words that no article contains in any spelling: the detail asked is not there.
+        "absent_same": absent_share(question) * (1.0 - f.get("cross", 0.0)),
+        "absent_cross": absent_share(question) * f.get("cross", 0.0),
     }
+
+
+def absent_share(question: Question) -> float:
+    total = sum(u.weight for u in question.units)
+    if total <= 0:
+        return 0.0
+    return sum(u.weight for u in question.units if not u.known) / total
 
 
 def probability(params: GateParams, values: Mapping[str, float]) -> float:

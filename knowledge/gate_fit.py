@@ -28,6 +28,9 @@ from knowledge.models import Quote
 
 L2 = 1.0
 UNCERTAIN_GAP = 0.08
+# An answer with its verbatim quote beside it can be judged by the reader; a decline helps no one who
+# asked an answerable question. Answering answerable questions weighs this much more than declining the rest.
+ANSWER_WEIGHT = 1.5
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int = 50) -> tuple[np.ndarray, float]:
@@ -70,12 +73,12 @@ def fit_listwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = L2
 
 
 def choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The probability cut with the best balanced accuracy: answerable questions answered, the rest declined."""
+    """The probability cut that best trades answerable questions answered (x ANSWER_WEIGHT) against the rest declined."""
     best, best_value = 0.5, -math.inf
     positives, negatives = max(1.0, float(y.sum())), max(1.0, float((1 - y).sum()))
     for cut in np.round(np.arange(0.1, 0.91, 0.02), 2):
         answered = p >= cut
-        value = float((answered & (y == 1)).sum()) / positives + float((~answered & (y == 0)).sum()) / negatives
+        value = ANSWER_WEIGHT * float((answered & (y == 1)).sum()) / positives + float((~answered & (y == 0)).sum()) / negatives
         if value > best_value + 1e-9:
             best, best_value = float(cut), value
     return best
@@ -155,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rank_bias=ranking.rank_bias,
         meta={"fitted_on": [f.name for f in args.files], "seeds": sorted(p.name for p in args.seeds.glob("*.md")),
               "questions": len(labels), "positives": int(y.sum()), "candidates": len(data["rank_y"]),
-              "l2": L2},
+              "l2": L2, "answer_weight": ANSWER_WEIGHT},
     )
     args.out.write_text(params.to_json(), encoding="utf-8")
     answered = p >= answer_at

@@ -27,6 +27,7 @@ from knowledge.text import (
     fold,
     is_hangul,
     korean_stem,
+    english_stem,
     korean_stems,
     text_terms,
     words,
@@ -78,7 +79,13 @@ class Aliases:
         self.phrase_patterns = {f: _boundary(f) for f in self.phrases}
 
     def sounds_like(self, word: str) -> tuple[str, ...]:
-        return self.transliterate(word) if self.transliterate is not None and len(word) >= 2 else ()
+        """Corpus spellings in the other script; a trailing version number is kept (gauss2 -> 가우스2)."""
+        if self.transliterate is None or len(word) < 2:
+            return ()
+        m = re.fullmatch(r"(.*?[^\d.])(\d+(?:\.\d+)?)", word)
+        if m and len(m.group(1)) >= 2:
+            return tuple(f + m.group(2) for f in self.transliterate(m.group(1))) + self.transliterate(m.group(1))
+        return self.transliterate(word)
 
 
 def _boundary(form: str) -> re.Pattern[str]:
@@ -121,7 +128,7 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             forms = next((aliases.by_form[s] for s in stages if s in aliases.by_form), None)
             forms = forms or _prefix_alias(stem, aliases)
             sounds = () if forms else next((t for s in stages if len(s) >= 2 and (t := aliases.sounds_like(s))), ())
-            units.append(QueryUnit(word, tuple(dict.fromkeys((forms or (stem,)) + sounds))))
+            units.append(QueryUnit(word, tuple(dict.fromkeys((forms or (stem,)) + sounds)), known=forms is not None or bool(sounds)))
         else:
             bare = word[:-2] if word.endswith("'s") else word
             if bare in ENGLISH_STOPWORDS or (len(bare) < 2 and not bare.isdigit()):
@@ -178,7 +185,15 @@ def form_match(form: str, text: str) -> float:
             if form[:size] in text:
                 return size / len(form)
         return 0.0
-    return 1.0 if _find_word(form, text) else 0.0
+    if _find_word(form, text):
+        return 1.0
+    if " " not in form and form.isascii() and form.isalpha() and len(form) > 3:
+        stem = english_stem(form)
+        return 1.0 if any(english_stem(w) == stem for w in _LATIN_WORD.findall(text)) else 0.0
+    return 0.0
+
+
+_LATIN_WORD = re.compile(r"[a-z]{4,}")
 
 
 def mentions(form: str, text: str) -> bool:
@@ -275,6 +290,14 @@ class LexicalIndex:
         """Top-k (sentence index, BM25 score)."""
         if not self.size or not units:
             return []
+        scores = self.scores(units)
+        k = min(k, self.size)
+        top = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def scores(self, units: Sequence[QueryUnit]) -> np.ndarray:
+        """BM25 score of every sentence for these units."""
         scores = np.zeros(self.size, dtype=np.float32)
         for unit in units:
             # Spellings of one unit are alternatives: a sentence that has both
@@ -298,10 +321,7 @@ class LexicalIndex:
                     best = form_scores if best is None else np.maximum(best, form_scores)
             if best is not None:
                 scores += best
-        k = min(k, self.size)
-        top = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return scores
 
 
 # Credit for a unit found only in the sentence before (same paragraph).

@@ -102,6 +102,7 @@ class Passage:
     dense: float = 0.0  # cosine similarity of the embeddings
     lexical: float = 0.0  # share of the question's weighted terms found in the sentence
     rank: int = 0
+    context: str = ""  # the previous sentence of its paragraph (folded): what "it" refers to
     # What the answer gate reads: coverage, entity agreement, asked figure present, ...
     features: dict[str, float] = field(default_factory=dict, compare=False)
 

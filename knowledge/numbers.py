@@ -124,7 +124,23 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
         if not kind and _MONTH.search(text[max(0, start - 12):start]):
             kind = "date"
         out.append((value, start, _trim_unit(text, start, unit_end), kind))
-    return out
+    out.extend(native_figures(text))
+    return sorted(out, key=lambda f: f[1])
+
+
+# Native Korean numerals before a counter: 두 차례, 세 갈래, 다섯 명.
+_NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스무": 20}
+_NATIVE_FIGURE = re.compile(
+    r"(?<![\uac00-\ud7a3])(" + "|".join(sorted(_NATIVE, key=len, reverse=True)) + r")\s?"
+    r"(차례|번|개|명|곳|가지|종류|갈래|팀|대|종|개국|배)(?![\uac00-\ud7a3]{2})"
+)
+_NATIVE_KIND = {"명": "people", "팀": "people", "배": "times"}
+
+
+def native_figures(text: str) -> list[tuple[float, int, int, str]]:
+    """(value, start, end, kind) of native-numeral counts ("1년에 두 차례" -> 2)."""
+    return [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
+            for m in _NATIVE_FIGURE.finditer(text)]
 
 
 def _trim_unit(text: str, start: int, end: int) -> int:

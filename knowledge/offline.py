@@ -51,9 +51,9 @@ def where(doc: Document | None, paragraph: int, language: str) -> str:
     return f"「{label}」{tail} {paragraph}번째 문단"
 
 
-def answer_figures(question: Question, text: str, names: Sequence[str] = ()) -> list[tuple[float, str, str]]:
+def answer_figures(question: Question, text: str, names: Sequence[str] = (), context: str = "") -> list[tuple[float, str, str]]:
     """(value, figure text, kind): the figure that answers, tied to the asked names (`knowledge.scoping`)."""
-    found = tied_figures(question, text, names)
+    found = tied_figures(question, text, names, context)
     if not found:
         return []
     wants = question.wants
@@ -196,7 +196,7 @@ def _figure_passage(question: Question, passages: Sequence[Passage], names: Sequ
     for i, passage in enumerate(passages[:3]):
         if i and (passage.sentence.source != first.sentence.source or passage.score < first.score * RUNNER_UP_RATIO):
             continue
-        figs = answer_figures(question, passage.sentence.text, names)
+        figs = answer_figures(question, passage.sentence.text, names, passage.context)
         if figs:
             return i, figs
     return 0, []

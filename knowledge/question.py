@@ -40,7 +40,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _BYLINE = re.compile(
     r"누가\s*(?:이\s*|그\s*)?(?:기사(?:를|는)?\s*)?(?:썼|작성|쓴)|쓴\s*사람|작성자|기자(?:는|가|이름)?\s*(?:누구|이름|는)|어느\s*(?:언론|신문|매체)|언론사|출처|"
-    r"who (?:wrote|authored|is the (?:author|reporter|journalist))|written by|\bauthor\b|\bbyline\b|which (?:outlet|newspaper|publication)|what (?:outlet|newspaper|publication)"
+    r"who(?:'s|’s| is| was)? (?:wrote|authored|the (?:author|reporter|journalist|writer))|(?:reporter|journalist) (?:on|of|for|behind)|written by|\bauthor\b|\bbyline\b|which (?:outlet|newspaper|publication)|what (?:outlet|newspaper|publication)"
 )
 _SOURCES = re.compile(
     r"^\s*(?:sources|articles|기사\s*목록)\s*\??$|어떤\s*기사(?:들)?(?:을|를)?\s*(?:알아|있어|가지고|갖고|읽었)|기사\s*목록|무슨\s*기사(?:들)?\s*(?:있|알)|"

@@ -46,7 +46,7 @@ W_DENSE, W_BM25, W_COVERAGE, W_ENTITY, W_DOC, W_KIND = 0.35, 0.10, 0.40, 0.15, 0
 VERSION_MISS = 0.20
 DENSE_FLOOR, DENSE_CEIL = 0.70, 0.92
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
-CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.7, 0.5, 0.25
+CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.95, 0.9, 0.9
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
@@ -60,7 +60,7 @@ class HybridRetriever:
         sentences: Sequence[Sentence],
         embeddings: Embeddings,
         dense_search: DenseSearch,
-        candidates: int = 24,
+        candidates: int = 32,
         lexical: LexicalIndex | None = None,
         vector_lookup: VectorLookup | None = None,
         documents: Sequence[Document] | None = None,
@@ -82,6 +82,7 @@ class HybridRetriever:
         )
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
         self._doc_folded = {d.source: fold(d.text) for d in self.documents}
+        self._language = {d.source: d.language for d in self.documents}
         self._persons = {source: p.persons for source, p in self.profile.profiles.items()}
         self._lede = {d.source: fold(" ".join([d.title] + [s.text for s in d.sentences[:2] if not s.credit])) for d in self.documents}
         # Set while the vector store is failing, so callers can say so.
@@ -107,8 +108,9 @@ class HybridRetriever:
             return question
         query = self._resolve_follow_up(question)
         units = self.units(query)
-        folded = fold(query)
-        entities = tuple(self.profile.entities_in(folded))
+        # Names in the other script count too: "Gauss2" names 가우스2, "딥시크" names DeepSeek.
+        spelled = " ".join(f for u in units for f in u.forms[1:] if f not in _GENERAL_FORMS)
+        entities = tuple(self.profile.entities_in(fold(query) + " | " + spelled))
         unknown = tuple(self._unknown_names(question.text))
         if unknown:
             units = [replace(u, foreign=True) if any(fold(n) in u.forms or u.label == fold(n) for n in unknown) else u for u in units]
@@ -203,16 +205,21 @@ class HybridRetriever:
                 entry["dense"] = _cosine(vector, stored[entry["sentence"].key])
         weights = self._entity_weights(question.entities)
         doc_affinity = self._doc_affinity(weights)
+        # The question's predicate (what it asks about its names) is what separates sentences of one article.
+        predicate = [u for u in units if not _names_unit(u, question.entities)] or units
+        predicate_bm25 = self.lexical.scores(predicate)
+        top_predicate = float(predicate_bm25.max()) if len(predicate_bm25) else 0.0
         passages = []
         for entry in found.values():
             sentence: Sentence = entry["sentence"]
             if sentence.credit and question.intent != "byline":
                 continue
-            features = self._features(question, sentence, float(entry["dense"]), weights, doc_affinity)
-            bm25 = entry["bm25"] / top_bm25 if top_bm25 > 0 else 0.0
-            features["bm25"] = bm25
+            features = self._features(question, sentence, float(entry["dense"]), weights, doc_affinity, predicate)
+            index = self._by_key[sentence.key]
+            features["bm25"] = float(predicate_bm25[index]) / top_predicate if top_predicate > 0 else 0.0
             features["logit"] = self.ranking.rank_logit(features)
-            passages.append(Passage(sentence=sentence, score=0.0, dense=float(entry["dense"]), lexical=features["coverage"], features=features))
+            passages.append(Passage(sentence=sentence, score=0.0, dense=float(entry["dense"]), lexical=features["coverage"],
+                                    features=features, context=self._context(sentence)))
         if not passages:
             return []
         # Scores are a softmax over the candidates: the share of belief that each one is the answer.
@@ -233,12 +240,15 @@ class HybridRetriever:
         names = [n for n in question.entities + question.versions if len(self.profile.docs_naming(n)) <= 2]
         if not names:
             return []
-        out = []
+        out: list[int] = []
         for i, folded in enumerate(self.lexical.folded):
-            if self.sentences[i].key in found:
-                continue
             if any(mentions(n, folded) for n in names):
-                out.append(i)
+                # The sentence naming it and the two after it in its paragraph ("The chip ...").
+                for j in (i, i + 1, i + 2):
+                    if j < len(self.sentences) and self.sentences[j].source == self.sentences[i].source \
+                            and self.sentences[j].paragraph == self.sentences[i].paragraph \
+                            and self.sentences[j].key not in found and j not in out:
+                        out.append(j)
                 if len(out) >= self.candidates:
                     break
         return out
@@ -262,11 +272,12 @@ class HybridRetriever:
         }
 
     def _features(
-        self, question: Question, sentence: Sentence, dense: float, weights: dict[str, float], doc_affinity: dict[str, float]
+        self, question: Question, sentence: Sentence, dense: float, weights: dict[str, float], doc_affinity: dict[str, float],
+        predicate: Sequence[QueryUnit],
     ) -> dict[str, float]:
         folded = fold(sentence.text)
         context = self._context(sentence)
-        cover = coverage(question.units, folded, context)
+        cover = coverage(predicate, folded, context)
         total = sum(weights.values())
         entity = 1.0
         if total:
@@ -282,7 +293,7 @@ class HybridRetriever:
                 elif sentence.source in self.profile.docs_naming(name):
                     got += w * DOC_NAME
             entity = got / total
-        kind = 1.0 if tied_figures(question, sentence.text, self.names) else 0.0
+        kind = 1.0 if tied_figures(question, sentence.text, self.names, context) else 0.0
         person = 0.0
         if question.asks == "who":
             person = 1.0 if any(mentions(p, folded) for p in self._persons.get(sentence.source, ())) else 0.0
@@ -292,7 +303,13 @@ class HybridRetriever:
             present = any(mentions(v, folded) or (context and mentions(v, context)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
         dense_scaled = min(1.0, max(0.0, (dense - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR)))
+        cross = 1.0 if self._language.get(sentence.source, question.language) != question.language else 0.0
+        definition = 1.0 if question.asks == "definition" and _defines(folded, question.units) else 0.0
         return {
+            "cross": cross,
+            "dense_cross": dense_scaled * cross,
+            "coverage_cross": cover * cross,
+            "definition": definition,
             "dense": dense,
             "dense_scaled": dense_scaled,
             "coverage": cover,
@@ -358,6 +375,23 @@ class HybridRetriever:
         if prev.source != sentence.source or prev.paragraph != sentence.paragraph:
             return ""
         return self.lexical.folded[i - 1]
+
+
+_SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")
+
+
+def _defines(folded: str, units: Sequence[QueryUnit]) -> bool:
+    """Is the sentence a definition of a question term ("'에이전틱 AI'는 …", "Agentic AI is …")?"""
+    m = _SUBJECT.match(folded)
+    if not m:
+        return False
+    subject = m.group(1).strip("'\"‘’“” ")
+    return any(form in subject and len(subject) <= len(form) + 6 for u in units for form in u.forms if len(form) >= 2)
+
+
+def _names_unit(unit: QueryUnit, entities: Sequence[str]) -> bool:
+    """Does this unit spell one of the question's names ("에이머스", "lg ai연구원")?"""
+    return any(form == name or (len(form) >= 2 and form in name) for form in unit.forms for name in entities)
 
 
 def _is_plain_unit(token: str) -> bool:

@@ -36,7 +36,7 @@ def _related(a: str, b: str) -> bool:
     return a in b or b in a
 
 
-def tied_figures(question: Question, text: str, corpus_names: Sequence[str]) -> list[tuple[float, int, int, str]]:
+def tied_figures(question: Question, text: str, corpus_names: Sequence[str], context: str = "") -> list[tuple[float, int, int, str]]:
     """Figures of the asked kind in `text` that belong to the asked names (all of them when none is asked)."""
     found = numbers.figures_with_units(text)
     if question.wants:
@@ -53,11 +53,14 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str]) -> 
     found = [f for f in found if not any(a <= f[1] and f[2] <= b for a, b, _ in asked_spans)]
     if not asked:
         return found
+    if not asked_spans and any(name in context for name in asked):
+        # The sentence refers back to the asked thing named just before ("The chip ...", "그는 ..."): its figures are about it.
+        return found
     spans = name_spans(folded, list(corpus_names) + asked)
     out = []
     for figure in found:
         nearest = min(spans, key=lambda s: _gap(figure, s), default=None)
-        if nearest is None or any(_related(nearest[2], name) for name in asked) or _gap(figure, nearest) > 40:
+        if nearest is None or any(_related(nearest[2], name) for name in asked) or (asked_spans and _gap(figure, nearest) > 40):
             out.append(figure)
     return out
 

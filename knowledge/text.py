@@ -112,6 +112,22 @@ KOREAN_STOPWORDS = frozenset(
 ENGLISH_STOPWORDS = STOPWORDS
 
 
+_EN_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "s")
+
+
+def english_stem(word: str) -> str:
+    """A light English stem for matching inflections: shipped/ships/shipping -> ship."""
+    for suffix in _EN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                stem += "y"
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+                stem = stem[:-1]  # shipp -> ship
+            return stem
+    return word
+
+
 def korean_stems(word: str) -> list[str]:
     """The word and its successively stripped forms: 주가는 -> [주가는, 주가, 주].
 
