@@ -7,7 +7,9 @@ out between real processes. Each case must end with exactly one answer.
 """
 from __future__ import annotations
 
+import json
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -133,3 +135,56 @@ def test_worker_killed_mid_answer_its_claim_expires_and_the_retry_is_answered(re
         finally:
             a._log.close()
             assert b.terminate() == 0
+
+
+def test_follow_up_reaching_the_other_worker_knows_the_thread_and_share_works_across(cluster) -> None:
+    fake, [(a, conn_a), (b, conn_b)] = cluster
+    ch = channel()
+    fake.push_event({"type": "app_mention", "channel": ch, "user": "U1", "text": "<@UBOT> 엑사원 딥은 어떤 모델인가요?"}, to=conn_a)
+    first = fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == ch and c.status == 200, timeout=30)
+    thread = first.params["thread_ts"]
+    replies_before = len(fake.calls_to("conversations.replies"))
+    fake.push_event({"type": "message", "channel": ch, "user": "U1", "text": "그럼 경량 모델은?", "thread_ts": thread}, to=conn_b)
+    fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == ch and c.status == 200, count=2, timeout=30)
+    # B knew the thread from Redis: it read the thread once, for context, not to find out whether it belongs there.
+    lookups = [c for c in fake.calls_to("conversations.replies")[replies_before:] if c.params.get("channel") == ch]
+    assert len(lookups) == 1
+
+    # A private answer from A is shared by a click that reaches B: B posts exactly what A showed.
+    env = fake.push_slash_command("What is EXAONE Deep?", channel_id=ch, to=conn_a)
+    reply = fake.wait_for_call("response_url", lambda c: c.params.get("blocks") and "Share" in str(c.params["blocks"]), timeout=30)
+    share = next(e for blk in reply.params["blocks"] if blk["type"] == "actions" for e in blk["elements"]
+                 if e["action_id"] == "share_answer")
+    asked_before = len([c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == ch])
+    fake.wait_for_ack(env)
+    click = {"type": "block_actions", "user": {"id": "U1"}, "channel": {"id": ch},
+             "container": {"type": "message", "channel_id": ch, "is_ephemeral": True, "message_ts": "1.1"},
+             "actions": [{**share, "type": "button", "block_id": "b", "action_ts": "1"}]}
+    fake.wait_for_ack(fake.push_interactive(click, to=conn_b))
+    public = fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == ch and c.status == 200,
+                                count=asked_before + 1, timeout=30)
+    assert json.loads(share["value"])["a"] in json.dumps(public.params["blocks"])  # the stored answer, not a new one
+
+
+def test_redis_going_away_is_one_log_line_and_answers_go_on(tmp_path: Path) -> None:
+    redis = RedisServer(tmp_path).start()
+    with FakeSlack() as fake:
+        worker, conn = start_worker(fake, redis, tmp_path, "solo")
+        try:
+            ch = channel()
+            fake.push_event({"type": "app_mention", "channel": ch, "user": "U1", "text": "<@UBOT> before"}, to=conn)
+            fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == ch and c.status == 200, timeout=30)
+            redis.stop()
+            for i in range(3):
+                fake.push_event({"type": "app_mention", "channel": ch, "user": "U1", "text": f"<@UBOT> during {i}"}, to=conn)
+            fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == ch and c.status == 200, count=4, timeout=30)
+            output = worker.output()
+            assert output.count("is unreachable") == 1, output[-3000:]
+            redis.start()
+            time.sleep(5.5)  # the store retries Redis every 5 s
+            fake.push_event({"type": "app_mention", "channel": ch, "user": "U1", "text": "<@UBOT> after"}, to=conn)
+            fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == ch and c.status == 200, count=5, timeout=30)
+            wait_until(lambda: "reachable again" in worker.output(), timeout=10, message="the all-clear line")
+        finally:
+            assert worker.terminate() == 0
+            redis.stop()

@@ -169,8 +169,12 @@ class SocketModeMixin:
         user_id: str = "U1",
         channel_id: str = "C1",
         trigger_id: str | None = None,
+        to: int | None = None,
     ) -> str:
-        """Send a ``slash_commands`` envelope (response_url points at this fake); returns envelope_id."""
+        """Send a ``slash_commands`` envelope (response_url points at this fake); returns envelope_id.
+
+        ``to``: the connection to deliver on (default: the newest).
+        """
         payload = self.slash_command_payload(
             text, command=command, user_id=user_id, channel_id=channel_id, trigger_id=trigger_id
         )
@@ -180,9 +184,9 @@ class SocketModeMixin:
             "type": "slash_commands",
             "accepts_response_payload": True,
         }
-        return self._push(frame)
+        return self._push(frame, to=to)
 
-    def push_interactive(self, payload: dict[str, Any]) -> str:
+    def push_interactive(self, payload: dict[str, Any], *, to: int | None = None) -> str:
         """Send an ``interactive`` envelope (block_actions, view_submission, ...); returns envelope_id.
 
         Fills in ``response_url`` (bound to the payload's channel, user and
@@ -212,7 +216,7 @@ class SocketModeMixin:
             "type": "interactive",
             "accepts_response_payload": p.get("type") in ("view_submission", "block_suggestion"),
         }
-        return self._push(frame)
+        return self._push(frame, to=to)
 
     def push_frame(self, frame: dict[str, Any], *, to: int | None = None) -> str:
         """Send a raw envelope (any type/payload, for odd envelopes); returns its envelope_id."""
