@@ -98,6 +98,8 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> RecordingClient:
 def bot(recorder: RecordingClient) -> Iterator[tuple[Any, RecordingClient]]:
     app = create_app(BotSettings.from_env(ENV), fake_answer, recorder)
     yield app, recorder
+    assert app.runtime.executor.drain(5)  # every listener has finished...
+    assert app.runtime.leases.held == []  # ...and settled its claims: none is renewed forever
     app.runtime.drain(5)  # indicator calls finish while the recorder is still in place
 
 
