@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import os
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable
@@ -188,12 +189,14 @@ def create_asgi_app() -> SlackASGI:
     load_dotenv()
     settings = BotSettings.from_env(os.environ)
     configure_logging(settings.log_level)
-    if not settings.signing_secret:
-        raise SystemExit("error: HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)")
     try:
+        if not settings.signing_secret:
+            raise StartupError("HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)")
         app = start_app(settings, os.environ)
     except StartupError as exc:
-        raise SystemExit(f"error: {exc}") from None
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        # Exit code 3 is gunicorn's "worker failed to boot": the master stops instead of respawning forever.
+        raise SystemExit(3) from None
     log.info("HTTP mode ready: POST /slack/events, GET /healthz (store: %s)", app.runtime.store.name)  # type: ignore[attr-defined]
     return SlackASGI(app, settings)
 
@@ -216,5 +219,13 @@ def run(settings: BotSettings) -> int:
         def load(self) -> SlackASGI:
             return create_asgi_app()
 
-    Server().run()
+    master = os.getpid()
+    try:
+        Server().run()
+    except SystemExit as exc:
+        # In the master, 3 is gunicorn's "worker failed to boot" (the worker printed the one-line reason);
+        # a forked worker's own exit must pass through untouched.
+        if exc.code == 3 and os.getpid() == master:
+            return 2
+        raise
     return 0

@@ -60,3 +60,15 @@ def test_unreachable_chroma_server_fails_fast_with_one_line(tmp_path) -> None:
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "Chroma server at 127.0.0.1" in errors[0]
     assert "Traceback" not in result.stderr
+
+
+def test_http_mode_with_unreachable_chroma_server_exits_2_with_the_reason(tmp_path) -> None:
+    from tests.bot_fixtures import free_port
+
+    with FakeSlack() as fake:
+        env = bot_env(fake.base_url, str(tmp_path), SLACK_APP_TOKEN="", SLACK_SIGNING_SECRET="s", PORT=str(free_port()),
+                      CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(free_port()), HOME=str(tmp_path))
+        result = run(env)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "error: Could not open the Chroma server at 127.0.0.1" in result.stderr
+    assert "Traceback" not in result.stderr
