@@ -12,7 +12,8 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import render
-from bot.answering import answer_job, in_thread
+from bot.answering import answer_job
+from bot.history import in_thread
 from bot.jobs import Job
 from bot.messages import clean_question, is_from_bot, mentions
 
