@@ -109,16 +109,15 @@ def test_api_key_is_sent_but_never_in_the_answer(kb, server) -> None:
     assert "sk-test-secret" not in json.dumps(answer.to_dict(), ensure_ascii=False)
 
 
-def test_summary_request_gives_the_model_the_key_sentences(kb, server) -> None:
+def test_summary_request_is_answered_from_the_key_sentences_without_the_model(kb, server) -> None:
+    """Summaries are the chain's own (lede plus central sentences, all verbatim): the model is not asked."""
     chain = _chain(kb, server)
     lede = kb.documents[0].sentences[0].text
-    server.push(json.dumps({"answer": "x", "found": False, "citations": []}))
-    chain.ask("Summarize the article")
-    sid = _sentence_ids(server, lede[:30])
-    server.push(json.dumps({"answer": "LG is betting on AI, bio and clean tech.", "found": True, "citations": [sid]}))
     answer = chain.ask("Summarize the article")
-    assert answer.found and answer.answerer == "llm:test-model"
+    assert answer.found and server.requests == []
     assert answer.quotes[0].text == lede
+    streamed = list(chain.stream("Summarize the article"))
+    assert streamed[-1].quotes == answer.quotes and server.requests == []
 
 
 # --------------------------------------------------------------------------- streaming through the chain
