@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -227,10 +226,8 @@ def soak_run(questions: int, window: int = 8) -> dict[str, float]:
                     out[f"RSS @{done} (MB)"] = rss_mb(worker.pid)
         out["soak seconds"] = time.monotonic() - started
         out["RSS growth 500->end (MB)"] = out[f"RSS @{questions} (MB)"] - out["RSS @500 (MB)"]
-        fake_calls = len(fake.calls)
         out["answered"] = float(sum(1 for c in fake.calls_to("chat.postMessage") if c.status == 200
                                     and str(c.params.get("channel", "")).startswith("CSOAK")))
-        del fake_calls
     return out
 
 

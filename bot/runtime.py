@@ -305,10 +305,6 @@ def settle_unhandled(runtime: Runtime, body: dict[str, Any] | None) -> None:
             runtime.leases.finish([f"ev:{key}"])
 
 
-def now_ms(started: float) -> float:
-    return (time.monotonic() - started) * 1000
-
-
 # ---------------------------------------------------------------------- start-up (both entry points)
 
 

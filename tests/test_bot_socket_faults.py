@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command, wait_until
+from tests.bot_fixtures import BotProcess, bot_env, procfile_command
 from tests.fakes.fake_slack import FakeSlack
 
 RECONNECT_LIMIT = 15.0
