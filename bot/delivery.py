@@ -170,6 +170,37 @@ class Delivery:
         return answer
 
 
+def respond_reliably(respond: Callable[..., Any], deadline: float, sleep: Callable[[float], None] = time.sleep,
+                     **kwargs: Any) -> Any:
+    """`respond` (response_url) retried on connection errors, 429 and 5xx until `deadline` seconds have passed.
+
+    Bolt's respond returns the HTTP status instead of raising, so a 500 would
+    otherwise pass for delivered. Ephemeral messages cannot be read back, so a
+    timed-out attempt is simply retried.
+    """
+    give_up = time.monotonic() + deadline
+    delay = 0.5
+    while True:
+        try:
+            response = respond(**kwargs)
+            status = getattr(response, "status_code", 200)
+            if status < 400:
+                return response
+            reason = f"HTTP {status}"
+            if status < 500 and status != 429:
+                raise DeliveryFailed(f"response_url refused the message ({reason})")
+        except DeliveryFailed:
+            raise
+        except Exception as exc:
+            reason = type(exc).__name__
+        left = give_up - time.monotonic()
+        if left <= 0:
+            raise DeliveryFailed(f"response_url failed until the deadline (last: {reason})")
+        log.warning("response_url failed (%s); retrying in %.1fs", reason, min(delay, left))
+        sleep(min(delay, left))
+        delay = min(delay * 2, 8.0)
+
+
 def _refused(exc: BaseException) -> bool:
     reason = getattr(exc, "reason", exc)
     return isinstance(reason, ConnectionRefusedError) or isinstance(exc, ConnectionRefusedError)

@@ -5,6 +5,7 @@ production defaults (10 s, 60 s) so each fault plays out in seconds.
 """
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Iterator
@@ -91,3 +92,13 @@ def test_question_in_flight_survives_a_slack_outage(fake: FakeSlack, bot: BotPro
     replies = bot_replies(fake, ch, ts)
     assert len(replies) == 1 and not is_apology(replies[0])
     assert not fake.messages(ch)[0].get("reactions")
+
+
+def test_slash_command_answer_survives_response_url_server_errors(fake: FakeSlack, bot: BotProcess) -> None:
+    ch = "C" + uuid.uuid4().hex[:8].upper()
+    fake.fail_next("response_url", status=502, times=2)
+    fake.push_slash_command("What is EXAONE Deep?", channel_id=ch)
+    answer = fake.wait_for_call("response_url", lambda c: c.status == 200 and c.params.get("blocks")
+                                and "Share" in json.dumps(c.params["blocks"]), timeout=20)
+    assert "Sorry" not in answer.params.get("text", "")
+    assert len([c for c in fake.calls_to("response_url") if c.status == 502]) == 2

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot import render
 from bot.answering import ask, new_answer_id, outcome_record
+from bot.delivery import respond_reliably
 from bot.jobs import Job
 from bot.messages import clean_question
 from bot.outcomes import report_days
@@ -41,16 +42,17 @@ def register(app: App, runtime: Runtime) -> None:
         job = Job(channel=command.get("channel_id", ""), user=command.get("user_id", ""), question=question,
                   message_ts="", thread_ts=None, surface="command", team=command.get("team_id"))
         answer, answer_id, outcome = None, new_answer_id(), "failed"
+        deadline = runtime.settings.delivery_deadline_seconds
         try:
             answer, answer_id = ask(runtime, question, shareable=True)
             message = render.render_answer(answer, answer_id, restate=True, share=True)
-            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+            respond_reliably(respond, deadline, response_type="ephemeral", replace_original=False, **message.as_kwargs())
             outcome = answer.outcome
         except Exception:
             logger.exception("slash command answer failed")
             try:
-                respond(response_type="ephemeral", replace_original=False,
-                        **render.render_apology(render.guess_language(question)).as_kwargs())
+                respond_reliably(respond, deadline, response_type="ephemeral", replace_original=False,
+                                 **render.render_apology(render.guess_language(question)).as_kwargs())
             except Exception:
                 logger.exception("could not send the apology for the slash command")
         runtime.record(outcome_record(job, outcome, answer, answer_id, started))
