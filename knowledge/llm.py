@@ -784,11 +784,12 @@ class LLMAnswerer(Runnable[dict, Draft]):
     def _draft(self, inputs: Mapping[str, Any], text: str) -> Draft:
         """Parse and check the model's whole reply; raises `ReplyRejected`."""
         passages: Sequence[Passage] = inputs.get("passages") or ()
+        documents = inputs.get("documents")
         answer, found, cited = parse_reply(text, len(passages))
         if found:
-            known = [_sentence_text(passages[i].sentence) for i in cited]
+            known = [_sentence_text(passages[i].sentence, documents) for i in cited]
         else:  # a decline may repeat the question, and name what the article does say
-            known = [str(inputs.get("question") or "")] + [_sentence_text(p.sentence) for p in passages]
+            known = [str(inputs.get("question") or "")] + [_sentence_text(p.sentence, documents) for p in passages]
         answer, removed = ground_answer(answer, known)
         if removed:
             logger.warning("answerer %s: removed unverified text from the answer (%s)", self.name, ", ".join(removed))
@@ -907,8 +908,10 @@ class LLMAnswerer(Runnable[dict, Draft]):
                 items.put(("error", exc))
 
         passages: Sequence[Passage] = inputs.get("passages") or ()
-        passage_text = "\n".join([str(inputs.get("question") or "")] + [_sentence_text(p.sentence) for p in passages])
-        figures = frozenset(round(v, 6) for p in passages for v, _, _ in numbers.figures(_sentence_text(p.sentence)))
+        documents = inputs.get("documents")
+        texts = [_sentence_text(p.sentence, documents) for p in passages]
+        passage_text = "\n".join([str(inputs.get("question") or ""), *texts])
+        figures = frozenset(round(v, 6) for t in texts for v, _, _ in numbers.figures(t))
         threading.Thread(target=lambda: ctx.run(produce), name="llm-answerer-stream", daemon=True).start()
         buffer: list[str] = []
         shown = ""
@@ -992,9 +995,12 @@ class LLMAnswerer(Runnable[dict, Draft]):
         return draft
 
 
-def _sentence_text(sentence: Sentence) -> str:
-    """What a cited sentence vouches for: its words, plus the article's outlet, byline and title."""
-    return "\n".join(part for part in (sentence.text, sentence.title, sentence.outlet, sentence.byline) if part)
+def _sentence_text(sentence: Sentence, documents: Mapping[str, Any] | None = None) -> str:
+    """What a cited sentence vouches for: its words, plus its article's title, outlet and byline."""
+    doc = (documents or {}).get(sentence.source)
+    extra = (getattr(doc, "title", ""), getattr(doc, "outlet", ""), getattr(doc, "byline", ""), getattr(doc, "author", ""))
+    parts = (sentence.text, sentence.title, sentence.outlet, sentence.byline, *extra)
+    return "\n".join(dict.fromkeys(p for p in parts if p))
 
 
 def build_llm_answerer(

@@ -225,3 +225,19 @@ def test_no_unverified_quotation_is_shown_streamed_or_final(kb, server, attack: 
     for bad in ("파산", "포기", "매각", "exit AI", "100점", "99.9", "로이터"):
         assert all(bad not in text for text in shown), (bad, shown)
     assert answer.quotes and all(kb.source_text(q.source)[q.start : q.end] == q.text for q in answer.quotes)
+
+
+def test_the_article_outlet_and_byline_count_as_named_sources(kb, server) -> None:
+    """'청년일보에 따르면' is fine when a sentence of that article is cited (outlet from the document)."""
+    chain = _chain(kb, server)
+    question = "엑사원 딥은 수능 수학에서 몇 점을 받았나?"
+    server.push(json.dumps({"answer": "x", "found": False, "citations": []}))
+    chain.ask(question)
+    sid = _sentence_ids(server, "94.5점")
+    doc = kb.documents[0]
+    assert doc.outlet
+    server.push(json.dumps({"answer": f"{doc.outlet}에 따르면 엑사원 딥은 94.5점을 기록했습니다.", "found": True,
+                            "citations": [sid]}, ensure_ascii=False))
+    answer = chain.ask(question)
+    assert answer.fallback_reason is None and answer.answerer == "llm:test-model"
+    assert answer.text.startswith(doc.outlet)
