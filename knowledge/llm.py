@@ -219,9 +219,17 @@ def format_messages(inputs: Mapping[str, Any]) -> list[BaseMessage]:
     if language not in prompts.LANGUAGE_HINTS:
         language = "ko"
 
+    documents: Mapping[str, Any] = inputs.get("documents") or {}
+
+    def article(sentence: Sentence) -> str:
+        doc = documents.get(sentence.source)
+        name = getattr(doc, "label", "") or sentence.title or sentence.source
+        return _escape(" ".join(str(name).split())[:80])
+
     sentences = "\n".join(
         prompts.SENTENCE_LINE.format(
             sid=sentence_id(i),
+            article=article(p.sentence),
             paragraph=p.sentence.paragraph,
             text=_escape(" ".join(p.sentence.text.split())),
         )

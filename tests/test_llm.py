@@ -118,6 +118,7 @@ def test_prompt_holds_sentences_and_question_as_data(fake: FakeOpenAI) -> None:
     data = content[content.index("<sentences>") : content.index("</sentences>")]
     for i, text in enumerate(TEXTS, start=1):
         assert f"[S{i}]" in data and text in data
+    assert f"[S1] ({TITLE}, paragraph {PASSAGES[0].sentence.paragraph})" in data  # which article, which paragraph
     question = content[content.index("<question") : content.index("</question>")]
     assert "엑사원 딥은 수능 수학에서 몇 점을 받았나?" in question
     assert "Korean" in content  # the language hint
