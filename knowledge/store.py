@@ -25,6 +25,7 @@ from knowledge.vector_cache import VectorCache, embed_in_batches, text_key
 log = logging.getLogger(__name__)
 
 _ADD_BATCH = 256
+_UPSERT_BATCH = 2048  # records per Chroma write when syncing (its limit is ~5000)
 
 
 def make_chroma_client(settings: KnowledgeSettings) -> Any:
@@ -132,9 +133,14 @@ class SentenceStore:
             doc for source, doc in wanted.items()
             if not (source in stored and stored[source][0] == doc.sha256 and sorted(stored[source][1]) == sorted(_doc_ids(doc)))
         ]
+        pending: list[tuple[Document, np.ndarray]] = []
         for vectors, doc in zip(self._vectors(todo), todo):  # the generator first, so it runs to its end
-            self.add_sentences(doc.sentences, doc.sha256, vectors)
+            pending.append((doc, vectors))
             added += len(doc.sentences)
+            if sum(len(d.sentences) for d, _ in pending) >= _UPSERT_BATCH:
+                self._upsert(pending)
+                pending = []
+        self._upsert(pending)
         if added or removed:
             log.info("index synced: %d added, %d removed, %d kept", added, removed, kept)
         return SyncReport(added=added, removed=removed, kept=kept)
@@ -154,10 +160,29 @@ class SentenceStore:
                 batch_vectors = np.asarray(vectors[i : i + _ADD_BATCH], dtype=np.float32).tolist()
                 self.vectorstore._collection.upsert(ids=ids, documents=texts, metadatas=metas, embeddings=batch_vectors)
 
+    def _upsert(self, parts: Sequence[tuple[Document, np.ndarray]]) -> None:
+        """Write several documents' records in few Chroma calls: each call is a committed
+        transaction (~0.1 s embedded), so one per article made a 100-article start take 10 s."""
+        parts = [(doc, vectors) for doc, vectors in parts if doc.sentences]
+        if not parts:
+            return
+        ids = [record_id(s, doc.sha256) for doc, _ in parts for s in doc.sentences]
+        texts = [s.text for doc, _ in parts for s in doc.sentences]
+        metas = [{**s.metadata(), "doc_sha256": doc.sha256} for doc, _ in parts for s in doc.sentences]
+        vectors = np.concatenate([np.asarray(v, dtype=np.float32) for _, v in parts])
+        for i in range(0, len(ids), _UPSERT_BATCH):
+            self.vectorstore._collection.upsert(
+                ids=ids[i : i + _UPSERT_BATCH], documents=texts[i : i + _UPSERT_BATCH],
+                metadatas=metas[i : i + _UPSERT_BATCH], embeddings=vectors[i : i + _UPSERT_BATCH].tolist(),
+            )
+
     def _vectors(self, documents: Sequence[Document]) -> Iterator[np.ndarray]:
         """Each document's vectors: from the vector cache where it has them, embedded (with progress) otherwise."""
         cached = [self.vector_cache.lookup(doc) if self.vector_cache else {} for doc in documents]
-        to_embed = sum(text_key(s.text) not in c for d, c in zip(documents, cached) for s in d.sentences)
+        if self.vector_cache is not None:  # the cache embeds each distinct text once
+            to_embed = len({text_key(s.text) for d, c in zip(documents, cached) for s in d.sentences if text_key(s.text) not in c})
+        else:
+            to_embed = sum(len(d.sentences) for d in documents)
         embedded = 0
         with Progress(to_embed, "embedding sentences", unit="sentences") as progress:
             for doc in documents:

@@ -80,9 +80,11 @@ class VectorCache:
         """(vectors of every sentence of `doc`, how many had to be embedded); saved when writing."""
         keys = [text_key(s.text) for s in doc.sentences]
         known = self.lookup(doc)
-        missing = [i for i, k in enumerate(keys) if k not in known]
-        fresh = embed_in_batches([doc.sentences[i].text for i in missing], embed, on_embedded)
-        known.update({keys[i]: vec for i, vec in zip(missing, fresh)})
+        text_of = {k: s.text for k, s in zip(keys, doc.sentences)}
+        missing = [k for k in text_of if k not in known]  # each distinct text once
+        new = dict(zip(missing, embed_in_batches([text_of[k] for k in missing], embed, on_embedded)))
+        known.update(new)
+        self._everything().update(new)  # later documents with the same sentences reuse them, saved or not
         vectors = np.stack([known[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
         if self.write and (missing or not self.has(doc)):
             self.save(doc, vectors)

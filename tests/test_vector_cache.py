@@ -88,7 +88,7 @@ def test_models_do_not_share_vectors_and_a_bad_file_is_ignored(tmp_path: Path, s
     docs = load_documents(seeds)
     writer = VectorCache(tmp_path / "v", "model-a", write=True)
     vectors, embedded = writer.vectors(docs[0], embeddings.embed_documents)
-    assert embedded == len(docs[0].sentences) and vectors.shape == (len(docs[0].sentences), 384)
+    assert embedded == len({s.text for s in docs[0].sentences}) and vectors.shape == (len(docs[0].sentences), 384)
     assert VectorCache(tmp_path / "v", "model-b").lookup(docs[0]) == {}
     assert len(VectorCache(tmp_path / "v", "model-a").lookup(docs[0])) == len({s.text for s in docs[0].sentences})
 
@@ -97,7 +97,7 @@ def test_models_do_not_share_vectors_and_a_bad_file_is_ignored(tmp_path: Path, s
     assert reader.lookup(docs[0]) == {}
     assert "ignoring unreadable vector cache file" in caplog.text
     _, embedded = reader.vectors(docs[0], embeddings.embed_documents)
-    assert embedded == len(docs[0].sentences)
+    assert embedded == len({s.text for s in docs[0].sentences})
     assert not reader.path_for(docs[0]).read_bytes().startswith(b"PK")  # a reader never writes
 
 
@@ -124,3 +124,20 @@ def test_a_read_only_seeds_folder_only_costs_the_cache(tmp_path: Path, seeds: Pa
         assert "cannot write the vector cache" in caplog.text
     finally:
         seeds.chmod(0o755)
+
+
+def test_shared_sentences_are_embedded_once_and_written_in_few_chroma_calls(tmp_path: Path, embeddings, monkeypatch) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i in range(5):
+        (seeds / f"doc{i}.md").write_text(f"공통 첫 문장이다. 공통 둘째 문장이다. 문서 {i}만의 문장이다.\n", encoding="utf-8")
+    settings = KnowledgeSettings().with_(seeds_dir=seeds, chroma_path=tmp_path / "a", collection="t_cache")
+    counting = Counting(embeddings)
+    store = _store(settings, counting)  # a reader: nothing written, shared texts still embedded once
+    writes = []
+    upsert = type(store.vectorstore._collection).upsert
+    monkeypatch.setattr(type(store.vectorstore._collection), "upsert", lambda self, **kw: writes.append(len(kw["ids"])) or upsert(self, **kw))
+    assert store.sync(load_documents(seeds)).added == 15
+    assert counting.embedded == 2 + 5
+    assert writes == [15] and store.count() == 15
+    assert not (seeds / ".vectors").exists()
