@@ -104,15 +104,14 @@ class SentenceStore:
         return out
 
     def is_stale(self, documents: Sequence[Document]) -> bool:
-        stored = self._stored()
-        wanted = {d.source: d for d in documents}
-        if set(stored) != set(wanted):
-            return True
-        for source, doc in wanted.items():
-            sha, ids = stored[source]
-            if sha != doc.sha256 or sorted(ids) != sorted(_doc_ids(doc)):
-                return True
-        return False
+        """Whether the collection differs from `documents`, by record ids alone.
+
+        An id encodes the file, its content hash and the sentence's span, so equal id
+        sets mean the same sentences of the same file versions. Ids come back without
+        metadata: 6 ms instead of 0.6-1 s for 2,300 sentences, paid at every worker start.
+        """
+        stored = set(self.vectorstore._collection.get(include=[])["ids"])
+        return stored != {rid for doc in documents for rid in _doc_ids(doc)}
 
     def sync(self, documents: Sequence[Document], rebuild: bool = False) -> SyncReport:
         """Make the collection hold exactly the sentences of `documents`."""
