@@ -92,6 +92,13 @@ def _knowledge_settings() -> Any:
     return KnowledgeSettings.from_env(os.environ)
 
 
+def clean_question(text: str) -> str:
+    """Slack markup in a typed or piped question is decoded as the bot decodes it."""
+    from bot.messages import clean_question as clean
+
+    return clean(text)
+
+
 def _build_chain() -> AnswerChain:
     from knowledge.chain import build_chain
 
@@ -109,14 +116,14 @@ def run_ask(args: argparse.Namespace) -> int:
     if args.question and not question.strip():
         raise UsageError('the question is empty: lg-ai ask "엑사원 딥의 수능 수학 점수는?"')
     if question.strip():
-        _print_answer(_build_chain().ask(question), args.json)
+        _print_answer(_build_chain().ask(clean_question(question)), args.json)
         return 0
     if sys.stdin.isatty():
         return repl(_build_chain, args.json)
     chain = _build_chain()
     for line in sys.stdin:  # one question per line, one JSON object per line, everything loaded once
         if line.strip():
-            _print_answer(chain.ask(line.rstrip("\n")), True)
+            _print_answer(chain.ask(clean_question(line.rstrip("\n"))), True)
             sys.stdout.flush()
     return 0
 
@@ -128,7 +135,8 @@ def repl(make_chain: Callable[[], AnswerChain], as_json: bool = False, stdin: Te
     stdin = stdin or sys.stdin
     print("loading the articles…", file=sys.stderr, flush=True)
     chain = make_chain()
-    print("Ask about LG's AI strategy (Korean or English). Empty line: nothing; Ctrl-D or 'exit': quit.", file=sys.stderr, flush=True)
+    topic = chain.corpus.topic_in("en") if hasattr(chain, "corpus") else "the indexed articles"
+    print(f"Ask about {topic} (Korean or English). Empty line: nothing; Ctrl-D or 'exit': quit.", file=sys.stderr, flush=True)
     history: list[Turn] = []
     while True:
         print("질문> ", end="", flush=True)
@@ -141,7 +149,7 @@ def repl(make_chain: Callable[[], AnswerChain], as_json: bool = False, stdin: Te
             return 0
         if not question:
             continue
-        answer = chain.ask(question, history)
+        answer = chain.ask(clean_question(question), history)
         _print_answer(answer, as_json)
         print(flush=True)
         history = [*history, Turn(question=question, answer=answer.text)][-REPL_HISTORY_TURNS:]
@@ -167,9 +175,13 @@ def _print_answer(answer: Answer, as_json: bool) -> None:
 
 # -- eval -----------------------------------------------------------------------------------
 def _eval_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", nargs="?", type=Path, default=DEFAULT_EVAL_FILE,
-                   help=f"question file, one JSON object per line (default: {DEFAULT_EVAL_FILE}, from the working directory)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("files", nargs="*", type=Path, default=[DEFAULT_EVAL_FILE], metavar="FILE",
+                   help=f"question files, one JSON object per line, each scored as its own set; rows may name their "
+                        f"article in 'source' (default: {DEFAULT_EVAL_FILE}, from the working directory)")
+    p.add_argument("--default-source", default=None,
+                   help="the article of rows without a 'source' field (default: the first indexed article)")
+    p.add_argument("--misses", action="store_true", help="list every question that was not answered correctly")
+    p.add_argument("--json", action="store_true", help="print one JSON summary per set")
 
 
 def read_question_file(path: Path) -> list[dict[str, Any]]:
@@ -199,24 +211,22 @@ def read_question_file(path: Path) -> list[dict[str, Any]]:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from knowledge.evaluation import evaluate
+    from knowledge.evaluation import evaluate, format_report
     from knowledge.progress import Progress
 
-    rows = read_question_file(args.file)
+    sets = [(path, read_question_file(path)) for path in (args.files or [DEFAULT_EVAL_FILE])]
     chain = _build_chain()
-    with Progress(len(rows), "questions", unit="q") as progress:
-        report = evaluate(chain, rows, progress=progress.update)
-    summary = report.summary()
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-        return 0
-    print(f"questions: {args.file}")
-    for key, value in summary.items():
-        print(f"  {key:28s} {value}")
-    if report.misses:
-        print("misses:")
-        for miss in report.misses:
-            print(f"  - {miss}")
+    for path, rows in sets:
+        with Progress(len(rows), "questions", unit="q") as progress:
+            report = evaluate(chain, rows, default_source=args.default_source, progress=progress.update)
+        if args.json:
+            print(json.dumps({"set": str(path), **report.summary()}, ensure_ascii=False))
+            continue
+        print(format_report(str(path), report))
+        if args.misses and report.misses:
+            print("  misses:")
+            for miss in report.misses:
+                print(f"   - {miss}")
     return 0
 
 

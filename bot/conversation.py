@@ -20,7 +20,7 @@ from bot.dedup import LruCache, SeenSet
 from bot.pool import AnswerPool
 from bot.settings import BotSettings
 from knowledge.models import Answer, Turn
-from knowledge.text import decode_slack_markup
+from bot.markup import decode_slack_markup
 
 AnswerFn = Callable[[str, Sequence[Turn]], Answer]
 

@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any, Iterable, Mapping
 
 from knowledge.models import Turn
-from knowledge.text import decode_slack_markup
+from bot.markup import decode_slack_markup
 
 
 def _encodable(text: str) -> str:

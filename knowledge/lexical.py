@@ -176,7 +176,9 @@ def form_match(form: str, text: str) -> float:
         return 0.0
     if is_hangul(form[0]):
         if len(form) > 1 and form in text:
-            return 1.0
+            # A word of its own (endings may follow) counts fully; inside another word only half
+            # ("나이" in "하나이다" is not "age", though Korean compounds do hide real matches).
+            return 1.0 if _find_word(form, text, hangul=True) else 0.5
         if len(form) == 1:
             # A lone syllable (명, 점, 억) counts only as a counter or a word of its own.
             return 1.0 if _lone_syllable(form).search(text) else 0.0
@@ -277,7 +279,9 @@ class LexicalIndex:
             # Something the article does not discuss stays so unless a sentence
             # names it as a word of its own ("나이" inside "하나이다" is not "age").
             foreign = unit.foreign and not any(self._mentions(f) for f in unit.forms)
-            out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), unit.known or df > 0, foreign))
+            # Known: in the vocabulary, or named as a word of its own somewhere ("나이" inside "하나이다" is not "age").
+            known = unit.known or (df > 0 and any(self._mentions(f) for f in unit.forms))
+            out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), known, foreign))
         return out
 
     def _mentions(self, form: str) -> bool:

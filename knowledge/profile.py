@@ -19,6 +19,7 @@ from functools import lru_cache
 from knowledge import translit
 from knowledge.locale import ko as ko_locale
 from knowledge.locale import en as en_locale
+from knowledge.locale import vocab
 from knowledge.models import Document
 from knowledge.text import fold, is_hangul, korean_stems, words
 
@@ -32,6 +33,9 @@ _LATIN_RUN = re.compile(
 )
 _VERSION = re.compile(r"(?<![A-Za-z0-9.])(?:\d+(?:\.\d+)?[A-Za-z]{1,2}|[A-Za-z]{1,3}\d+(?:\.\d+)?[A-Za-z]?)(?![A-Za-z0-9])")
 _QUOTED = re.compile(r"(?:(?<=[\s(\[])|^)['‘\"“]([^'’\"”\n]{2,20})['’\"”]")
+
+
+_COMMON_WORDS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,8 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             if is_hangul(term[:1]) and len(term.split()) <= 3:
                 entities.add(fold(term))
         for m in ko_locale.PERSON_BEFORE_TITLE.finditer(text):
-            persons.add(m.group(1))
+            if m.group(1) not in _COMMON_WORDS:
+                persons.add(m.group(1))
         for m in en_locale.PERSON_AFTER_TITLE.finditer(text):
             persons.add(fold(m.group(1)))
         for m in ko_locale.ORGANISATION.finditer(text):
@@ -194,6 +199,20 @@ class CorpusProfile:
             return ()
         latin = translit.is_latin(word)
         return tuple(sorted(w for w in self._by_skeleton.get(key, ()) if translit.is_latin(w) != latin and translit.same_name(word, w)))
+
+    def surname_matches(self, token: str) -> tuple[str, ...]:
+        """Korean personal names whose surname a short romanised token spells ("Koo" -> 구광모, "Park" -> 박서연)."""
+        if not translit.is_latin(token) or len(token) > 5:
+            return ()
+        key = translit.skeleton(token)
+        if not key:
+            return ()
+        names = set()
+        for profile in self.profiles.values():
+            for person in profile.persons:
+                if re.fullmatch(r"[\uac00-\ud7a3]{2,4}", person) and translit.skeleton(person[0]) == key:
+                    names.add(person)
+        return tuple(sorted(names))
 
     def docs_naming(self, form: str) -> frozenset[str]:
         return self.entity_docs.get(form, frozenset())

@@ -46,7 +46,7 @@ W_DENSE, W_BM25, W_COVERAGE, W_ENTITY, W_DOC, W_KIND = 0.35, 0.10, 0.40, 0.15, 0
 VERSION_MISS = 0.20
 DENSE_FLOOR, DENSE_CEIL = 0.70, 0.92
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
-CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.95, 0.9, 0.9
+CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
@@ -108,8 +108,14 @@ class HybridRetriever:
             return question
         query = self._resolve_follow_up(question)
         units = self.units(query)
+        # A romanised surname on its own ("Koo", "Park") names the article's person of that surname.
+        for m in re.finditer(r"(?<![A-Za-z])([A-Z][a-z]{1,4})(?![A-Za-z])", question.text):
+            people = self.profile.surname_matches(m.group(1))
+            folded_token = fold(m.group(1))
+            if people and folded_token not in ENGLISH_STOPWORDS:
+                units = [u for u in units if u.label != folded_token] + [QueryUnit(folded_token, people, weight=self.lexical.idf(1))]
         # Names in the other script count too: "Gauss2" names 가우스2, "딥시크" names DeepSeek.
-        spelled = " ".join(f for u in units for f in u.forms[1:] if f not in _GENERAL_FORMS)
+        spelled = " ".join(f for u in units for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
         entities = tuple(self.profile.entities_in(fold(query) + " | " + spelled))
         unknown = tuple(self._unknown_names(question.text))
         if unknown:
@@ -144,7 +150,7 @@ class HybridRetriever:
                 continue
             if any(mentions(folded, doc) for doc in self._doc_folded.values()):
                 continue
-            if self.profile.transliterations(folded) or self.profile.aliases_of(folded):
+            if self.profile.transliterations(folded) or self.profile.aliases_of(folded) or self.profile.surname_matches(token):
                 continue
             out.append(token)
         for m in ko_locale.ORGANISATION.finditer(text):

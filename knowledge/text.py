@@ -6,17 +6,11 @@ survive typos and spacing differences.
 """
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
 from knowledge.locale.en import STOPWORDS
 
-_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")
-_SPECIAL = re.compile(r"<!(?:[^>|]*)(?:\|([^>]*))?>")
-_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
-_EMOJI = re.compile(r":(?:[a-z0-9_+'\-]*[a-z][a-z0-9_+'\-]*|[+\-]1):(?::skin-tone-\d:)?", re.IGNORECASE)
 _FENCE = re.compile(r"```|`")
 _FORMAT = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w*_~])")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -27,19 +21,13 @@ _LATIN = re.compile(r"[A-Za-z]")
 WORD = re.compile(r"\d+(?:[.,]\d+)*[a-z%]*|[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|[\uac00-\ud7a3]+")
 
 
-def decode_slack_markup(text: str) -> str:
-    """Slack message markup -> text: mentions dropped, links/channels/specials by label, entities decoded."""
-    text = _MENTION.sub(" ", text)
-    text = _CHANNEL.sub(lambda m: f" #{m.group(1)} " if m.group(1) else " ", text)
-    text = _LINK.sub(lambda m: f" {m.group(2) or m.group(1)} ", text)
-    text = _SPECIAL.sub(lambda m: f" {m.group(1)} " if m.group(1) else " ", text)
-    return html.unescape(text)
-
-
 def normalize_question(text: str) -> str:
-    """Turn what a user typed in Slack into plain text: markup, mentions, emoji, spacing."""
-    text = decode_slack_markup(unicodedata.normalize("NFC", text))
-    text = _EMOJI.sub(" ", text)
+    """Plain text for analysis: composed Hangul, no formatting marks, control characters or extra spaces.
+
+    Chat-platform markup (Slack mentions, links, emoji codes) is decoded by
+    the caller that knows the platform (`bot.markup`).
+    """
+    text = unicodedata.normalize("NFC", text)
     text = _FENCE.sub(" ", text)
     text = _FORMAT.sub(r"\2", text)
     text = _CONTROL.sub(" ", text)
@@ -105,7 +93,7 @@ KOREAN_STOPWORDS = frozenset(
     그럼 그러면 그리고 그런데 근데 그 이 저 좀 혹시 알려 알려줘 알려주세요 설명 설명해 궁금 궁금해 대해 대한 관해 관련
     기사 기사에서 말 정도 가장 큰 작은 제일 것 수 등 및 있 있나 없 해 하 했 된 되 한 할 함 요즘 지금 또 또는 그것
     몇명 몇개 개 명 얘기 이야기 내용 정보 경우 때 나요 인가 있어 있어요 맞아 맞나요 진짜 정말 엄청 너무
-    해줘 해주세요 줘 주세요 나왔어 나왔나 나와 건 거 게 걸 데 점점 이제 다시 그래서
+    해줘 해주세요 줘 주세요 나왔어 나왔나 나와 건 거 게 걸 데 점점 이제 다시 그래서 돼 돼요 되나 됐 됐어 됐나
     """.split()
 )
 

@@ -10,14 +10,7 @@ from knowledge.text import detect_language, korean_stem, normalize_question, str
 @pytest.mark.parametrize(
     "raw, clean",
     [
-        ("<@U024BE7LH> 엑사원 딥은?", "엑사원 딥은?"),
-        ("<@U024BE7LH|bob> hi   there", "hi there"),
-        ("see <https://example.com/a|the article> now", "see the article now"),
-        ("link <https://example.com/a>", "link https://example.com/a"),
-        ("<!here> 질문 :thinking_face: 있어요 :+1::skin-tone-2:", "질문 있어요"),
-        ("<#C123|general> 에서", "#general 에서"),
         ("*굵게* _기울임_ ~취소~ `코드` ```블록```", "굵게 기울임 취소 코드 블록"),
-        ("a &amp; b &lt;c&gt;", "a & b <c>"),
         ("제어\x00문자\x07\u200b 와 \t탭\n줄", "제어 문자 와 탭 줄"),
         ("10:30 회의", "10:30 회의"),
     ],

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-# A person's name right before a title: 구광모 회장, 박서연 기자, 김 교수.
+# A person's name before a title, perhaps with an organisation between: 구광모 LG그룹 회장, 박서연 기자.
 PERSON_BEFORE_TITLE = re.compile(
-    r"(?<![A-Za-z0-9\uac00-\ud7a3])([\uac00-\ud7a3]{2,4})\s?(?:[A-Za-z\uac00-\ud7a3&]{1,12}\s)?(?=[\uac00-\ud7a3A-Za-z]{0,8}"
-    r"(?:회장|부회장|사장|부사장|대표이사|대표|원장|연구원장|센터장|소장|본부장|실장|팀장|그룹장|총장|교수|장관|의원|전무|상무|이사|CEO|기자|특파원)"
-    r"(?![\uac00-\ud7a3]))"
+    r"(?<![A-Za-z0-9\uac00-\ud7a3])([\uac00-\ud7a3]{2,3})\s(?:당시\s|현\s|전\s)?(?:[^\s]{1,16}\s){0,2}(?=[\uac00-\ud7a3A-Za-z]{0,8}"
+    r"(?:회장|부회장|사장|부사장|대표이사|대표|원장|연구원장|센터장|소장|본부장|부장|실장|팀장|그룹장|총장|교수|장관|의원|전무|상무|이사|CEO|기자|특파원)"
+    r"(?:\([^)\s]{1,6}\))?(?:이|은|는|가|을|를|의|과|와|도|에게|께서|으로|이었|이던)?(?![\uac00-\ud7a3]))"
 )
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
 ORGANISATION = re.compile(
