@@ -242,7 +242,7 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.6) -> None:
         self.size = len(texts)
         self.folded = [fold(t) for t in texts]
-        # Whether each named-but-absent form (a fixed lexicon list) occurs, filled on first use.
+        # Whether each form occurs as a word of its own somewhere, filled on first use.
         self._mentioned: dict[str, bool] = {}
         postings: dict[str, list[tuple[int, int]]] = {}
         lengths = np.zeros(self.size, dtype=np.float32)

@@ -47,6 +47,8 @@ from langchain_core.utils.json import parse_partial_json
 from pydantic import BaseModel, ValidationError
 
 from knowledge import numbers, prompts
+from knowledge.text import korean_stems
+from knowledge.translit import same_name
 from knowledge.models import Draft, Passage, Sentence, Turn
 
 if TYPE_CHECKING:
@@ -478,14 +480,29 @@ def _known_name(name: str, known: str) -> bool:
     folded = re.sub(r"^(?:the|this|that)\s+", "", _norm(name).strip(" .,'\""))
     if not folded or folded in _GENERIC_SOURCES or folded in known:
         return True
-    try:
-        from knowledge.lexicon import ENTITIES  # aliases: "LG AI Research" ~ "LG AI연구원"
-    except Exception:  # noqa: BLE001 - the lexicon may move; then only literal matches count
+    return _transliterated(folded, known)
+
+
+def _transliterated(name: str, known: str) -> bool:
+    """A Latin name whose every word is a known Hangul word's spelling ("EXAONE Deep" for 엑사원 딥)."""
+    latin = re.findall(r"[a-z][a-z0-9'-]*", name)
+    if not latin or re.search(r"[\uac00-\ud7a3]", name):
         return False
-    for group in ENTITIES:
-        if folded in group and any(form in known for form in group):
-            return True
-    return False
+    hangul = {stem for word in re.findall(r"[\uac00-\ud7a3]+", known) for stem in korean_stems(word)}
+    return all(any(same_name(word, h) for h in hangul) for word in latin)
+
+
+def with_aliases(texts: Sequence[str], aliases: Mapping[str, Sequence[str]] | None) -> list[str]:
+    """The texts plus the other spellings the corpus gives for names they contain ("엑사원 딥" -> "exaone deep").
+
+    The aliases come from the corpus profile (parenthetical pairs in the articles), so a
+    name the model writes in the other script still counts as the article's word.
+    """
+    if not aliases:
+        return list(texts)
+    joined = _norm("\n".join(texts))
+    extra = {form for name, forms in aliases.items() if len(name) >= 2 and name in joined for form in forms}
+    return [*texts, *sorted(extra)]
 
 
 def _problems(sentence: str, known: str, figures: frozenset[float]) -> list[str]:
@@ -798,7 +815,7 @@ class LLMAnswerer(Runnable[dict, Draft]):
             known = [_sentence_text(passages[i].sentence, documents) for i in cited]
         else:  # a decline may repeat the question, and name what the article does say
             known = [str(inputs.get("question") or "")] + [_sentence_text(p.sentence, documents) for p in passages]
-        answer, removed = ground_answer(answer, known)
+        answer, removed = ground_answer(answer, with_aliases(known, inputs.get("aliases")))
         if removed:
             logger.warning("answerer %s: removed unverified text from the answer (%s)", self.name, ", ".join(removed))
         return Draft(text=answer, cited=cited, found=found, answerer=self.name)
@@ -918,7 +935,7 @@ class LLMAnswerer(Runnable[dict, Draft]):
         passages: Sequence[Passage] = inputs.get("passages") or ()
         documents = inputs.get("documents")
         texts = [_sentence_text(p.sentence, documents) for p in passages]
-        passage_text = "\n".join([str(inputs.get("question") or ""), *texts])
+        passage_text = "\n".join(with_aliases([str(inputs.get("question") or ""), *texts], inputs.get("aliases")))
         figures = frozenset(round(v, 6) for t in texts for v, _, _ in numbers.figures(t))
         threading.Thread(target=lambda: ctx.run(produce), name="llm-answerer-stream", daemon=True).start()
         buffer: list[str] = []

@@ -74,7 +74,7 @@ def same_name(a: str, b: str) -> bool:
 
 
 MIN_SIMILARITY = 0.5
-MIN_SIMILARITY_SHORT = 0.6
+MIN_SIMILARITY_SHORT = 0.7
 _ROMAN_VOWELS = (("yeo", "yo"), ("eo", "o"), ("ae", "a"), ("wo", "o"))
 
 
@@ -82,7 +82,9 @@ def _plain(word: str) -> str:
     """Letters of the spelling as they sound, comparable across scripts (x = ks; no epenthetic 'eu')."""
     text = re.sub(r"[^a-z]", "", romanize(word).lower())
     if is_latin(word):
-        return text.replace("x", "ks")
+        for pair, single in (("x", "ks"), ("ee", "i"), ("ea", "i"), ("oo", "u"), ("ph", "p")):
+            text = text.replace(pair, single)
+        return text
     for pair, single in _ROMAN_VOWELS:
         text = text.replace(pair, single)
     return re.sub(r"eu(?=[^aeiou]|$)", "", text)
