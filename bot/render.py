@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from knowledge.corpus import CorpusInfo
 from knowledge.models import Answer, Quote
 
 MAX_SECTION_CHARS = 3000
@@ -56,7 +57,7 @@ class Message:
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "question": "Question",
-        "closest": "The article does not answer this. Closest passages:",
+        "closest": "Closest passage (not an answer):",
         "quotes": "From the article:",
         "more_quotes": "…and {n} more quote(s) not shown (Slack message limit).",
         "share": "Share in channel",
@@ -69,7 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "ko": {
         "question": "질문",
-        "closest": "기사에서 답을 찾지 못했습니다. 가장 가까운 대목:",
+        "closest": "가장 가까운 대목 (답이 아님):",
         "quotes": "기사 인용:",
         "more_quotes": "…인용 {n}개는 Slack 메시지 길이 제한으로 생략했습니다.",
         "share": "채널에 공유",
@@ -82,16 +83,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-EXAMPLES_KO = (
-    "LG의 AI 전략은 무엇인가요?",
-    "엑사원 딥은 어떤 모델인가요?",
-    "이 기사 요약해 줘",
-)
-EXAMPLES_EN = (
-    "What is LG's AI strategy?",
-    "How does EXAONE Deep compare with other reasoning models?",
-    "Summarize the article",
-)
+# What the bot is about (name, topic, example questions) comes from the corpus profile, `seeds/profile.toml`.
+_GENERIC = CorpusInfo()
 
 
 def _labels(language: str) -> dict[str, str]:
@@ -188,14 +181,26 @@ def _cut_plain(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_SAFE_URL = re.compile(r"^https?://[^\s<>|`*_~]{1,400}$")
+
+
 def quote_source_line(quote: Quote, language: str = "ko") -> str:
-    """`¶3 · *Title* · 청년일보 · 이창현 기자`, escaped."""
+    """`¶3 · *Title* · 청년일보 · 이창현 기자 · 2025-06-12 · <url|원문>`, escaped.
+
+    It names the article the quote comes from: its own title in bold when it has
+    one, else its first words in quotation marks (never the lede posing as a
+    title), then outlet, byline, date and a link when they are known.
+    """
     parts = [_labels(language)["paragraph"].format(n=quote.paragraph)]
     if quote.title:
         parts.append(f"*{escape(quote.title)}*")
-    for extra in (quote.outlet, quote.byline):
+    elif quote.label:
+        parts.append(f"“{escape(quote.label)}”")
+    for extra in (quote.outlet, quote.byline, quote.date):
         if extra:
             parts.append(escape(extra))
+    if quote.url and _SAFE_URL.match(quote.url):
+        parts.append(f"<{quote.url}|{'원문' if language == 'ko' else 'source'}>")
     if len(parts) == 1 and quote.source:
         parts.append(escape(quote.source))
     return " · ".join(parts)
@@ -349,17 +354,21 @@ def stream_chunks(text: str, size: int) -> list[str]:
 # --------------------------------------------------------------------------- other messages
 
 
-def render_usage(command: str) -> Message:
-    """`/lg-ai` with no text or `help`: what to ask, in Korean and English."""
-    ko = "\n".join(f"• `{command} {escape(q)}`" for q in EXAMPLES_KO)
-    en = "\n".join(f"• `{command} {escape(q)}`" for q in EXAMPLES_EN)
+def render_usage(command: str, corpus: CorpusInfo | None = None) -> Message:
+    """`/lg-ai` with no text or `help`: what to ask, in Korean and English (examples from the corpus profile)."""
+    corpus = corpus or _GENERIC
+    examples_ko, examples_en = corpus.examples_in("ko"), corpus.examples_in("en")
+    ko = "\n".join(f"• `{command} {escape(q)}`" for q in examples_ko)
+    en = "\n".join(f"• `{command} {escape(q)}`" for q in examples_en)
     text = (
-        f"LG의 AI 전략 기사에 대해 물어보세요. 답에는 기사 원문 인용이 붙습니다.\n"
-        f"Ask about LG's AI strategy article; answers quote the article verbatim.\n\n"
+        f"{escape(corpus.topic_in('ko'))}에 대해 물어보세요. 답에는 기사 원문 인용이 붙습니다.\n"
+        f"Ask about {escape(corpus.topic_in('en'))}; answers quote the articles verbatim.\n\n"
         f"*예시 (한국어)*\n{ko}\n\n*Examples (English)*\n{en}\n\n"
+        f"`{command} sources`: 색인된 기사 목록 / the indexed articles.\n"
         f"채널에서 저를 @멘션하거나 DM으로 물어봐도 됩니다. / You can also @mention me or send a DM."
     )
-    return Message(text=f"Usage: {command} <question> — 예: {command} {EXAMPLES_KO[0]}", blocks=[_section(text)])
+    first = examples_ko[0] if examples_ko else "?"
+    return Message(text=f"Usage: {command} <question> — 예: {command} {first}", blocks=[_section(text)])
 
 
 def render_thinking(question: str) -> Message:
@@ -381,15 +390,18 @@ def render_feedback_thanks(vote: str) -> Message:
     return Message(text=("고맙습니다! 피드백을 기록했습니다. / Thanks, feedback recorded " + ("👍" if vote == "up" else "👎")))
 
 
-GREETING = (
-    "안녕하세요! LG의 AI 전략 기사에 대해 물어보세요. 답마다 기사 원문을 그대로 인용합니다.\n"
-    "Hi! Ask me about LG's AI strategy article; every answer quotes the article verbatim."
-)
+def greeting(corpus: CorpusInfo | None = None) -> str:
+    """The assistant pane's first words: the corpus profile's greeting, or one built from its topic."""
+    corpus = corpus or _GENERIC
+    ko = corpus.greeting.get("ko") or f"안녕하세요! {corpus.topic_in('ko')}에 대해 물어보세요. 답마다 기사 원문을 그대로 인용합니다."
+    en = corpus.greeting.get("en") or f"Hi! Ask me about {corpus.topic_in('en')}; every answer quotes the articles verbatim."
+    return f"{ko}\n{en}"
 
 
-def suggested_prompts() -> list[dict[str, str]]:
+def suggested_prompts(corpus: CorpusInfo | None = None) -> list[dict[str, str]]:
     """Prompts for the assistant pane, two Korean and two English (Slack allows four)."""
-    prompts = [*EXAMPLES_KO[:2], *EXAMPLES_EN[:2]]
+    corpus = corpus or _GENERIC
+    prompts = [*corpus.examples_in("ko")[:2], *corpus.examples_in("en")[:2]]
     return [{"title": p[:75], "message": p} for p in prompts]
 
 

@@ -21,6 +21,7 @@ from slack_bolt.listener.listener_completion_handler import ListenerCompletionHa
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from knowledge.corpus import CorpusInfo
 from bot.claims import Leases, Watcher
 from bot.delivery import Delivery
 from bot.indicator import Indicator
@@ -117,6 +118,7 @@ class Runtime:
     ):
         self.settings = settings
         self.answer_fn = answer_fn
+        self.corpus = CorpusInfo()  # replaced by the corpus profile in create_app
         self.stream_fn = stream_fn
         self.client = client
         self.stream = settings.stream == "always" or (settings.stream == "auto" and streams)
@@ -260,6 +262,7 @@ def create_app(
     on_feedback: FeedbackHook | None = None,
     indicator_client: WebClient | None = None,
     report_fn: ReportFn | None = None,
+    corpus: CorpusInfo | None = None,
 ) -> App:
     """Assemble the Bolt app around a new `Runtime` (reachable as `app.runtime`).
 
@@ -273,6 +276,8 @@ def create_app(
     runtime = Runtime(settings, answer_fn, client, stream_fn=stream_fn, streams=streams, store=store,
                       on_outcome=on_outcome, on_feedback=on_feedback, indicator_client=indicator_client,
                       report_fn=report_fn)
+    # The bot's topic and example questions (help, greeting, suggested prompts): the corpus profile's.
+    runtime.corpus = corpus or CorpusInfo()
     bolt_log = logging.getLogger("bot.bolt")
     bolt_log.addFilter(_drop_token_warning)  # same function each time: added once
     app = App(
@@ -359,7 +364,7 @@ def start_app(settings: BotSettings, environ: Any, *, on_outcome: OutcomeHook | 
     outcomes = open_outcomes(environ)
     return create_app(settings, chain.ask, client, streams=streams, stream_fn=stream_fn,
                       on_outcome=on_outcome or outcomes.on_outcome, on_feedback=on_feedback or outcomes.on_feedback,
-                      report_fn=outcomes.report_for)
+                      report_fn=outcomes.report_for, corpus=getattr(chain, "corpus", None))
 
 
 def open_outcomes(environ: Any) -> Any:

@@ -37,7 +37,7 @@ class KnowledgeSettings:
     chroma_port: int = 8000
     chroma_ssl: bool = False
     chroma_headers: Mapping[str, str] = field(default_factory=dict)
-    collection: str = "lg_ai_article"
+    collection: str = "articles"
     embeddings: str = DEFAULT_EMBEDDINGS
     embeddings_preload: bool = True
     top_k: int = 3

@@ -91,7 +91,10 @@ def test_decline_says_so_and_labels_closest_passages() -> None:
     assert texts[0] == "기사에는 그 내용이 없습니다."
     assert any("가장 가까운 대목" in t for t in texts)
     en = render.render_answer(answer(found=False, text="The article does not say.", closest_only=True, language="en"), "x")
-    assert any("Closest passages" in t for t in render.texts_of(en.blocks))
+    en_texts = render.texts_of(en.blocks)
+    assert any("Closest passage" in t for t in en_texts)
+    # One decline line: the heading over the closest passage does not say "does not answer" again.
+    assert sum("does not" in t for t in en_texts) == 1
 
 
 def test_decline_without_quotes_renders_plainly() -> None:
@@ -148,7 +151,8 @@ def test_usage_has_korean_and_english_examples() -> None:
     usage = render.render_usage("/lg-ai")
     text = render.texts_of(usage.blocks)[0]
     assert "/lg-ai" in usage.text
-    assert any(q in text for q in render.EXAMPLES_KO) and any(q in text for q in render.EXAMPLES_EN)
+    corpus = render.CorpusInfo()
+    assert any(q in text for q in corpus.examples_in("ko")) and any(q in text for q in corpus.examples_in("en"))
 
 
 def test_stream_text_is_inert_markdown() -> None:
@@ -167,3 +171,33 @@ def test_suggested_prompts_are_korean_and_english() -> None:
 def test_parse_button_value_tolerates_junk() -> None:
     assert render.parse_button_value("not json") == ("", "")
     assert render.parse_button_value(None) == ("", "")
+
+
+def test_context_line_names_the_article_without_promoting_the_lede() -> None:
+    from knowledge.models import Quote
+
+    titled = Quote(text="문장.", source="a.md", start=0, end=3, paragraph=2, title="두리그룹, AI 연구소 설립",
+                   outlet="테크가상", byline="김영희 기자", label="두리그룹, AI 연구소 설립", date="2025-06-12",
+                   url="https://example.com/a")
+    line = render.quote_source_line(titled, "ko")
+    assert "*두리그룹, AI 연구소 설립*" in line and "2025-06-12" in line and "<https://example.com/a|원문>" in line
+    untitled = Quote(text="문장.", source="b.md", start=0, end=3, paragraph=1, title="", outlet="가상일보",
+                     label="한빛전자가 새 AI 칩을 공개했다.")
+    line = render.quote_source_line(untitled, "en")
+    assert "*" not in line and "“한빛전자가 새 AI 칩을 공개했다.”" in line and "가상일보" in line
+
+
+def test_a_url_that_could_break_out_of_the_link_is_not_linked() -> None:
+    from knowledge.models import Quote
+
+    quote = Quote(text="x", source="a.md", start=0, end=1, paragraph=1, label="a", url="https://x.example/a|<!channel>")
+    assert "<!channel>" not in render.quote_source_line(quote) and "<https" not in render.quote_source_line(quote)
+
+
+def test_help_and_greeting_come_from_the_corpus_profile() -> None:
+    corpus = render.CorpusInfo(topic={"ko": "가상 기사들", "en": "the imaginary articles"},
+                               examples={"ko": ("누리 칩은 언제 나와?",), "en": ("When does the Nuri chip ship?",)})
+    text = render.texts_of(render.render_usage("/ask", corpus).blocks)[0]
+    assert "가상 기사들" in text and "누리 칩은 언제 나와?" in text and "When does the Nuri chip ship?" in text
+    assert "the imaginary articles" in render.greeting(corpus)
+    assert [p["message"] for p in render.suggested_prompts(corpus)] == ["누리 칩은 언제 나와?", "When does the Nuri chip ship?"]

@@ -21,9 +21,9 @@ def build_assistant(runtime: Runtime) -> Assistant:
 
     @assistant.thread_started
     def start_thread(say: Say, set_suggested_prompts: SetSuggestedPrompts, logger: Logger) -> None:
-        say(render.GREETING)
+        say(render.greeting(runtime.corpus))
         try:
-            set_suggested_prompts(prompts=render.suggested_prompts(), title="예시 질문 / Try asking")
+            set_suggested_prompts(prompts=render.suggested_prompts(runtime.corpus), title="예시 질문 / Try asking")
         except SlackApiError as exc:
             logger.warning("suggested prompts refused: %s", exc.response.get("error"))
 

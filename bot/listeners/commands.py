@@ -25,7 +25,7 @@ def register(app: App, runtime: Runtime) -> None:
     def handle_command(ack: Ack, command: dict[str, Any], respond: Respond, logger: Logger) -> None:
         question = clean_question(command.get("text") or "")
         if question.lower() in HELP_WORDS:
-            ack(response_type="ephemeral", **render.render_usage(runtime.settings.command).as_kwargs())
+            ack(response_type="ephemeral", **render.render_usage(runtime.settings.command, runtime.corpus).as_kwargs())
             return
         days = report_days(question) if runtime.report_fn is not None else None
         if days is not None:  # `/lg-ai report [days]`: admins only, always private

@@ -36,7 +36,7 @@ def register(app: App, runtime: Runtime) -> None:
         question = clean_question(event.get("text", ""))
         thread_ts = event.get("thread_ts") or ts
         if not question:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.render_usage(runtime.settings.command).as_kwargs())
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render.render_usage(runtime.settings.command, runtime.corpus).as_kwargs())
             return
         job = Job.from_event(event, context, question=question, thread_ts=thread_ts,
                              history="replies" if event.get("thread_ts") else "none", surface="mention")
