@@ -90,7 +90,8 @@ class FallbackStore:
         return [k for k in lost if self.memory.renew([k], owner, lease)]
 
     def finish(self, key: str, owner: str) -> None:
-        self.memory.finish(key, owner)
+        if self.memory.peek(key) is not None:  # claimed here while Redis was down
+            self.memory.finish(key, owner)
         self._call("finish", key, owner)
 
     def release(self, key: str, owner: str) -> None:
