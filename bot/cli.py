@@ -114,7 +114,7 @@ def _ask_arguments(p: argparse.ArgumentParser) -> None:
 def run_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question)
     if args.question and not question.strip():
-        raise UsageError('the question is empty: lg-ai ask "엑사원 딥의 수능 수학 점수는?"')
+        raise UsageError('the question is empty: lg-ai ask "your question" (or no question, to type at a prompt)')
     if question.strip():
         _print_answer(_build_chain().ask(clean_question(question)), args.json)
         return 0

@@ -185,7 +185,7 @@ _SAFE_URL = re.compile(r"^https?://[^\s<>|`*_~]{1,400}$")
 
 
 def quote_source_line(quote: Quote, language: str = "ko") -> str:
-    """`¶3 · *Title* · 청년일보 · 이창현 기자 · 2025-06-12 · <url|원문>`, escaped.
+    """`¶3 · *Title* · 가상일보 · 홍길동 기자 · 2025-06-12 · <url|원문>`, escaped.
 
     It names the article the quote comes from: its own title in bold when it has
     one, else its first words in quotation marks (never the lede posing as a

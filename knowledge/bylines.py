@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# 【 청년일보 】 at the start of the lede, 【 청년일보=이창현 기자 】 as the byline.
+# 【 가상일보 】 at the start of the lede, 【 가상일보=홍길동 기자 】 as the byline.
 TAG = re.compile(r"【\s*([^】=]+?)\s*(?:=\s*([^】]+?)\s*)?】")
-# [서울=테크브리프] 박서연 기자 = ...
+# [서울=테크가상] 김영희 기자 = ...
 DATELINE = re.compile(r"\[\s*([^\]=\n]{1,12}?)\s*=\s*([^\]\n]{1,30}?)\s*\]\s*([^\s=\]\[][^=\n]{0,20}?\s*(?:기자|특파원|記者))\s*=\s*")
 # By Jordan Lee, Fictional Tech Wire  /  By Jordan Lee and Kim Min-ji | Outlet
 BY_LINE = re.compile(r"^\s*(?:\*\*|_)?by\s+(?P<names>[^,|\n]{2,80}?)(?:\s*[,|]\s*(?P<outlet>[^\n*_]{2,80}?))?(?:\*\*|_)?\s*$", re.I)
@@ -38,7 +38,7 @@ class Byline:
     title: str = ""
     outlet: str = ""
     author: str = ""  # the name(s) alone
-    byline: str = ""  # as printed: "이창현 기자", "Jordan Lee"
+    byline: str = ""  # as printed: "홍길동 기자", "Alex Kim"
     date: str = ""
     url: str = ""
     credit: tuple[int, int] | None = None  # span of the credit text in the file
@@ -66,7 +66,7 @@ def front_matter(text: str) -> tuple[dict[str, str], int]:
 
 
 def reporter_name(byline: str) -> str:
-    """"이창현 기자" -> "이창현"."""
+    """"홍길동 기자" -> "홍길동"."""
     return _REPORTER.sub("", byline).strip()
 
 

@@ -160,7 +160,7 @@ class Gate:
             return Verdict(DECLINE, 0.0, {})
         values = features(question, passages[0])
         if values["unknown_figure"]:
-            # A figure no article states ("6기", "EXAONE 3.5"): whatever matches, it is not about that.
+            # A figure no article states ("9기", "Nuri 3.5"): whatever matches, it is not about that.
             return Verdict(DECLINE, 0.0, values)
         p = probability(self.params, values)
         if p >= self.params.answer_at:

@@ -79,7 +79,7 @@ class Aliases:
         self.phrase_patterns = {f: _boundary(f) for f in self.phrases}
 
     def sounds_like(self, word: str) -> tuple[str, ...]:
-        """Corpus spellings in the other script; a trailing version number is kept (gauss2 -> 가우스2)."""
+        """Corpus spellings in the other script; a trailing version number is kept (nuri2 -> 누리2)."""
         if self.transliterate is None or len(word) < 2:
             return ()
         m = re.fullmatch(r"(.*?[^\d.])(\d+(?:\.\d+)?)", word)
@@ -116,7 +116,7 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
         if is_hangul(word):
             stages = korean_stems(word)
             stem = korean_stem(word)
-            # A lone particle left over from an alias ("엑사원 딥" + "의"), a
+            # A lone particle left over from an alias ("누리 칩" + "의"), a
             # counter after 몇 ("몇 개", "몇 명") or a question verb carries no content.
             if (
                 after_count
@@ -140,7 +140,7 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
 
 
 def _prefix_alias(stem: str, aliases: Aliases) -> tuple[str, ...] | None:
-    """`엑사원딥은` or `수능에서는`: a Hangul alias (2+ syllables) that starts the word."""
+    """`누리칩은` or `시험에서는`: a Hangul alias (2+ syllables) that starts the word."""
     for size in range(len(stem) - 1, 1, -1):
         forms = aliases.by_form.get(stem[:size])
         if forms:

@@ -367,7 +367,7 @@ _OPEN_FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*\s*")
 def partial_answer(buffer: str) -> str | None:
     """The answer text so far in a reply that is still being written, or None.
 
-    Works on an unfinished JSON object (`{"answer": "엑사원 딥은 94`); a reply
+    Works on an unfinished JSON object (`{"answer": "누리 칩은 94`); a reply
     that is still thinking aloud or is not JSON gives None (it is parsed in
     full at the end instead).
     """
@@ -484,7 +484,7 @@ def _known_name(name: str, known: str) -> bool:
 
 
 def _transliterated(name: str, known: str) -> bool:
-    """A Latin name whose every word is a known Hangul word's spelling ("EXAONE Deep" for 엑사원 딥)."""
+    """A Latin name whose every word is a known Hangul word's spelling ("Nuri Chip" for 누리 칩)."""
     latin = re.findall(r"[a-z][a-z0-9'-]*", name)
     if not latin or re.search(r"[\uac00-\ud7a3]", name):
         return False
@@ -493,7 +493,7 @@ def _transliterated(name: str, known: str) -> bool:
 
 
 def with_aliases(texts: Sequence[str], aliases: Mapping[str, Sequence[str]] | None) -> list[str]:
-    """The texts plus the other spellings the corpus gives for names they contain ("엑사원 딥" -> "exaone deep").
+    """The texts plus the other spellings the corpus gives for names they contain ("누리 칩" -> "nuri chip").
 
     The aliases come from the corpus profile (parenthetical pairs in the articles), so a
     name the model writes in the other script still counts as the article's word.
@@ -511,7 +511,7 @@ def _problems(sentence: str, known: str, figures: frozenset[float]) -> list[str]
     for start, end in _quoted_spans(sentence):
         span = sentence[start + 1 : end] if end is not None else sentence[start + 1 :]
         span = _norm(span).strip(" .,!?…·")
-        # Article words, or a name the article uses under another spelling ("EXAONE Deep" for 엑사원 딥).
+        # Article words, or a name the article uses under another spelling ("Nuri Chip" for 누리 칩).
         if end is None or (span and span not in known and not _known_name(span, known)):
             found.append("unverified_quote")
     if _SOURCE_LINE.search(sentence):

@@ -35,7 +35,7 @@ def parse_document(source: str, text: str) -> Document:
     """Split one seed into paragraphs and sentences, keeping offsets into `text`.
 
     Front matter, `#` titles, image lines and byline tags are metadata, not
-    sentences; the credit ("청년일보=이창현 기자", "[서울=…] … 기자", "By …")
+    sentences; the credit ("가상일보=홍길동 기자", "[서울=…] … 기자", "By …")
     is kept as one extra sentence marked `credit`, so "who wrote this?" has a quote.
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

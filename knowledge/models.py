@@ -21,8 +21,8 @@ class Sentence:
     end: int
     paragraph: int  # 1-based paragraph number within the document
     index: int  # 0-based sentence number within the document
-    outlet: str = ""  # newspaper, e.g. 청년일보
-    byline: str = ""  # e.g. 이창현 기자
+    outlet: str = ""  # newspaper, e.g. 가상일보
+    byline: str = ""  # e.g. 홍길동 기자
     doc_sha256: str = ""  # content hash of the whole file: part of the record id
     credit: bool = False  # the byline / credit line, indexed so "who wrote this?" has a quote
 

@@ -1,6 +1,6 @@
 """Numbers as values, so "1만2천명", "12,000" and "12k" are one figure.
 
-A question that names a figure the article never states ("6기", "EXAONE 3.5",
+A question that names a figure the article never states ("9기", "Nuri 3.5",
 "in 2023") asks about something the article does not cover, however well the
 rest of its words match; a figure used as a threshold ("over 90점") is not.
 """

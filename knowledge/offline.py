@@ -81,7 +81,7 @@ def _anchors(question: Question, text: str) -> list[tuple[int, int]]:
 
 def _distance(start: int, end: int, anchor: tuple[int, int]) -> int:
     if end <= anchor[0]:
-        return anchor[0] - end + 2  # a figure before its name ("320억개 … 엑사원 딥-32B") is a little less likely
+        return anchor[0] - end + 2  # a figure before its name ("90억개 … 누리-9B") is a little less likely
     if start >= anchor[1]:
         return start - anchor[1]
     return 0

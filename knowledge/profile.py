@@ -1,7 +1,7 @@
 """What the corpus itself says about its names, derived at index time from the documents.
 
 Nothing here is written for one article: aliases come from parenthetical
-pairs (`엑사원 딥(EXAONE Deep)`, `Affectionate Intelligence (공감지능)`),
+pairs (`누리 칩(Nuri Chip)`, `Affective Computing (감성 컴퓨팅)`),
 entities from how news copy marks names (capitalised Latin runs, model
 versions such as `32B` or `R1`, quoted Hangul terms, names before a title
 such as 회장 or 기자, organisation suffixes), and Latin <-> Hangul spellings
@@ -23,11 +23,11 @@ from knowledge.locale import vocab
 from knowledge.models import Document
 from knowledge.text import fold, is_hangul, korean_stems, words
 
-# A name in parentheses after its other-script spelling: 엑사원 딥(EXAONE Deep).
+# A name in parentheses after its other-script spelling: 누리 칩(Nuri Chip).
 _PAREN = re.compile(r"\(([^()\n]{1,40})\)")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9&.+'’ -]*$")
 _HANGUL_NAME = re.compile(r"^[\uac00-\ud7a3A-Za-z0-9 ·&-]+$")
-# Capitalised Latin runs and versioned names: "LG Electronics", "EXAONE Deep", "GPT-4o", "32B", "R1".
+# Capitalised Latin runs and versioned names: "Hanbit Electronics", "Nuri Chip", "GPT-4o", "9B", "X1".
 _LATIN_RUN = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]+\b)(?:[ -](?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]*))*"
 )
@@ -80,7 +80,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             entities.add(fold(m.group(0)))
     for a, b in aliases:
         entities.update((a, b))
-        # A Korean personal name in parentheses after a romanised one: William Cho (조주완).
+        # A Korean personal name in parentheses after a romanised one: Jamie Park (박재민).
         for latin, hangul in ((a, b), (b, a)):
             if translit.is_latin(latin) and re.fullmatch(r"[\uac00-\ud7a3]{2,4}", hangul) and len(latin.split()) >= 2:
                 persons.update((latin, hangul))
@@ -193,7 +193,7 @@ class CorpusProfile:
         return tuple(f for f in self.groups.get(form, ()) if f != form)
 
     def transliterations(self, word: str) -> tuple[str, ...]:
-        """Corpus words in the other script that sound like `word` (딥시크 -> deepseek)."""
+        """Corpus words in the other script that sound like `word` (한빛 -> hanbit)."""
         key = translit.skeleton(word)
         if not key:
             return ()
@@ -201,7 +201,7 @@ class CorpusProfile:
         return tuple(sorted(w for w in self._by_skeleton.get(key, ()) if translit.is_latin(w) != latin and translit.same_name(word, w)))
 
     def surname_matches(self, token: str) -> tuple[str, ...]:
-        """Korean personal names whose surname a short romanised token spells ("Koo" -> 구광모, "Park" -> 박서연)."""
+        """Korean personal names whose surname a short romanised token spells ("Park" -> 박재민, "Kim" -> 김영희)."""
         if not translit.is_latin(token) or len(token) > 5:
             return ()
         key = translit.skeleton(token)

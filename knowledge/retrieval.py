@@ -114,7 +114,7 @@ class HybridRetriever:
             folded_token = fold(m.group(1))
             if people and folded_token not in ENGLISH_STOPWORDS:
                 units = [u for u in units if u.label != folded_token] + [QueryUnit(folded_token, people, weight=self.lexical.idf(1))]
-        # Names in the other script count too: "Gauss2" names 가우스2, "딥시크" names DeepSeek.
+        # Names in the other script count too: "Nuri2" names 누리2, "한빛" names Hanbit.
         spelled = " ".join(f for u in units for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
         entities = tuple(self.profile.entities_in(fold(query) + " | " + spelled))
         unknown = tuple(self._unknown_names(question.text))
@@ -160,7 +160,7 @@ class HybridRetriever:
         return out
 
     def _resolve_follow_up(self, question: Question) -> str:
-        """"그럼 경량 모델은?" after a question about EXAONE Deep -> add that topic."""
+        """"그럼 경량 모델은?" after a question about a model -> add that model's name."""
         text = question.text
         if not question.history:
             return text
@@ -396,7 +396,7 @@ def _defines(folded: str, units: Sequence[QueryUnit]) -> bool:
 
 
 def _names_unit(unit: QueryUnit, entities: Sequence[str]) -> bool:
-    """Does this unit spell one of the question's names ("에이머스", "lg ai연구원")?"""
+    """Does this unit spell one of the question's names ("누리", "한빛 ai연구소")?"""
     return any(form == name or (len(form) >= 2 and form in name) for form in unit.forms for name in entities)
 
 

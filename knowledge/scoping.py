@@ -1,10 +1,10 @@
 """Which figure of a sentence belongs to the thing the question asks about.
 
-"엑사원 딥-32B는 딥시크 R1(6710억 개 매개변수)의 5% 수준 매개변수로도 …": the
-6710억 belongs to DeepSeek R1, the nearest name, not to the model asked about.
+"누리-9B는 한빛 X1(4000억 개 매개변수)의 2% 수준 매개변수로도 …": the
+4000억 belongs to Hanbit X1, the nearest name, not to the model asked about.
 A figure is tied to the name closest to it in the sentence; a figure tied to
 another entity of the corpus is not an answer about the asked one, and a
-figure that is part of the asked name ("32B" in "엑사원 딥-32B") is no answer
+figure that is part of the asked name ("9B" in "누리-9B") is no answer
 at all.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
 
 
 def _related(a: str, b: str) -> bool:
-    """One name is part of the other ("엑사원 딥" / "엑사원 딥-32b"), so they are one family."""
+    """One name is part of the other ("누리" / "누리-9b"), so they are one family."""
     return a in b or b in a
 
 
@@ -47,7 +47,7 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
         return []
     folded = fold(text)
     own = [fold(v) for v in question.versions]
-    # Figures inside the asked names ("32B" of "엑사원 딥-32B") are part of the name.
+    # Figures inside the asked names ("9B" of "누리-9B") are part of the name.
     asked = list(question.entities) + own
     asked_spans = name_spans(folded, asked)
     found = [f for f in found if not any(a <= f[1] and f[2] <= b for a, b, _ in asked_spans)]

@@ -1,9 +1,9 @@
-"""Latin <-> Hangul matching of names and loanwords: 딥시크 ~ DeepSeek, 구광모 ~ Koo Kwang-mo.
+"""Latin <-> Hangul matching of names and loanwords: 한빛 ~ Hanbit, 박재민 ~ Park Jae-min.
 
 Hangul is romanised (Revised Romanization) and both sides are reduced to a
 consonant skeleton in which sounds that the two scripts render differently
 fall together (g/k/c/q, d/t, b/p/f/v, j/ch/s/z, l/r; vowels, h, w, y dropped;
-an English r before a consonant or at the end is silent, as in 에이머스 ~ Aimers).
+an English r before a consonant or at the end is silent, as in 스타벅스 ~ Starbucks).
 Two spellings match when their skeletons are equal and long enough not to
 match by chance. This is language machinery, not a list of names.
 """
@@ -64,7 +64,7 @@ def same_name(a: str, b: str) -> bool:
     """Do two spellings (one Latin, one Hangul) sound like the same name?
 
     Equal skeletons, long enough not to be chance, and spellings close enough
-    once romanised (so 엑사원 ~ EXAONE but not 가우스는 ~ EXAONE).
+    once romanised (so 누리온 ~ Nurion but not 너른 ~ Nurion).
     """
     ka, kb = skeleton(a), skeleton(b)
     if not ka or ka != kb or len(ka) < 2:

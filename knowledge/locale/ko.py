@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-# A person's name before a title, perhaps with an organisation between: 구광모 LG그룹 회장, 박서연 기자.
+# A person's name before a title, perhaps with an organisation between: 홍길동 한빛그룹 회장, 김영희 기자.
 PERSON_BEFORE_TITLE = re.compile(
     r"(?<![A-Za-z0-9\uac00-\ud7a3])([\uac00-\ud7a3]{2,3})\s(?:당시\s|현\s|전\s)?(?:[^\s]{1,16}\s){0,2}(?=[\uac00-\ud7a3A-Za-z]{0,8}"
     r"(?:회장|부회장|사장|부사장|대표이사|대표|원장|연구원장|센터장|소장|본부장|부장|실장|팀장|그룹장|총장|교수|장관|의원|전무|상무|이사|CEO|기자|특파원)"
