@@ -134,7 +134,8 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             if bare in ENGLISH_STOPWORDS or (len(bare) < 2 and not bare.isdigit()):
                 continue
             forms = aliases.by_form.get(bare) or aliases.by_form.get(_singular(bare))
-            sounds = aliases.sounds_like(bare) if not bare.isdigit() else ()
+            # A word of the vocabulary is not a name: its spelling in the other script is not sought.
+            sounds = aliases.sounds_like(bare) if not bare.isdigit() and not (forms and len(forms) > 1) else ()
             units.append(QueryUnit(bare, tuple(dict.fromkeys((forms or (bare,)) + sounds)), known=forms is not None or bool(sounds)))
     return _dedupe(units)
 

@@ -29,7 +29,7 @@ _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9&.+'’ -]*$")
 _HANGUL_NAME = re.compile(r"^[\uac00-\ud7a3A-Za-z0-9 ·&-]+$")
 # Capitalised Latin runs and versioned names: "Hanbit Electronics", "Nuri Chip", "GPT-4o", "9B", "X1".
 _LATIN_RUN = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]+\b)(?:[ -](?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]*))*"
+    r"(?<![A-Za-z0-9'’-])(?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]+\b)(?:[ -](?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]*))*"
 )
 _VERSION = re.compile(r"(?<![A-Za-z0-9.])(?:\d+(?:\.\d+)?[A-Za-z]{1,2}|[A-Za-z]{1,3}\d+(?:\.\d+)?[A-Za-z]?)(?![A-Za-z0-9])")
 _QUOTED = re.compile(r"(?:(?<=[\s(\[])|^)['‘\"“]([^'’\"”\n]{2,20})['’\"”]")
@@ -148,7 +148,7 @@ def _trim_run(run: str) -> str:
     tokens = run.split()
     while tokens and fold(tokens[0]) in en_locale.STOPWORDS:
         tokens.pop(0)
-    run = " ".join(tokens).strip(" -.'’")
+    run = re.sub(r"['’]s$", "", " ".join(tokens)).strip(" -.'’")
     return run if len(run) >= 2 else ""
 
 

@@ -73,7 +73,7 @@ def same_name(a: str, b: str) -> bool:
     return similarity(_plain(a), _plain(b)) >= needed
 
 
-MIN_SIMILARITY = 0.5
+MIN_SIMILARITY = 0.55
 MIN_SIMILARITY_SHORT = 0.7
 _ROMAN_VOWELS = (("yeo", "yo"), ("eo", "o"), ("ae", "a"), ("wo", "o"))
 
