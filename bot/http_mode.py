@@ -189,6 +189,7 @@ def create_asgi_app() -> SlackASGI:
     load_dotenv()
     settings = BotSettings.from_env(os.environ)
     configure_logging(settings.log_level)
+    sys.setswitchinterval(0.001)  # acks stay prompt while answers use the CPU (see socket_mode.run)
     try:
         if not settings.signing_secret:
             raise StartupError("HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)")
