@@ -7,8 +7,8 @@ answer at all) is a logistic regression over the best passage's features,
 labelled by `in_scope`, retrieved with the new ranker as the bot retrieves. A logistic regression with an L2 penalty,
 fitted by Newton's method (deterministic: same files, same corpus, same
 parameters), is written to `knowledge/gate_params.json` with what it was
-fitted on. The thresholds are chosen on the same data: `answer_at` maximises
-balanced accuracy (answerable answered, unanswerable declined); `uncertain_at` sits just below it.
+fitted on. The thresholds are chosen on the same data: `answer_at` is the highest cut
+that still answers 95% of the answerable questions; `uncertain_at` sits just below it.
 """
 from __future__ import annotations
 
@@ -28,9 +28,8 @@ from knowledge.models import Quote
 
 L2 = 1.0
 UNCERTAIN_GAP = 0.08
-# An answer with its verbatim quote beside it can be judged by the reader; a decline helps no one who
-# asked an answerable question. Answering answerable questions weighs this much more than declining the rest.
-ANSWER_WEIGHT = 1.5
+# Share of the answerable training questions the gate must answer (the rest of the cut declines).
+ANSWERED_TARGET = 0.95
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int = 50) -> tuple[np.ndarray, float]:
@@ -73,14 +72,17 @@ def fit_listwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = L2
 
 
 def choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The probability cut that best trades answerable questions answered (x ANSWER_WEIGHT) against the rest declined."""
-    best, best_value = 0.5, -math.inf
-    positives, negatives = max(1.0, float(y.sum())), max(1.0, float((1 - y).sum()))
-    for cut in np.round(np.arange(0.1, 0.91, 0.02), 2):
-        answered = p >= cut
-        value = ANSWER_WEIGHT * float((answered & (y == 1)).sum()) / positives + float((~answered & (y == 0)).sum()) / negatives
-        if value > best_value + 1e-9:
-            best, best_value = float(cut), value
+    """The highest cut that still answers ANSWERED_TARGET of the answerable questions.
+
+    Declining an answerable question helps nobody, and an answer comes with its
+    verbatim quote to judge it by; within that bound, as many unanswerable
+    questions as possible are declined.
+    """
+    positives = max(1.0, float(y.sum()))
+    best = 0.1
+    for cut in np.round(np.arange(0.1, 0.91, 0.01), 2):
+        if float(((p >= cut) & (y == 1)).sum()) / positives >= ANSWERED_TARGET:
+            best = float(cut)
     return best
 
 
@@ -158,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rank_bias=ranking.rank_bias,
         meta={"fitted_on": [f.name for f in args.files], "seeds": sorted(p.name for p in args.seeds.glob("*.md")),
               "questions": len(labels), "positives": int(y.sum()), "candidates": len(data["rank_y"]),
-              "l2": L2, "answer_weight": ANSWER_WEIGHT},
+              "l2": L2, "answered_target": ANSWERED_TARGET},
     )
     args.out.write_text(params.to_json(), encoding="utf-8")
     answered = p >= answer_at

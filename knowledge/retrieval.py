@@ -209,6 +209,9 @@ class HybridRetriever:
             stored = self._vectors([e["sentence"] for e in missing])
             for entry in missing:
                 entry["dense"] = _cosine(vector, stored[entry["sentence"].key])
+        # The sentence before, in the same paragraph: a sentence that says "it" or "그는" is about what it names.
+        previous = {e["sentence"].key: p for e in found.values() if (p := self._previous(e["sentence"])) is not None}
+        previous_vectors = self._vectors(list({p.key: p for p in previous.values()}.values())) if previous else {}
         weights = self._entity_weights(question.entities)
         doc_affinity = self._doc_affinity(weights)
         # The question's predicate (what it asks about its names) is what separates sentences of one article.
@@ -221,6 +224,9 @@ class HybridRetriever:
             if sentence.credit and question.intent != "byline":
                 continue
             features = self._features(question, sentence, float(entry["dense"]), weights, doc_affinity, predicate)
+            before = previous.get(sentence.key)
+            prev_dense = _cosine(vector, previous_vectors[before.key]) if before is not None else float(entry["dense"])
+            features["dense_prev"] = _scaled(max(prev_dense, float(entry["dense"])))
             index = self._by_key[sentence.key]
             features["bm25"] = float(predicate_bm25[index]) / top_predicate if top_predicate > 0 else 0.0
             features["logit"] = self.ranking.rank_logit(features)
@@ -308,7 +314,7 @@ class HybridRetriever:
         if question.versions:
             present = any(mentions(v, folded) or (context and mentions(v, context)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
-        dense_scaled = min(1.0, max(0.0, (dense - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR)))
+        dense_scaled = _scaled(dense)
         cross = 1.0 if self._language.get(sentence.source, question.language) != question.language else 0.0
         definition = 1.0 if question.asks == "definition" and _defines(folded, question.units) else 0.0
         return {
@@ -372,6 +378,13 @@ class HybridRetriever:
             vectors.update(zip([s.key for s in todo], self.embeddings.embed_documents([s.text for s in todo])))
         return vectors
 
+    def _previous(self, sentence: Sentence) -> Sentence | None:
+        i = self._by_key.get(sentence.key)
+        if not i:
+            return None
+        prev = self.sentences[i - 1]
+        return prev if prev.source == sentence.source and prev.paragraph == sentence.paragraph else None
+
     def _context(self, sentence: Sentence) -> str:
         """The previous sentence of the same paragraph: what "it" / "누적 참가자" refers to."""
         i = self._by_key.get(sentence.key)
@@ -393,6 +406,11 @@ def _defines(folded: str, units: Sequence[QueryUnit]) -> bool:
         return False
     subject = m.group(1).strip("'\"‘’“” ")
     return any(form in subject and len(subject) <= len(form) + 6 for u in units for form in u.forms if len(form) >= 2)
+
+
+def _scaled(cosine: float) -> float:
+    """A cosine rescaled from the band in which multilingual-e5 similarities actually move, clipped to 0..1."""
+    return min(1.0, max(0.0, (cosine - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR)))
 
 
 def _names_unit(unit: QueryUnit, entities: Sequence[str]) -> bool:

@@ -42,11 +42,11 @@ def test_multidoc_set_over_four_articles(multi_chain) -> None:
     report = evaluate(multi_chain, load_questions(DATA / "multidoc" / "qa_multidoc.jsonl"), default_source=ORIGINAL)
     s = report.summary()
     assert s["quotes_verbatim"] == 1.0
-    assert s["correct"] >= 0.50, report.misses
+    assert s["correct"] >= 0.55, report.misses
     assert s["hit@3"] >= 0.75, report.misses
-    assert s["wrong_file_first_quote"] <= 0.08, report.misses
-    assert s["out_of_scope_declined"] >= 0.6, report.misses
-    assert s["in_scope_declined"] <= 0.15, report.misses
+    assert s["wrong_file_first_quote"] <= 0.06, report.misses
+    assert s["out_of_scope_declined"] >= 0.5, report.misses
+    assert s["in_scope_declined"] <= 0.12, report.misses
     assert abs(s["correct_en"] - s["correct_ko"]) <= 0.15, s
 
 
@@ -54,8 +54,8 @@ def test_dev_set_with_the_other_articles_indexed(multi_chain) -> None:
     report = evaluate(multi_chain, load_questions(DATA / "qa_dev.jsonl"), default_source=ORIGINAL)
     s = report.summary()
     assert s["quotes_verbatim"] == 1.0
-    assert s["correct"] >= 0.75, report.misses
-    assert s["wrong_file_first_quote"] <= 0.15, report.misses
+    assert s["correct"] >= 0.8, report.misses
+    assert s["wrong_file_first_quote"] <= 0.13, report.misses
 
 
 def test_summary_and_byline_refer_to_the_article_asked_about(multi_chain) -> None:
