@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest
 
-from bot.runtime import StartupError, settle_unhandled, start_app
+from bot.runtime import StartupError, settle_unhandled, start_app, tune_process
 from bot.settings import BotSettings
 
 log = logging.getLogger("bot.http")
@@ -189,7 +189,7 @@ def create_asgi_app() -> SlackASGI:
     load_dotenv()
     settings = BotSettings.from_env(os.environ)
     configure_logging(settings.log_level)
-    sys.setswitchinterval(0.001)  # acks stay prompt while answers use the CPU (see socket_mode.run)
+    tune_process()
     try:
         if not settings.signing_secret:
             raise StartupError("HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)")

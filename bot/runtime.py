@@ -312,6 +312,26 @@ def settle_unhandled(runtime: Runtime, body: dict[str, Any] | None) -> None:
 # ---------------------------------------------------------------------- start-up (both entry points)
 
 
+def tune_process() -> None:
+    """Process settings for a long-running worker, applied by both entry points before any thread starts.
+
+    * A 1 ms GIL switch interval: acks pass through several threads (socket
+      reader, queue, Bolt), and with answers busy on the CPU the default 5 ms
+      is paid at every hand-off.
+    * At most 2 glibc malloc arenas: every listener thread that runs the
+      embedder otherwise gets an arena of its own, and RSS creeps up by
+      several MB as more of them take turns (measured in bench_cluster.py's soak).
+    """
+    import ctypes
+    import sys
+
+    sys.setswitchinterval(0.001)
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
+
+
 class StartupError(RuntimeError):
     """Start-up cannot continue; the message is shown to the operator as-is (exit 2)."""
 

@@ -24,7 +24,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.liveness import start_liveness
-from bot.runtime import StartupError, settle_unhandled, start_app
+from bot.runtime import StartupError, settle_unhandled, start_app, tune_process
 from bot.settings import BotSettings
 
 log = logging.getLogger("bot.socket")
@@ -67,9 +67,7 @@ def make_listener(app: Any) -> Any:
 
 
 def run(settings: BotSettings, environ: Mapping[str, str]) -> int:
-    # Acks pass through several threads (socket reader, queue, Bolt); with answers busy on the CPU, the
-    # default 5 ms GIL switch interval is paid at every hand-off. 1 ms keeps acks prompt under load.
-    sys.setswitchinterval(0.001)
+    tune_process()
     app = start_app(settings, environ)
     runtime = app.runtime
     client = SocketModeClient(
