@@ -36,6 +36,13 @@ def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
     assert "xoxb-test" not in output and "xapp-test" not in output  # tokens never logged
 
 
+def corpus_profile():
+    from knowledge.corpus import CorpusInfo
+    from knowledge.settings import PROJECT_ROOT
+
+    return CorpusInfo.load(PROJECT_ROOT / "seeds")
+
+
 def channel() -> str:
     return "C" + uuid.uuid4().hex[:8].upper()
 
@@ -91,7 +98,8 @@ def test_slash_command_help_and_empty_show_usage(fake: FakeSlack, bot: BotProces
     for text in ("", "help"):
         ack = fake.wait_for_ack(fake.push_slash_command(text, channel_id=channel()))
         body = json.dumps(ack.payload, ensure_ascii=False)
-        assert "/lg-ai" in body and "LG의 AI 전략" in body and "What is LG" in body
+        profile = corpus_profile()
+        assert "/lg-ai" in body and profile.examples_in("ko")[0] in body and profile.examples_in("en")[0] in body
 
 
 def test_dismiss_deletes_the_private_answer(fake: FakeSlack, bot: BotProcess) -> None:
@@ -210,7 +218,8 @@ def test_assistant_pane_greets_suggests_and_answers_with_status(fake: FakeSlack,
     fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == dm)
     prompts = fake.wait_for_call("assistant.threads.setSuggestedPrompts", lambda c: c.params.get("channel_id") == dm)
     messages = [p["message"] for p in prompts.params["prompts"]]
-    assert any("LG의" in m for m in messages) and any("LG's" in m for m in messages)
+    profile = corpus_profile()  # the prompts come from seeds/profile.toml, in Korean and English
+    assert profile.examples_in("ko")[0] in messages and profile.examples_in("en")[0] in messages
 
     fake.push_event({"type": "message", "channel": dm, "user": "U1", "text": "엑사원 딥은?", "thread_ts": thread})
     answer = fake.wait_for_call("chat.postMessage", lambda c: c.params.get("channel") == dm and c.params.get("blocks"))
