@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import OrderedDict
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -20,6 +21,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
+import numpy as np
 from pydantic import ConfigDict
 
 from knowledge import numbers
@@ -45,6 +47,8 @@ VectorLookup = Callable[[Sequence[Sentence]], dict[str, list[float]]]
 W_DENSE, W_BM25, W_COVERAGE, W_ENTITY, W_DOC, W_KIND = 0.35, 0.10, 0.40, 0.15, 0.10, 0.10
 VERSION_MISS = 0.20
 DENSE_FLOOR, DENSE_CEIL = 0.70, 0.92
+# Sentence vectors remembered between questions (384 floats each: about 6 MB at most).
+VECTOR_MEMORY = 4096
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
@@ -85,6 +89,7 @@ class HybridRetriever:
         self._language = {d.source: d.language for d in self.documents}
         self._persons = {source: p.persons for source, p in self.profile.profiles.items()}
         self._lede = {d.source: fold(" ".join([d.title] + [s.text for s in d.sentences[:2] if not s.credit])) for d in self.documents}
+        self._vector_memory: OrderedDict[str, Any] = OrderedDict()
         # Set while the vector store is failing, so callers can say so.
         self.degraded: str | None = None
         self._overviews: dict[tuple[str, int], list[Sentence]] = {}
@@ -366,16 +371,31 @@ class HybridRetriever:
         return None
 
     def _vectors(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
-        """Vectors of these sentences by key: the stored ones, embedding only what the store lacks."""
-        vectors: dict[str, list[float]] = {}
-        if self.vector_lookup is not None:
+        """Vectors of these sentences by key: remembered, stored, or (what the store lacks) embedded.
+
+        A bounded memory of recent vectors spares the store a lookup per question for the
+        sentences every question touches (ledes, neighbours), without holding a large corpus.
+        """
+        vectors: dict[str, Any] = {}
+        wanted = []
+        for sentence in sentences:
+            if (vector := self._vector_memory.get(sentence.key)) is not None:
+                self._vector_memory.move_to_end(sentence.key)
+                vectors[sentence.key] = vector
+            else:
+                wanted.append(sentence)
+        if wanted and self.vector_lookup is not None:
             try:
-                vectors = dict(self.vector_lookup(sentences))
+                vectors.update(self.vector_lookup(wanted))
             except Exception as exc:  # the store is down: embedding them is slower but works
                 log.warning("stored vectors unavailable (%s); embedding instead", type(exc).__name__)
-        todo = [s for s in sentences if s.key not in vectors]
+        todo = [s for s in wanted if s.key not in vectors]
         if todo:
             vectors.update(zip([s.key for s in todo], self.embeddings.embed_documents([s.text for s in todo])))
+        for sentence in wanted:
+            self._vector_memory[sentence.key] = np.asarray(vectors[sentence.key], dtype=np.float32)
+        while len(self._vector_memory) > VECTOR_MEMORY:
+            self._vector_memory.popitem(last=False)
         return vectors
 
     def _previous(self, sentence: Sentence) -> Sentence | None:
