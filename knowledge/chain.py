@@ -19,7 +19,7 @@ from knowledge.base import KnowledgeBase, build_knowledge_base
 from knowledge.corpus import CorpusInfo
 from knowledge.gate import ANSWER, DECLINE, Gate
 from knowledge.locale import messages
-from knowledge.models import Answer, Document, Draft, Passage, Quote, Sentence, Turn
+from knowledge.models import Answer, Answerer, Document, Draft, Passage, Quote, Sentence, Turn
 from knowledge.offline import decline, make_offline_answerer, where
 from knowledge.question import Question
 from knowledge.settings import KnowledgeSettings
@@ -33,7 +33,7 @@ class AnswerChain:
     def __init__(
         self,
         kb: KnowledgeBase,
-        answerer: Runnable | None = None,
+        answerer: Answerer | None = None,
         *,
         settings: KnowledgeSettings | None = None,
         streams: bool = False,
@@ -152,7 +152,7 @@ class AnswerChain:
         state["gate"] = verdict
         return state
 
-    def _answerer_for(self, state: Mapping[str, Any]) -> Runnable:
+    def _answerer_for(self, state: Mapping[str, Any]) -> Answerer:
         """The configured answerer words answers; gate declines and special replies stay offline."""
         question: Question = state["prepared"]
         if state.get("final") is not None or state.get("outcome") != ANSWER or question.intent in ("summary", "byline"):

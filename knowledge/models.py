@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -224,3 +224,21 @@ class Draft:
     answerer: str
     fallback_reason: str | None = None
     closest_only: bool = False
+
+
+@runtime_checkable
+class Answerer(Protocol):
+    """What the chain asks of an answerer (offline, LLM, or a test's fake).
+
+    `invoke` gets the prepared inputs (`AnswerChain._answer_inputs`: the `Question`,
+    its passages, the gate's outcome, the documents and aliases) and returns a
+    `Draft` that cites passages by index; it never writes quotes. An answerer that
+    can stream also has `stream_draft(inputs)`, yielding text deltas, then the Draft.
+    """
+
+    def invoke(self, inputs: Mapping[str, Any]) -> Draft: ...
+
+
+@runtime_checkable
+class StreamingAnswerer(Answerer, Protocol):
+    def stream_draft(self, inputs: Mapping[str, Any]) -> Iterator[str | Draft]: ...

@@ -133,3 +133,13 @@ def test_entity_scoping_ties_a_figure_to_its_nearest_name() -> None:
     assert tied_figures(question, text, names) == []  # 6710억 belongs to R1; 32B is part of the asked name
     right = "엑사원 딥은 320억개 매개변수를 가진 '엑사원 딥-32B'를 비롯해 경량 모델 '7.8B' 등으로 구성된다."
     assert [right[s:e] for _, s, e, _ in tied_figures(question, right, names + ["7.8b"])] == ["320억개 매개변수"]
+
+
+def test_offline_and_llm_answerers_implement_the_answerer_protocol() -> None:
+    from knowledge.llm import LLMAnswerer
+    from knowledge.models import Answerer, StreamingAnswerer
+    from knowledge.offline import make_offline_answerer
+
+    assert isinstance(make_offline_answerer(), Answerer)
+    assert hasattr(LLMAnswerer, "stream_draft") and hasattr(LLMAnswerer, "invoke")
+    assert issubclass(LLMAnswerer, StreamingAnswerer) or callable(getattr(LLMAnswerer, "stream_draft"))
