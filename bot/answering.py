@@ -65,9 +65,10 @@ def answer_job(runtime: Runtime, job: Job, context: Any) -> None:
             if job.first_in_thread:
                 runtime.indicator.title(job, render.thread_title(job.question))
             history = read_history(runtime, job, bot_user_id, bot_id)
-            answer = _answer_and_deliver(runtime, job, history, answer_id)
             if job.thread_ts:
+                # Before the post: a follow-up may reach another worker as soon as the answer is visible.
                 runtime.store.set_thread(job.channel, job.thread_ts, True)
+            answer = _answer_and_deliver(runtime, job, history, answer_id)
             outcome = answer.outcome
         except Exception:
             log.exception("failed to answer in channel=%s ts=%s", job.channel, job.message_ts)
