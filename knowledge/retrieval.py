@@ -234,11 +234,20 @@ class HybridRetriever:
             features["dense_prev"] = _scaled(max(prev_dense, float(entry["dense"])))
             index = self._by_key[sentence.key]
             features["bm25"] = float(predicate_bm25[index]) / top_predicate if top_predicate > 0 else 0.0
-            features["logit"] = self.ranking.rank_logit(features)
             passages.append(Passage(sentence=sentence, score=0.0, dense=float(entry["dense"]), lexical=features["coverage"],
                                     features=features, context=self._context(sentence)))
         if not passages:
             return []
+        # Cosines across languages run lower than within one: each sentence is also compared with the
+        # best candidate of its own article language, so an English question can still pick a Korean article.
+        best_in_language: dict[str, float] = {}
+        for p in passages:
+            lang = self._language.get(p.sentence.source, "")
+            best_in_language[lang] = max(best_in_language.get(lang, 0.0), p.features["dense_scaled"])
+        for p in passages:
+            lang = self._language.get(p.sentence.source, "")
+            p.features["dense_lang"] = p.features["dense_scaled"] - best_in_language[lang]
+            p.features["logit"] = self.ranking.rank_logit(p.features)
         # Scores are a softmax over the candidates: the share of belief that each one is the answer.
         top_logit = max(p.features["logit"] for p in passages)
         weights = [math.exp(p.features["logit"] - top_logit) for p in passages]
