@@ -11,6 +11,7 @@ on a document's text, so it is cached by the document's content hash.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,11 +61,13 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
     entities: set[str] = set()
     persons: set[str] = set()
     versions: set[str] = set()
+    # A capitalised word that also appears in lower case is a word, not a name ("Whether", "He").
+    lower_words = {w for text in texts for w in re.findall(r"(?<![A-Za-z])[a-z][a-z'’-]*", text)}
     for text in texts:
         aliases.extend(parenthetical_aliases(text))
         for m in _LATIN_RUN.finditer(text):
             run = _trim_run(m.group(0))
-            if run and not (" " not in run and _common_word(run, texts)):
+            if run and not (" " not in run and run.lower() != run and run.lower() in lower_words):
                 entities.add(fold(run))
         versions.update(fold(v) for v in _VERSION.findall(text))
         for m in _QUOTED.finditer(text):
@@ -134,15 +137,6 @@ def _preceding_words(before: str, count: int, *, hangul: bool) -> str:
     return " ".join(picked)
 
 
-def _common_word(token: str, texts: Sequence[str]) -> bool:
-    """A capitalised word that also appears in lower case is a word, not a name ("Whether", "He")."""
-    lower = token.lower()
-    if lower == token:
-        return False
-    pattern = re.compile(r"(?<![A-Za-z])" + re.escape(lower) + r"(?![A-Za-z])")
-    return any(pattern.search(t) for t in texts)
-
-
 def _trim_run(run: str) -> str:
     """Drop sentence-initial function words ("The", "At") from a capitalised run."""
     tokens = run.split()
@@ -159,7 +153,9 @@ class CorpusProfile:
     profiles: dict[str, DocumentProfile] = field(default_factory=dict)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     entity_docs: dict[str, frozenset[str]] = field(default_factory=dict)
-    _by_skeleton: dict[str, set[str]] = field(default_factory=dict)
+    _words: frozenset[str] = frozenset()
+    _by_skeleton: dict[str, set[str]] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def build(cls, documents: Sequence[Document]) -> "CorpusProfile":
@@ -174,19 +170,24 @@ class CorpusProfile:
         for profile in profiles.values():
             for form in profile.entities | profile.persons | profile.versions:
                 entity_docs[form].add(profile.source)
-        by_skeleton: dict[str, set[str]] = defaultdict(set)
-        for doc in documents:
-            for word in set(words(doc.text)):
-                stems = korean_stems(word) if is_hangul(word) else [word]
-                for stem in stems:
-                    if len(stem) >= 2 and (key := translit.skeleton(stem)):
-                        by_skeleton[key].add(stem)
         return cls(
             profiles=profiles,
             groups={form: tuple(sorted(group)) for form, group in merged.items()},
             entity_docs={form: frozenset(docs) for form, docs in entity_docs.items()},
-            _by_skeleton=dict(by_skeleton),
+            _words=frozenset(w for doc in documents for w in words(doc.text)),
         )
+
+    def _skeleton_index(self) -> dict[str, set[str]]:
+        """Corpus words by consonant skeleton, built on first use (start-up stays fast with many articles)."""
+        with self._lock:
+            if self._by_skeleton is None:
+                index: dict[str, set[str]] = defaultdict(set)
+                for word in self._words:
+                    for stem in korean_stems(word) if is_hangul(word) else [word]:
+                        if len(stem) >= 2 and (key := translit.skeleton(stem)):
+                            index[key].add(stem)
+                self._by_skeleton = dict(index)
+            return self._by_skeleton
 
     def aliases_of(self, form: str) -> tuple[str, ...]:
         """Other spellings the corpus gives for `form` (parenthetical pairs)."""
@@ -198,7 +199,7 @@ class CorpusProfile:
         if not key:
             return ()
         latin = translit.is_latin(word)
-        return tuple(sorted(w for w in self._by_skeleton.get(key, ()) if translit.is_latin(w) != latin and translit.same_name(word, w)))
+        return tuple(sorted(w for w in self._skeleton_index().get(key, ()) if translit.is_latin(w) != latin and translit.same_name(word, w)))
 
     def surname_matches(self, token: str) -> tuple[str, ...]:
         """Korean personal names whose surname a short romanised token spells ("Park" -> 박재민, "Kim" -> 김영희)."""
