@@ -133,6 +133,9 @@ def test_worker_killed_mid_answer_its_claim_expires_and_the_retry_is_answered(re
             assert len(answers_in(fake, ch, root)) == 1
             assert "expired without an answer" in b.output()
         finally:
+            if a.alive():  # the test failed before the kill: do not leave the worker behind
+                a.proc.kill()
+                a.proc.wait(10)
             a._log.close()
             assert b.terminate() == 0
 
