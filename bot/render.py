@@ -66,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_helpful": "👎 Not helpful",
         "fallback": "Answered without the language model ({reason}).",
         "shared_by": "Shared by <@{user}>",
+        "degraded": "The search index is unavailable right now: this answer comes from keyword search only.",
         "paragraph": "¶{n}",
     },
     "ko": {
@@ -79,6 +80,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_helpful": "👎 도움이 안 됨",
         "fallback": "언어 모델 없이 답했습니다 ({reason}).",
         "shared_by": "<@{user}> 님이 공유함",
+        "degraded": "지금은 검색 색인을 쓸 수 없어 키워드 검색만으로 답했습니다.",
         "paragraph": "{n}번째 문단",
     },
 }
@@ -270,6 +272,9 @@ def answer_body_blocks(answer: Answer, *, include_text: bool = True, restate: bo
         blocks.append(_section(f"*{labels['question']}:* {question}"))
     if answer.notice_text:
         blocks.append(_context(f"ℹ️ {escape(answer.notice_text)}"))
+    if answer.meta.get("degraded"):
+        # The vector store is down: answers come from keyword search alone, and people should know.
+        blocks.append(_context("⚠️ " + labels["degraded"]))
     if include_text and answer.text.strip():
         for piece in split_sections(escape(answer.text)):
             blocks.append(_section(piece))

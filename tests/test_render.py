@@ -201,3 +201,10 @@ def test_help_and_greeting_come_from_the_corpus_profile() -> None:
     assert "가상 기사들" in text and "누리 칩은 언제 나와?" in text and "When does the Nuri chip ship?" in text
     assert "the imaginary articles" in render.greeting(corpus)
     assert [p["message"] for p in render.suggested_prompts(corpus)] == ["누리 칩은 언제 나와?", "When does the Nuri chip ship?"]
+
+
+def test_a_keyword_only_answer_says_so() -> None:
+    degraded = answer(meta={"degraded": "vector store unavailable: ConnectionError"})
+    texts = render.texts_of(render.render_answer(degraded, "x").blocks)
+    assert any("키워드 검색만" in t for t in texts)
+    assert not any("키워드 검색만" in t for t in render.texts_of(render.render_answer(answer(), "x").blocks))
