@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from knowledge.locale.en import STOPWORDS
 
@@ -103,6 +104,7 @@ ENGLISH_STOPWORDS = STOPWORDS
 _EN_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "s")
 
 
+@lru_cache(maxsize=16384)
 def english_stem(word: str) -> str:
     """A light English stem for matching inflections: shipped/ships/shipping -> ship."""
     for suffix in _EN_SUFFIXES:
