@@ -39,6 +39,9 @@ MAX_QUESTION_CHARS = 500
 _FALSE = {"0", "false", "no", "off"}
 
 
+# Tries at creating the tables when several workers race on a fresh database.
+CREATE_ATTEMPTS = 5
+
 class OutcomeSettingsError(ValueError):
     """A malformed outcomes setting; the message says which and how to fix it."""
 
@@ -152,12 +155,16 @@ class OutcomeStore:
             sa.Column("vote", sa.String(4), nullable=False),
             sa.Column("voted_at", sa.Float, nullable=False),
         )
-        try:
-            meta.create_all(self.engine)
-        except sa.exc.DBAPIError:
-            # Several workers starting at once on a fresh database: another one created
-            # the tables between our check and our CREATE. Checking again finds them.
-            meta.create_all(self.engine)
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                meta.create_all(self.engine)
+                break
+            except sa.exc.DBAPIError:
+                # Several workers starting at once on a fresh database: another one created a
+                # table between our check and our CREATE (once per table). Checking again finds it.
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         self._lock = threading.Lock()  # one feedback upsert at a time per process
 
     # -- writing ------------------------------------------------------------------------
