@@ -17,10 +17,10 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
 
 from knowledge.base import KnowledgeBase, build_knowledge_base
 from knowledge.corpus import CorpusInfo
-from knowledge.gate import ANSWER, DECLINE, Gate
+from knowledge.gate import ANSWER, Gate
 from knowledge.locale import messages
 from knowledge.models import Answer, Answerer, Document, Draft, Passage, Quote, Sentence, Turn
-from knowledge.offline import decline, make_offline_answerer, where
+from knowledge.offline import decline, make_offline_answerer
 from knowledge.question import Question
 from knowledge.settings import KnowledgeSettings
 

@@ -34,7 +34,7 @@ from knowledge.profile import _VERSION, CorpusProfile
 from knowledge.question import Question, is_follow_up, read_question
 from knowledge.scoping import tied_figures
 from knowledge.summary import key_sentences
-from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, normalize_question
+from knowledge.text import ENGLISH_STOPWORDS, fold, normalize_question
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +199,6 @@ class HybridRetriever:
         for sentence, cosine in dense_hits:
             found.setdefault(sentence.key, {"sentence": sentence, "dense": cosine, "bm25": 0.0})
         lexical_hits = self.lexical.search(units, self.candidates)
-        top_bm25 = lexical_hits[0][1] if lexical_hits else 0.0
         for index, bm25 in lexical_hits:
             sentence = self.sentences[index]
             entry = found.setdefault(sentence.key, {"sentence": sentence, "dense": None, "bm25": 0.0})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.lexical import analyse, question_cues
+from knowledge.lexical import analyse
 from knowledge.text import detect_language, korean_stem, normalize_question, strip_injection
 
 
@@ -53,10 +53,14 @@ def test_analysis_uses_general_vocabulary_across_languages() -> None:
     assert not any(u.label in {"what", "did", "the"} for u in units)
 
 
-def test_question_cues() -> None:
-    assert question_cues("몇 명인가요?").quantity
-    assert question_cues("When was it founded?").when
-    assert question_cues("에이전틱 AI란 무엇인가요?").definition
+def test_answer_types_and_wanted_figures() -> None:
+    from knowledge.question import answer_type, wanted_figures
+
+    assert answer_type("몇 명인가요?") == "quantity" and "people" in wanted_figures("몇 명인가요?")
+    assert answer_type("when was it founded?") == "when" and wanted_figures("when was it founded?")[0] == "date"
+    assert answer_type("에이전틱 ai란 무엇인가요?") == "definition"
+    assert answer_type("who wrote it?") == "who"
+    assert wanted_figures("what did it score on the math section?")[0] == "score"
 
 
 @pytest.mark.parametrize(
