@@ -152,6 +152,17 @@ class BotProcess:
             self._log.close()
 
 
+def start_worker(fake: Any, env: dict[str, str], log_path: Path, timeout: float = 120) -> "BotProcess":
+    """The Procfile's worker line against `fake`, connected; if it never connects, stopped, with its log in the error."""
+    process = BotProcess(procfile_command("worker"), env, log_path)
+    try:
+        fake.wait_for_connection(timeout=timeout)
+    except AssertionError:
+        process.terminate()
+        raise AssertionError("bot did not connect:\n" + process.output()[-4000:]) from None
+    return process
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

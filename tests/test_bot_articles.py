@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command
+from tests.bot_fixtures import BotProcess, bot_env, start_worker
 from tests.fakes.fake_slack import FakeSlack
 
 DATA = Path(__file__).parent / "data"
@@ -34,12 +34,7 @@ def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
     shutil.copy(ROOT / "seeds" / "lg-ai-strategy-exaone-deep.md", seeds)
     shutil.copy(DATA / "multidoc" / "seeds" / "samsung-gauss-ai.md", seeds)
     env = bot_env(fake.base_url, str(tmp / "chroma"), SEEDS_DIR=str(seeds))
-    process = BotProcess(procfile_command("worker"), env, tmp / "bot.log")
-    try:
-        fake.wait_for_connection(timeout=120)
-    except AssertionError:
-        process.terminate()
-        raise AssertionError("bot did not connect:\n" + process.output()[-4000:])
+    process = start_worker(fake, env, tmp / "bot.log")
     yield process
     assert process.terminate() == 0, process.output()[-3000:]
 

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command, wait_until
+from tests.bot_fixtures import BotProcess, bot_env, start_worker, wait_until
 from tests.fakes.fake_slack import FakeSlack
 
 
@@ -27,8 +27,7 @@ def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
     tmp = tmp_path_factory.mktemp("delivery")
     env = bot_env(fake.base_url, str(tmp / "chroma"), SLACK_API_TIMEOUT_SECONDS="1", SLACK_DELIVERY_DEADLINE_SECONDS="8",
                   SLACK_INDICATOR_TIMEOUT_SECONDS="1")
-    process = BotProcess(procfile_command("worker"), env, tmp / "bot.log")
-    fake.wait_for_connection(timeout=120)
+    process = start_worker(fake, env, tmp / "bot.log")
     yield process
     assert process.terminate() == 0, process.output()[-3000:]
 

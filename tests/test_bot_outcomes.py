@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.outcomes import NOT_ADMIN
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command, wait_until
+from tests.bot_fixtures import BotProcess, bot_env, start_worker, wait_until
 from tests.fakes.fake_slack import FakeSlack
 
 ADMIN = "UADMIN"
@@ -36,12 +36,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bot(fake: FakeSlack, db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("bot")
     env = bot_env(fake.base_url, str(tmp / "chroma"), OUTCOMES_PATH=str(db), REPORT_ADMINS=f"UOTHER,{ADMIN}")
-    process = BotProcess(procfile_command("worker"), env, tmp / "bot.log")
-    try:
-        fake.wait_for_connection(timeout=120)
-    except AssertionError:
-        process.terminate()
-        raise AssertionError("bot did not connect:\n" + process.output()[-4000:])
+    process = start_worker(fake, env, tmp / "bot.log")
     yield process
     code = process.terminate()
     assert code == 0, process.output()[-3000:]

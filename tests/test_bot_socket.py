@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command
+from tests.bot_fixtures import BotProcess, bot_env, start_worker
 from tests.fakes.fake_slack import FakeSlack
 
 @pytest.fixture(scope="module")
@@ -23,12 +23,7 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("bot")
-    process = BotProcess(procfile_command("worker"), bot_env(fake.base_url, str(tmp / "chroma")), tmp / "bot.log")
-    try:
-        fake.wait_for_connection(timeout=120)
-    except AssertionError:
-        process.terminate()
-        raise AssertionError("bot did not connect:\n" + process.output()[-4000:])
+    process = start_worker(fake, bot_env(fake.base_url, str(tmp / "chroma")), tmp / "bot.log")
     yield process
     code = process.terminate()
     output = process.output()

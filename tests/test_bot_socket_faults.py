@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command
+from tests.bot_fixtures import BotProcess, bot_env, start_worker
 from tests.fakes.fake_slack import FakeSlack
 
 RECONNECT_LIMIT = 15.0
@@ -26,8 +26,7 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("socketfaults")
-    process = BotProcess(procfile_command("worker"), bot_env(fake.base_url, str(tmp / "chroma")), tmp / "bot.log")
-    fake.wait_for_connection(timeout=120)
+    process = start_worker(fake, bot_env(fake.base_url, str(tmp / "chroma")), tmp / "bot.log")
     yield process
     assert process.terminate() == 0, process.output()[-3000:]
 

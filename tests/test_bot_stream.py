@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command
+from tests.bot_fixtures import BotProcess, bot_env, start_worker
 from tests.fakes.fake_slack import FakeSlack
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,7 @@ def fake() -> Iterator[FakeSlack]:
 def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("stream")
     env = bot_env(fake.base_url, str(tmp / "chroma"), SLACK_STREAM="always", SLACK_STREAM_CHUNK_CHARS="20")
-    process = BotProcess(procfile_command("worker"), env, tmp / "bot.log")
-    fake.wait_for_connection(timeout=120)
+    process = start_worker(fake, env, tmp / "bot.log")
     yield process
     assert process.terminate() == 0, process.output()[-3000:]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, procfile_command
+from tests.bot_fixtures import BotProcess, bot_env, start_worker
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.fakes.fake_slack import FakeSlack
 
@@ -38,12 +38,7 @@ def bot(fake: FakeSlack, llm: FakeOpenAI, tmp_path_factory: pytest.TempPathFacto
     tmp = tmp_path_factory.mktemp("llm-stream")
     env = bot_env(fake.base_url, str(tmp / "chroma"), LLM_MODEL="openai:test-model", LLM_BASE_URL=llm.base_url,
                   LLM_API_KEY="sk-test-secret", LLM_TIMEOUT="20", SLACK_STREAM_CHUNK_CHARS="10")
-    process = BotProcess(procfile_command("worker"), env, tmp / "bot.log")
-    try:
-        fake.wait_for_connection(timeout=120)
-    except AssertionError:
-        process.terminate()
-        raise AssertionError("bot did not connect:\n" + process.output()[-4000:])
+    process = start_worker(fake, env, tmp / "bot.log")
     yield process
     assert process.terminate() == 0, process.output()[-3000:]
     assert "sk-test-secret" not in process.output()
