@@ -115,11 +115,6 @@ def parse_document(source: str, text: str) -> Document:
     )
 
 
-def is_credit_line(sentence: Sentence) -> bool:
-    """The article's byline / credit, indexed as a sentence of its own."""
-    return sentence.credit
-
-
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of `text[start:end]`, aware of quotes, brackets and numbers.
 

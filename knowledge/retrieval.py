@@ -94,7 +94,6 @@ class HybridRetriever:
         self.degraded: str | None = None
         self._overviews: dict[tuple[str, int], list[Sentence]] = {}
         self._figures: frozenset[float] | None = None
-        self._versions = frozenset(v for p in self.profile.profiles.values() for v in p.versions)
         # Names a figure can belong to (see `knowledge.scoping`); two-letter Latin names (AI, LG, TV) are too general.
         self.names = tuple(
             sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2))

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from knowledge.loading import is_credit_line
 from knowledge.models import Sentence
 from knowledge.text import fold
 
@@ -34,7 +33,7 @@ def key_sentences(sentences: Sequence[Sentence], vectors: Mapping[str, Sequence[
     if not sentences:
         return []
     source = sentences[0].source
-    pool = [s for s in sentences if s.source == source and not is_credit_line(s) and s.key in vectors]
+    pool = [s for s in sentences if s.source == source and not s.credit and s.key in vectors]
     if not pool:
         return list(sentences[:k])
     matrix = np.asarray([vectors[s.key] for s in pool], dtype=np.float32)
