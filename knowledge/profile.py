@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge import translit
+from knowledge import numbers, translit
 from knowledge.locale import ko as ko_locale
 from knowledge.locale import en as en_locale
 from knowledge.locale import vocab
@@ -87,7 +87,34 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
         for latin, hangul in ((a, b), (b, a)):
             if translit.is_latin(latin) and re.fullmatch(r"[\uac00-\ud7a3]{2,4}", hangul) and len(latin.split()) >= 2:
                 persons.update((latin, hangul))
+    entities.update(_heads(entities, [fold(t) for t in texts], lower_words))
     return DocumentProfile(source, sha256, tuple(dict.fromkeys(aliases)), frozenset(entities), frozenset(persons), frozenset(versions))
+
+
+def _heads(entities: Iterable[str], folded_texts: Sequence[str], lower_words: frozenset[str] | set[str] = frozenset()) -> set[str]:
+    """Words of a multi-word name that the document also uses on their own ("가우스" of "삼성 가우스").
+
+    News copy names a product in full once and by its head word afterwards; a
+    question does the same. A word counts only when some sentence uses it
+    without the rest of the name, and never when it is general vocabulary, a
+    date word, or a Latin word the document also writes in lower case ("home").
+    """
+    from knowledge.lexical import mentions  # lexical imports this module's neighbours; keep the edge one-way
+
+    heads: set[str] = set()
+    for entity in entities:
+        parts = entity.split()
+        if len(parts) < 2:
+            continue
+        for part in parts:
+            part = re.sub(r"['’]s$", "", part).strip("'’.-")
+            if (len(part) < 2 or not re.search(r"[a-z\uac00-\ud7a3]", part) or part in lower_words
+                    or numbers.is_month(part) or part in heads or part in _COMMON_WORDS or part in en_locale.STOPWORDS
+                    or part.isdigit() or (part.isascii() and len(part) <= 2)):
+                continue
+            if any(mentions(part, t) and not mentions(entity, t) for t in folded_texts):
+                heads.add(part)
+    return heads
 
 
 def parenthetical_aliases(text: str) -> list[tuple[str, str]]:

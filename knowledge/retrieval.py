@@ -26,7 +26,7 @@ from pydantic import ConfigDict
 
 from knowledge import numbers
 from knowledge.gate import GateParams, load_params
-from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, mentions
+from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, form_match, mentions
 from knowledge.locale import ko as ko_locale
 from knowledge.locale import vocab
 from knowledge.models import Document, Passage, Sentence, Turn
@@ -89,6 +89,15 @@ class HybridRetriever:
         self._language = {d.source: d.language for d in self.documents}
         self._persons = {source: p.persons for source, p in self.profile.profiles.items()}
         self._lede = {d.source: fold(" ".join([d.title] + [s.text for s in d.sentences[:2] if not s.credit])) for d in self.documents}
+        self._doc_rows: dict[str, list[int]] = {}
+        for i, sentence in enumerate(self.sentences):
+            self._doc_rows.setdefault(sentence.source, []).append(i)
+        # Each document's first sentence after any credit line: the lede, which touches every topic.
+        self._lede_key = {src: next((self.sentences[i].key for i in rows if not self.sentences[i].credit), "")
+                          for src, rows in self._doc_rows.items()}
+        self._prominence_memo: dict[str, dict[str, float]] = {}
+        # Within-document weights of question words, by (document, spellings); cleared when full.
+        self._local_memo: dict[tuple[str, tuple[str, ...]], float] = {}
         self._vector_memory: OrderedDict[str, Any] = OrderedDict()
         # Set while the vector store is failing, so callers can say so.
         self.degraded: str | None = None
@@ -217,16 +226,23 @@ class HybridRetriever:
         previous_vectors = self._vectors(list({p.key: p for p in previous.values()}.values())) if previous else {}
         weights = self._entity_weights(question.entities)
         doc_affinity = self._doc_affinity(weights)
+        focus = self._focus(weights)
         # The question's predicate (what it asks about its names) is what separates sentences of one article.
         predicate = [u for u in units if not _names_unit(u, question.entities)] or units
         predicate_bm25 = self.lexical.scores(predicate)
         top_predicate = float(predicate_bm25.max()) if len(predicate_bm25) else 0.0
         passages = []
+        local_weights: dict[str, list[float]] = {}
         for entry in found.values():
             sentence: Sentence = entry["sentence"]
             if sentence.credit and question.intent != "byline":
                 continue
             features = self._features(question, sentence, float(entry["dense"]), weights, doc_affinity, predicate)
+            if sentence.source not in local_weights:
+                local_weights[sentence.source] = self._local_weights(sentence.source, predicate)
+            features["local_cov"] = _weighted_coverage(predicate, local_weights[sentence.source], fold(sentence.text))
+            features["lede"] = 1.0 if sentence.key == self._lede_key.get(sentence.source) else 0.0
+            features["focus"] = focus.get(sentence.source, 0.0)
             before = previous.get(sentence.key)
             prev_dense = _cosine(vector, previous_vectors[before.key]) if before is not None else float(entry["dense"])
             features["dense_prev"] = _scaled(max(prev_dense, float(entry["dense"])))
@@ -242,9 +258,15 @@ class HybridRetriever:
         for p in passages:
             lang = self._language.get(p.sentence.source, "")
             best_in_language[lang] = max(best_in_language.get(lang, 0.0), p.features["dense_scaled"])
+        # How well the sentence's whole article matches: the mean of its two best candidates.
+        by_doc: dict[str, list[float]] = {}
+        for p in passages:
+            by_doc.setdefault(p.sentence.source, []).append(p.features["dense_lang_raw"] if "dense_lang_raw" in p.features else p.features["dense_scaled"])
+        doc_dense = {src: sum(sorted(v, reverse=True)[:2]) / min(2, len(v)) for src, v in by_doc.items()}
         for p in passages:
             lang = self._language.get(p.sentence.source, "")
             p.features["dense_lang"] = p.features["dense_scaled"] - best_in_language[lang]
+            p.features["doc_dense"] = doc_dense[p.sentence.source] - best_in_language[lang]
             p.features["logit"] = self.ranking.rank_logit(p.features)
         # Scores are a softmax over the candidates: the share of belief that each one is the answer.
         top_logit = max(p.features["logit"] for p in passages)
@@ -275,6 +297,55 @@ class HybridRetriever:
                         out.append(j)
                 if len(out) >= self.candidates:
                     break
+        return out
+
+    def _focus(self, weights: dict[str, float]) -> dict[str, float]:
+        """How much each document is *about* the question's names, not merely mentioning them.
+
+        A name in a document's title or lede counts fully; elsewhere, by the share
+        of the document's sentences that use it. Two articles that both mention a
+        programme differ here: one is about it, the other has a paragraph on it.
+        """
+        total = sum(weights.values())
+        if not total:
+            return {}
+        out: dict[str, float] = {}
+        for name, w in weights.items():
+            for source, prominence in self._prominence(name).items():
+                out[source] = out.get(source, 0.0) + w * prominence / total
+        return out
+
+    def _prominence(self, name: str) -> dict[str, float]:
+        """Per document naming `name`: 1.0 in its title or lede, else 3x the share of its sentences that use it."""
+        if name not in self._prominence_memo:
+            forms = (name,) + self.profile.aliases_of(name)
+            found = {}
+            for source in self.profile.docs_naming(name):
+                rows = self._doc_rows.get(source, [])
+                if any(mentions(f, self._lede.get(source, "")) for f in forms):
+                    found[source] = 1.0
+                else:
+                    share = sum(1 for i in rows if any(mentions(f, self.lexical.folded[i]) for f in forms)) / max(1, len(rows))
+                    found[source] = min(1.0, 3.0 * share)
+            self._prominence_memo[name] = found  # names are the corpus's own: a bounded set
+        return self._prominence_memo[name]
+
+    def _local_weights(self, source: str, units: Sequence[QueryUnit]) -> list[float]:
+        """Each unit's rarity within one document: its topic words (in most sentences) weigh little.
+
+        Corpus-wide IDF says which document; within the document, the words that
+        pick out one sentence are those few of its sentences use.
+        """
+        out = []
+        for unit in units:
+            key = (source, unit.forms)
+            if key not in self._local_memo:
+                rows = self._doc_rows.get(source, [])
+                df = sum(1 for i in rows if max(form_match(f, self.lexical.folded[i]) for f in unit.forms) >= 1.0)
+                if len(self._local_memo) >= VECTOR_MEMORY:
+                    self._local_memo.clear()
+                self._local_memo[key] = math.log((len(rows) + 1) / (df + 0.5))
+            out.append(self._local_memo[key])
         return out
 
     def _entity_weights(self, entities: Sequence[str]) -> dict[str, float]:
@@ -433,6 +504,14 @@ def _defines(folded: str, units: Sequence[QueryUnit]) -> bool:
         return False
     subject = m.group(1).strip("'\"‘’“” ")
     return any(form in subject and len(subject) <= len(form) + 6 for u in units for form in u.forms if len(form) >= 2)
+
+
+def _weighted_coverage(units: Sequence[QueryUnit], weights: Sequence[float], folded: str) -> float:
+    """Share of the units' weight that the sentence contains (`weights` per unit)."""
+    total = sum(weights)
+    if total <= 0:
+        return 0.0
+    return sum(w * max(form_match(f, folded) for f in u.forms) for u, w in zip(units, weights)) / total
 
 
 def _scaled(cosine: float) -> float:

@@ -59,6 +59,11 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
     spans = name_spans(folded, list(corpus_names) + asked)
     out = []
     for figure in found:
+        if figure[3] == "date" and not asked_spans:
+            # A date says when the sentence's event happened, not whose figure it is: the sentence's
+            # subject (scored apart, by the names it and its document use) decides.
+            out.append(figure)
+            continue
         nearest = min(spans, key=lambda s: _gap(figure, s), default=None)
         if nearest is None or any(_related(nearest[2], name) for name in asked) or (asked_spans and _gap(figure, nearest) > 40):
             out.append(figure)

@@ -116,6 +116,7 @@ def test_corpus_profile_links_spellings_across_documents() -> None:
         ("a total of 2,570 applicants", [(2570.0, "2,570 applicants", "people")]),
         ("the 7.8B model and a $3 billion deal", [(7.8e9, "7.8B", "size"), (3e9, "3 billion", "money")]),
         ("founded in 2020", [(2020.0, "2020", "date")]),
+        ("기기 1억 대에 넣겠다", [(1e8, "1억 대", "count")]),
     ],
 )
 def test_figures_with_units_in_both_languages(text: str, expected: list) -> None:
@@ -133,6 +134,31 @@ def test_entity_scoping_ties_a_figure_to_its_nearest_name() -> None:
     assert tied_figures(question, text, names) == []  # 6710억 belongs to R1; 32B is part of the asked name
     right = "엑사원 딥은 320억개 매개변수를 가진 '엑사원 딥-32B'를 비롯해 경량 모델 '7.8B' 등으로 구성된다."
     assert [right[s:e] for _, s, e, _ in tied_figures(question, right, names + ["7.8b"])] == ["320억개 매개변수"]
+
+
+def test_a_date_in_a_sentence_that_refers_back_is_about_its_subject() -> None:
+    from dataclasses import replace
+
+    question = replace(read_question("When did the Nuri chip first ship?", 2000), entities=("nuri chip",))
+    text = "The chip first shipped in July 2023 inside Hanbit's Home Hub lineup."
+    # The nearest name is the product it shipped in, but a date is when the sentence's event happened.
+    assert [text[s:e] for _, s, e, _ in tied_figures(question, text, ["nuri chip", "hanbit's home hub"])] == ["2023"]
+    money = replace(read_question("How much did the Nuri chip cost?", 2000), entities=("nuri chip",))
+    assert tied_figures(money, "Hanbit's Home Hub costs 300 dollars.", ["nuri chip", "hanbit's home hub"]) == []
+
+
+HEADS = """# 한빛전자, 새 AI 모델 '한빛 누리' 공개
+한빛전자가 생성형 AI 모델 '한빛 누리'를 공개했다. 누리는 세 가지 크기로 나온다.
+누리의 가장 큰 모델은 매개변수 300억개다. 회사는 Smart Home Hub에 이를 넣는다.
+스마트 홈 시장은 커지고 있다. The smart home market grows.
+"""
+
+
+def test_a_multiword_name_also_names_its_head_word_used_on_its_own() -> None:
+    entities = CorpusProfile.build([parse_document("h.md", HEADS)]).profiles["h.md"].entities
+    assert {"한빛 누리", "누리"} <= entities
+    assert "한빛" not in entities  # never used without the rest of the name
+    assert "smart" not in entities and "home" not in entities  # also written in lower case: words, not names
 
 
 def test_offline_and_llm_answerers_implement_the_answerer_protocol() -> None:
