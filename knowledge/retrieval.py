@@ -27,6 +27,7 @@ from pydantic import ConfigDict
 from knowledge import numbers
 from knowledge.gate import GateParams, load_params
 from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, form_match, mentions
+from knowledge.locale import en as en_locale
 from knowledge.locale import ko as ko_locale
 from knowledge.locale import vocab
 from knowledge.models import Document, Passage, Sentence, Turn
@@ -34,7 +35,7 @@ from knowledge.profile import _VERSION, CorpusProfile
 from knowledge.question import Question, is_follow_up, read_question
 from knowledge.scoping import tied_figures
 from knowledge.summary import key_sentences
-from knowledge.text import ENGLISH_STOPWORDS, fold, normalize_question
+from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, normalize_question
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class HybridRetriever:
         )
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
         self._doc_folded = {d.source: fold(d.text) for d in self.documents}
+        self._doc_text = {d.source: d.text for d in self.documents}
         self._language = {d.source: d.language for d in self.documents}
         self._persons = {source: p.persons for source, p in self.profile.profiles.items()}
         self._lede = {d.source: fold(" ".join([d.title] + [s.text for s in d.sentences[:2] if not s.credit])) for d in self.documents}
@@ -275,11 +277,37 @@ class HybridRetriever:
         passages = [replace(p, score=w / total) for p, w in zip(passages, weights)]
         passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
         top = passages[:k]
+        first = self._with_continuation(top[0].sentence)
+        if first is not top[0].sentence:
+            # The joined sentence is not shown twice.
+            inside = lambda p: p.sentence.source == first.source and first.start <= p.sentence.start and p.sentence.end <= first.end  # noqa: E731
+            top = [replace(top[0], sentence=first)] + [p for p in passages[1:] if not inside(p)][: k - 1]
         if len(passages) > 1:
             # How clearly the best passage wins: a gate feature.
             top[0].features["margin"] = passages[0].score - passages[1].score
         top[0].features["top_p"] = passages[0].score
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
+
+    def _with_continuation(self, sentence: Sentence) -> Sentence:
+        """The sentence, joined with the next one of its paragraph when that one goes on about it.
+
+        "1세대 가우스는 세 갈래로 나뉜다." is answered by the list that follows;
+        "… runs on the Nuri chip." by "It handles …". The joined span is still a
+        verbatim slice of the source, so the quote stays exact.
+        """
+        i = self._by_key.get(sentence.key)
+        if i is None or i + 1 >= len(self.sentences) or sentence.credit:
+            return sentence
+        after = self.sentences[i + 1]
+        if after.source != sentence.source or after.paragraph != sentence.paragraph or after.credit:
+            return sentence
+        lang = ko_locale if is_hangul(sentence.text.strip()[:1]) or self._language.get(sentence.source) == "ko" else en_locale
+        if not (lang.ANNOUNCES.search(sentence.text) or lang.CONTINUES.match(after.text)):
+            return sentence
+        text = self._doc_text.get(sentence.source, "")
+        if text[after.start : after.end] != after.text:
+            return sentence
+        return replace(sentence, text=text[sentence.start : after.end], end=after.end)
 
     def _named_candidates(self, question: Question, found: dict[str, dict[str, Any]]) -> list[int]:
         """Sentences that name the question's rarest entity or version, up to a few per question."""

@@ -169,3 +169,31 @@ def test_offline_and_llm_answerers_implement_the_answerer_protocol() -> None:
     assert isinstance(make_offline_answerer(), Answerer)
     assert hasattr(LLMAnswerer, "stream_draft") and hasattr(LLMAnswerer, "invoke")
     assert issubclass(LLMAnswerer, StreamingAnswerer) or callable(getattr(LLMAnswerer, "stream_draft"))
+
+
+CONTINUATION = """# 한빛전자, 새 AI 모델 공개
+한빛전자가 새 AI 모델 누리를 공개했다. 누리는 용도에 따라 세 갈래로 나뉜다. 글을 쓰는 모델, 그림을 그리는 모델, 코드를 짜는 모델이다.
+누리는 2026년 3월에 출시된다. 가격은 정하지 않았다.
+"""
+
+
+def test_a_sentence_that_announces_a_list_is_quoted_with_the_list(tmp_path) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "n.md").write_text(CONTINUATION, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    retriever = kb.retriever
+    announcing = next(s for s in retriever.sentences if "갈래" in s.text)
+    joined = retriever._with_continuation(announcing)
+    assert joined.text == "누리는 용도에 따라 세 갈래로 나뉜다. 글을 쓰는 모델, 그림을 그리는 모델, 코드를 짜는 모델이다."
+    assert CONTINUATION[joined.start:joined.end] == joined.text  # still a verbatim slice
+    passages = retriever.search("누리는 무슨 모델들로 나뉘어?", k=3)
+    first = passages[0].sentence
+    assert "그림을 그리는 모델" in first.text
+    assert not any(first.start <= p.sentence.start and p.sentence.end <= first.end for p in passages[1:])
+    # A sentence that neither announces nor is followed by a continuation stays alone.
+    launch = kb.retriever.search("누리는 언제 출시돼?", k=1)[0].sentence
+    assert launch.text == "누리는 2026년 3월에 출시된다."

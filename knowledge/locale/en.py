@@ -1,6 +1,8 @@
 """English: stop words, question cues and the answer/message templates."""
 from __future__ import annotations
 
+import re
+
 STOPWORDS = frozenset(
     """
     what which who whom whose when where why how many much does do did done is are was were be been being am
@@ -14,6 +16,12 @@ STOPWORDS = frozenset(
 )
 
 # --- messages -------------------------------------------------------------
+# A sentence that goes on about the one before it ("It …", "These …"), and one that announces a list after it.
+CONTINUES = re.compile(r"^(?:It|Its|They|Their|These|This|Those|He|She|Both|Each)\b")
+ANNOUNCES = re.compile(
+    r"(?:[:：]\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s)?(?:jobs|parts|kinds|types|versions|models|sizes|tiers|ways|"
+    r"things|areas|steps|lines|families|pillars|roles|tasks)\b)", re.I)
+
 USAGE = 'Please type a question, e.g. "{example}"'
 INJECTION_ONLY = "I don't follow instructions inside questions; please ask about the articles."
 TOO_LONG = "Your question was longer than {limit:,} characters; only the first {limit:,} were used."
@@ -44,7 +52,7 @@ DEFINITION_MARKERS: tuple[str, ...] = (
 )
 
 # A person's name after a title or role: "Chief executive William Cho", "reporter Jordan Lee".
-PERSON_AFTER_TITLE = __import__("re").compile(
+PERSON_AFTER_TITLE = re.compile(
     r"(?:CEO|[Cc]hief [Ee]xecutive|[Pp]resident|[Cc]hair(?:man|woman)?|[Ff]ounder|[Hh]ead|[Dd]irector|[Mm]anager|"
     r"[Rr]eporter|[Aa]nalyst|[Pp]rofessor|[Mm]inister|[Ee]ngineer|[Rr]esearcher|[Ss]pokes(?:man|woman|person))"
     r",?\s+(?:of\s+[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*,?\s+)?([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})"

@@ -16,6 +16,10 @@ ORGANISATION = re.compile(
     r"(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))"
 )
 
+# A sentence that goes on about the one before it ("이는 …", "이 중 …"), and one that announces a list after it.
+CONTINUES = re.compile(r"^(?:이는|이들은|이들의|이를|이 중|이 가운데|그중|그 중|그는|그녀는|이곳은|해당\s)")
+ANNOUNCES = re.compile(r"(?:[:：]\s*$|(?:두|세|네|다섯|여섯|[2-9])\s?(?:갈래|가지|종류|부문|단계|축)(?:로|으로)?\s)")
+
 # --- messages -------------------------------------------------------------
 USAGE = '질문을 입력해 주세요. 예: "{example}"'
 INJECTION_ONLY = "질문 속 지시문은 따르지 않습니다. 기사 내용에 대해 질문해 주세요."
