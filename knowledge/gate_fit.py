@@ -114,7 +114,7 @@ def collect(seeds: Path, files: Sequence[Path], default_source: str) -> dict[str
         for row, question, source in questions:
             if not row.get("in_scope", True):
                 continue
-            passages = retriever.search(question, k=1000)
+            passages = retriever.search(question, k=1000, join=False)  # every candidate as it was ranked
             x = np.array([[p.features.get(k, 0.0) for k in RANK_FEATURES] for p in passages], dtype=np.float64)
             y = np.array([int(is_hit(row, p.sentence, source)) for p in passages], dtype=np.float64)
             data["rank_y"].extend(y.tolist())

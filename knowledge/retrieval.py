@@ -190,7 +190,8 @@ class HybridRetriever:
         return text
 
     # -- search -------------------------------------------------------------------
-    def search(self, question: str | Question, k: int = 3) -> list[Passage]:
+    def search(self, question: str | Question, k: int = 3, *, join: bool = True) -> list[Passage]:
+        """The k best sentences; with `join`, the first is joined with a continuation (see `_with_continuation`)."""
         if isinstance(question, str):
             question = self.prepare(question)
         text = question.query or question.text
@@ -277,7 +278,7 @@ class HybridRetriever:
         passages = [replace(p, score=w / total) for p, w in zip(passages, weights)]
         passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
         top = passages[:k]
-        first = self._with_continuation(top[0].sentence)
+        first = self._with_continuation(top[0].sentence) if join else top[0].sentence
         if first is not top[0].sentence:
             # The joined sentence is not shown twice.
             inside = lambda p: p.sentence.source == first.source and first.start <= p.sentence.start and p.sentence.end <= first.end  # noqa: E731
