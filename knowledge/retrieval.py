@@ -26,6 +26,7 @@ from pydantic import ConfigDict
 
 from knowledge import numbers
 from knowledge.gate import GateParams, load_params
+from knowledge.latent import LatentTerms
 from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, form_match, mentions
 from knowledge.locale import en as en_locale
 from knowledge.locale import ko as ko_locale
@@ -70,6 +71,7 @@ class HybridRetriever:
         vector_lookup: VectorLookup | None = None,
         documents: Sequence[Document] | None = None,
         ranking: GateParams | None = None,
+        terms: LatentTerms | None = None,
     ) -> None:
         self.sentences = list(sentences)
         self.embeddings = embeddings
@@ -98,6 +100,8 @@ class HybridRetriever:
         self._lede_key = {src: next((self.sentences[i].key for i in rows if not self.sentences[i].credit), "")
                           for src, rows in self._doc_rows.items()}
         self._prominence_memo: dict[str, dict[str, float]] = {}
+        # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
+        self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # Within-document weights of question words, by (document, spellings); cleared when full.
         self._local_memo: dict[tuple[str, tuple[str, ...]], float] = {}
         self._vector_memory: OrderedDict[str, Any] = OrderedDict()
@@ -209,6 +213,14 @@ class HybridRetriever:
             self.degraded = f"vector store unavailable: {type(exc).__name__}"
         for sentence, cosine in dense_hits:
             found.setdefault(sentence.key, {"sentence": sentence, "dense": cosine, "bm25": 0.0})
+        sparse = self._sparse_scores(text)
+        if sparse is not None and len(sparse):
+            # The sentences that share the most latent terms are candidates too (across languages).
+            wanted = min(self.candidates // 2, len(sparse))
+            best = np.argpartition(-sparse, wanted - 1)[:wanted] if wanted < len(sparse) else np.arange(len(sparse))
+            for index in sorted(best.tolist(), key=lambda i: (-sparse[i], i)):
+                sentence = self.sentences[int(index)]
+                found.setdefault(sentence.key, {"sentence": sentence, "dense": None, "bm25": 0.0})
         lexical_hits = self.lexical.search(units, self.candidates)
         for index, bm25 in lexical_hits:
             sentence = self.sentences[index]
@@ -246,6 +258,7 @@ class HybridRetriever:
             features["local_cov"] = _weighted_coverage(predicate, local_weights[sentence.source], fold(sentence.text))
             features["lede"] = 1.0 if sentence.key == self._lede_key.get(sentence.source) else 0.0
             features["focus"] = focus.get(sentence.source, 0.0)
+            features["sparse"] = float(sparse[self._by_key[sentence.key]]) if sparse is not None else 0.0
             before = previous.get(sentence.key)
             prev_dense = _cosine(vector, previous_vectors[before.key]) if before is not None else float(entry["dense"])
             features["dense_prev"] = _scaled(max(prev_dense, float(entry["dense"])))
@@ -288,6 +301,16 @@ class HybridRetriever:
             top[0].features["margin"] = passages[0].score - passages[1].score
         top[0].features["top_p"] = passages[0].score
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
+
+    def _sparse_scores(self, text: str) -> np.ndarray | None:
+        """Latent-term similarity of the question with every sentence, or None without latent terms."""
+        if self.terms is None:
+            return None
+        try:
+            return self.terms.scores(text)
+        except Exception as exc:  # noqa: BLE001 - a failing sparse head must not stop answers
+            log.warning("latent terms failed (%s); ranking without them", exc)
+            return None
 
     def _with_continuation(self, sentence: Sentence) -> Sentence:
         """The sentence, joined with the next one of its paragraph when that one goes on about it.

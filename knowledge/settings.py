@@ -49,6 +49,8 @@ class KnowledgeSettings:
     # Committed sentence vectors (see knowledge.vector_cache); None = `<seeds_dir>/.vectors`.
     vector_cache_dir: Path | None = None
     vector_cache: bool = True
+    # Latent terms of the bundled model as a ranking signal (see knowledge.latent).
+    latent_terms: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], *, cwd: Path | None = None) -> "KnowledgeSettings":
@@ -80,6 +82,7 @@ class KnowledgeSettings:
                 llm_base_url=get("LLM_BASE_URL"),
                 llm_api_key=get("LLM_API_KEY"),
                 llm_timeout=float(get("LLM_TIMEOUT") or base.llm_timeout),
+                latent_terms=_flag("LATENT_TERMS", get("LATENT_TERMS"), base.latent_terms),
                 **_vector_cache(get("VECTOR_CACHE_DIR"), cwd),
             )
         except ValueError as exc:
@@ -91,6 +94,11 @@ class KnowledgeSettings:
     @property
     def uses_server(self) -> bool:
         return self.chroma_host is not None
+
+    @property
+    def terms_dir(self) -> Path:
+        """Where this machine keeps the latent terms it computed (next to the embedded index)."""
+        return self.chroma_path / "terms"
 
     @property
     def vectors_dir(self) -> Path | None:

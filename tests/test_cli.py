@@ -131,6 +131,7 @@ def test_index_writes_the_vector_cache_then_keeps_everything(tmp_path: Path) -> 
     assert first.returncode == 0, first.stderr
     assert " 0 removed, 0 kept" in first.stdout and "vector cache: 1/1 documents" in first.stdout
     assert len(list((seeds / ".vectors").glob("*/*.npz"))) == 1
+    assert len(list((seeds / ".vectors").glob("*/terms/*.npz"))) == 1  # latent terms, committed with the vectors
     assert "embedding sentences" in first.stderr  # progress as log lines: stderr is not a terminal
     second = _run(["index"], env, tmp_path)
     assert second.returncode == 0 and "(0 added, 0 removed," in second.stdout
@@ -138,6 +139,7 @@ def test_index_writes_the_vector_cache_then_keeps_everything(tmp_path: Path) -> 
     third = _run(["index"], {**env, "CHROMA_PATH": str(tmp_path / "other")}, tmp_path)
     assert third.returncode == 0 and "22 added" in third.stdout.replace("(", "")
     assert "embedding sentences" not in third.stderr
+    assert "latent terms" not in third.stderr  # read from the committed files, not computed
 
 
 def test_procfile_release_line_indexes_so_workers_start_without_embedding(tmp_path: Path) -> None:
