@@ -44,7 +44,8 @@ class AnswerChain:
         self.settings = settings or kb.settings
         self.offline = make_offline_answerer()
         self.answerer = answerer or self.offline
-        self.gate = gate or Gate()
+        # The gate fitted together with the retriever's ranking (with or without latent terms).
+        self.gate = gate or Gate(kb.retriever.ranking if kb.retriever.ranking.weights else None)
         self.corpus = corpus or CorpusInfo.load(self.settings.seeds_dir)
         self.streams = streams
         self.runnable: Runnable = (

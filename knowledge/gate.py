@@ -22,6 +22,13 @@ from knowledge.models import Passage
 from knowledge.question import Question
 
 PARAMS_FILE = Path(__file__).with_name("gate_params.json")
+# Fitted with latent terms among the ranking features (LATENT_TERMS=true, see `knowledge.latent`).
+LATENT_PARAMS_FILE = Path(__file__).with_name("gate_params_latent.json")
+
+
+def params_file(latent_terms: bool) -> Path:
+    """The fitted parameters for a retriever with or without latent terms."""
+    return LATENT_PARAMS_FILE if latent_terms else PARAMS_FILE
 
 FEATURES: tuple[str, ...] = (
     "dense_scaled",

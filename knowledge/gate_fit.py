@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.evaluation import load_questions, quote_hits
-from knowledge.gate import FEATURES, PARAMS_FILE, RANK_FEATURES, GateParams, features
+from knowledge.gate import FEATURES, RANK_FEATURES, GateParams, features, params_file
 from knowledge.models import Quote
 
 L2 = 1.0
@@ -47,6 +47,27 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int =
         if float(np.abs(step).max()) < 1e-8:
             break
     return w[:-1], float(w[-1])
+
+
+BAGS = 64
+
+
+def fit_bagged(x: np.ndarray, y: np.ndarray, bags: int = BAGS, seed: int = 0) -> tuple[np.ndarray, float]:
+    """The mean of logistic fits on bootstrap resamples (a fixed seed: deterministic).
+
+    With a few dozen unanswerable questions, one fit swings with every question
+    added or removed; the average of many resampled fits is steadier.
+    """
+    rng = np.random.RandomState(seed)
+    ws, bs = [], []
+    for _ in range(bags):
+        pick = rng.randint(0, len(y), len(y))
+        if len(set(y[pick].tolist())) < 2:
+            continue
+        w, b = fit_logistic(x[pick], y[pick])
+        ws.append(w)
+        bs.append(b)
+    return np.mean(ws, axis=0), float(np.mean(bs))
 
 
 def fit_listwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = L2 * 0.1, iterations: int = 400,
@@ -85,7 +106,7 @@ def choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return best
 
 
-def collect(seeds: Path, files: Sequence[Path], default_source: str) -> dict[str, list]:
+def collect(seeds: Path, files: Sequence[Path], default_source: str, latent_terms: bool = False) -> dict[str, list]:
     """Candidate features (for the ranker) and best-passage features (for the gate), with labels.
 
     The ranker is fitted first on every candidate sentence; the gate's
@@ -96,7 +117,7 @@ def collect(seeds: Path, files: Sequence[Path], default_source: str) -> dict[str
 
     data: dict[str, list] = {"rank_x": [], "rank_y": [], "gate_x": [], "gate_y": []}
     with tempfile.TemporaryDirectory() as index:
-        kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=Path(index)))
+        kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=Path(index), latent_terms=latent_terms))
         retriever = kb.retriever
         questions = []
         for path in files:
@@ -138,16 +159,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, required=True, help="folder with every article the files ask about")
     parser.add_argument("--default-source", default="lg-ai-strategy-exaone-deep.md",
                         help="the article of rows without a 'source' field")
-    parser.add_argument("--out", type=Path, default=PARAMS_FILE)
+    parser.add_argument("--latent-terms", action="store_true",
+                        help="rank with latent terms too (writes gate_params_latent.json unless --out)")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    data = collect(args.seeds, args.files, args.default_source)
+    args.out = args.out or params_file(args.latent_terms)
+    data = collect(args.seeds, args.files, args.default_source, args.latent_terms)
     rows, labels, ranking = data["gate_x"], data["gate_y"], data["rank"][0]
     if not rows or len(set(labels)) < 2:
         print("need questions of both kinds (answerable with the right passage, and not)", file=sys.stderr)
         return 2
     x = np.array([[r[k] for k in FEATURES] for r in rows], dtype=np.float64)
     y = np.array(labels, dtype=np.float64)
-    weights, bias = fit_logistic(x, y)
+    weights, bias = fit_bagged(x, y)
     p = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
     answer_at = choose_threshold(p, y)
     params = GateParams(
@@ -159,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rank_bias=ranking.rank_bias,
         meta={"fitted_on": [f.name for f in args.files], "seeds": sorted(p.name for p in args.seeds.glob("*.md")),
               "questions": len(labels), "positives": int(y.sum()), "candidates": len(data["rank_y"]),
-              "l2": L2, "answered_target": ANSWERED_TARGET},
+              "l2": L2, "answered_target": ANSWERED_TARGET, "latent_terms": args.latent_terms},
     )
     args.out.write_text(params.to_json(), encoding="utf-8")
     answered = p >= answer_at

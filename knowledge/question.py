@@ -36,7 +36,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)"), "times"),
     (re.compile(r"기간|얼마나 오래|며칠 동안|how long|duration|몇\s*(?:일|시간|개월|주)"), "duration"),
     (re.compile(r"몇\s*위|몇\s*등|rank|place"), "rank"),
-    (re.compile(r"몇\s*개|몇\s*대|몇\s*건|몇\s*곳|how many"), "count"),
+    (re.compile(r"몇\s*개|몇\s*대|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),
 )
 _BYLINE = re.compile(
     r"누가\s*(?:이\s*|그\s*)?(?:기사(?:를|는)?\s*)?(?:썼|작성|쓴)|쓴\s*사람|작성자|기자(?:는|가|이름)?\s*(?:누구|이름|는)|어느\s*(?:언론|신문|매체)|언론사|출처|"

@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import ConfigDict
 
 from knowledge import numbers
-from knowledge.gate import GateParams, load_params
+from knowledge.gate import GateParams, load_params, params_file
 from knowledge.latent import LatentTerms
 from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, form_match, mentions
 from knowledge.locale import en as en_locale
@@ -79,8 +79,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.lexical = lexical or LexicalIndex([s.text for s in self.sentences])
         self.vector_lookup = vector_lookup
-        # The fitted ranking model (see `knowledge.gate_fit`).
-        self.ranking = ranking or load_params()
+
         self.documents = list(documents) if documents is not None else _documents_of(self.sentences)
         self.profile = CorpusProfile.build(self.documents)
         self.aliases = Aliases(
@@ -102,6 +101,8 @@ class HybridRetriever:
         self._prominence_memo: dict[str, dict[str, float]] = {}
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
+        # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
+        self.ranking = ranking or load_params(params_file(self.terms is not None))
         # Within-document weights of question words, by (document, spellings); cleared when full.
         self._local_memo: dict[tuple[str, tuple[str, ...]], float] = {}
         self._vector_memory: OrderedDict[str, Any] = OrderedDict()

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 cp seeds/*.md tests/data/multidoc/seeds/*.md "$corpus"/
-python -m knowledge.gate_fit --seeds "$corpus" \
-  tests/data/qa_dev.jsonl tests/data/qa_extra.jsonl tests/data/qa_holdout.jsonl tests/data/qa_holdout2.jsonl \
-  tests/data/multidoc/qa_multidoc.jsonl "$@"
+files=(tests/data/qa_dev.jsonl tests/data/qa_extra.jsonl tests/data/qa_holdout.jsonl tests/data/qa_holdout2.jsonl
+       tests/data/multidoc/qa_multidoc.jsonl)
+# The default (knowledge/gate_params.json), then the variant with latent terms (gate_params_latent.json).
+python -m knowledge.gate_fit --seeds "$corpus" "${files[@]}" "$@"
+python -m knowledge.gate_fit --seeds "$corpus" --latent-terms "${files[@]}" "$@"

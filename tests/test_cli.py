@@ -126,7 +126,7 @@ def test_ask_on_a_terminal_prompts(tmp_path: Path) -> None:
 def test_index_writes_the_vector_cache_then_keeps_everything(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     shutil.copytree(PROJECT_ROOT / "seeds", seeds, ignore=shutil.ignore_patterns(".vectors"))
-    env = _env(tmp_path, SEEDS_DIR="seeds")
+    env = _env(tmp_path, SEEDS_DIR="seeds", LATENT_TERMS="true")
     first = _run(["index"], env, tmp_path)
     assert first.returncode == 0, first.stderr
     assert " 0 removed, 0 kept" in first.stdout and "vector cache: 1/1 documents" in first.stdout

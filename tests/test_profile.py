@@ -117,6 +117,7 @@ def test_corpus_profile_links_spellings_across_documents() -> None:
         ("the 7.8B model and a $3 billion deal", [(7.8e9, "7.8B", "size"), (3e9, "3 billion", "money")]),
         ("founded in 2020", [(2020.0, "2020", "date")]),
         ("기기 1억 대에 넣겠다", [(1e8, "1억 대", "count")]),
+        ("1년에 두 차례, 모두 3회 열렸다", [(1.0, "1년", "date"), (2.0, "두 차례", "count"), (3.0, "3회", "count")]),
     ],
 )
 def test_figures_with_units_in_both_languages(text: str, expected: list) -> None:
