@@ -97,3 +97,6 @@ def test_answers_still_come_with_latent_terms_off(tmp_path: Path, embeddings) ->
     assert "경쟁률" in kb.retriever.search("본선 경쟁률은?", k=1)[0].sentence.text
     on = build_knowledge_base(settings.with_(latent_terms=True, chroma_path=tmp_path / "index2"), embeddings=embeddings)
     assert on.retriever.terms is not None and len(list((tmp_path / "index2" / "terms").glob("*/*.npz"))) == 1
+    # Each setting ranks with the parameters fitted for it.
+    assert kb.retriever.ranking.meta.get("latent_terms") is False and kb.retriever.ranking.rank.get("sparse", 0.0) == 0.0
+    assert on.retriever.ranking.meta.get("latent_terms") is True and on.retriever.ranking.rank["sparse"] > 0
