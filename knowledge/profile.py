@@ -92,7 +92,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
 
 
 def _heads(entities: Iterable[str], folded_texts: Sequence[str], lower_words: frozenset[str] | set[str] = frozenset()) -> set[str]:
-    """Words of a multi-word name that the document also uses on their own ("가우스" of "삼성 가우스").
+    """Words of a multi-word name that the document also uses on their own ("누리" of "한빛 누리").
 
     News copy names a product in full once and by its head word afterwards; a
     question does the same. A word counts only when some sentence uses it

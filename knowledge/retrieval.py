@@ -51,6 +51,8 @@ VERSION_MISS = 0.20
 DENSE_FLOOR, DENSE_CEIL = 0.70, 0.92
 # Sentence vectors remembered between questions (384 floats each: about 6 MB at most).
 VECTOR_MEMORY = 4096
+# Within-document word weights remembered, by (document, spellings); cleared when full.
+LOCAL_MEMORY = 4096
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
@@ -316,7 +318,7 @@ class HybridRetriever:
     def _with_continuation(self, sentence: Sentence) -> Sentence:
         """The sentence, joined with the next one of its paragraph when that one goes on about it.
 
-        "1세대 가우스는 세 갈래로 나뉜다." is answered by the list that follows;
+        "누리는 용도에 따라 세 갈래로 나뉜다." is answered by the list that follows;
         "… runs on the Nuri chip." by "It handles …". The joined span is still a
         verbatim slice of the source, so the quote stays exact.
         """
@@ -395,7 +397,7 @@ class HybridRetriever:
             if key not in self._local_memo:
                 rows = self._doc_rows.get(source, [])
                 df = sum(1 for i in rows if max(form_match(f, self.lexical.folded[i]) for f in unit.forms) >= 1.0)
-                if len(self._local_memo) >= VECTOR_MEMORY:
+                if len(self._local_memo) >= LOCAL_MEMORY:
                     self._local_memo.clear()
                 self._local_memo[key] = math.log((len(rows) + 1) / (df + 0.5))
             out.append(self._local_memo[key])

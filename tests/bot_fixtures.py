@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
@@ -161,6 +161,13 @@ def start_worker(fake: Any, env: dict[str, str], log_path: Path, timeout: float 
         process.terminate()
         raise AssertionError("bot did not connect:\n" + process.output()[-4000:]) from None
     return process
+
+
+def run_worker(fake: Any, tmp: Path, **extra: str) -> "Iterator[BotProcess]":
+    """A module fixture's worker: its own index under `tmp`, started, handed out, then stopped (it must exit 0)."""
+    process = start_worker(fake, bot_env(fake.base_url, str(tmp / "chroma"), **extra), tmp / "bot.log")
+    yield process
+    assert process.terminate() == 0, process.output()[-3000:]
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, start_worker
+from tests.bot_fixtures import BotProcess, run_worker
 from tests.fakes.fake_slack import FakeSlack
 
 DATA = Path(__file__).parent / "data"
@@ -33,10 +33,7 @@ def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[B
     seeds.mkdir()
     shutil.copy(ROOT / "seeds" / "lg-ai-strategy-exaone-deep.md", seeds)
     shutil.copy(DATA / "multidoc" / "seeds" / "samsung-gauss-ai.md", seeds)
-    env = bot_env(fake.base_url, str(tmp / "chroma"), SEEDS_DIR=str(seeds))
-    process = start_worker(fake, env, tmp / "bot.log")
-    yield process
-    assert process.terminate() == 0, process.output()[-3000:]
+    yield from run_worker(fake, tmp, SEEDS_DIR=str(seeds))
 
 
 def _ask(fake: FakeSlack, text: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, start_worker, wait_until
+from tests.bot_fixtures import BotProcess, run_worker, wait_until
 from tests.fakes.fake_slack import FakeSlack
 
 
@@ -25,11 +25,8 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("delivery")
-    env = bot_env(fake.base_url, str(tmp / "chroma"), SLACK_API_TIMEOUT_SECONDS="1", SLACK_DELIVERY_DEADLINE_SECONDS="8",
-                  SLACK_INDICATOR_TIMEOUT_SECONDS="1")
-    process = start_worker(fake, env, tmp / "bot.log")
-    yield process
-    assert process.terminate() == 0, process.output()[-3000:]
+    yield from run_worker(fake, tmp, SLACK_API_TIMEOUT_SECONDS="1", SLACK_DELIVERY_DEADLINE_SECONDS="8",
+                          SLACK_INDICATOR_TIMEOUT_SECONDS="1")
 
 
 def ask(fake: FakeSlack, text: str) -> tuple[str, str]:

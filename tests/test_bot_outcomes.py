@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.outcomes import NOT_ADMIN
-from tests.bot_fixtures import BotProcess, bot_env, start_worker, wait_until
+from tests.bot_fixtures import BotProcess, run_worker, wait_until
 from tests.fakes.fake_slack import FakeSlack
 
 ADMIN = "UADMIN"
@@ -35,11 +35,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def bot(fake: FakeSlack, db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("bot")
-    env = bot_env(fake.base_url, str(tmp / "chroma"), OUTCOMES_PATH=str(db), REPORT_ADMINS=f"UOTHER,{ADMIN}")
-    process = start_worker(fake, env, tmp / "bot.log")
-    yield process
-    code = process.terminate()
-    assert code == 0, process.output()[-3000:]
+    yield from run_worker(fake, tmp, OUTCOMES_PATH=str(db), REPORT_ADMINS=f"UOTHER,{ADMIN}")
 
 
 def rows(db: Path, sql: str, *args: Any) -> list[tuple]:

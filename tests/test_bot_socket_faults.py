@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, start_worker
+from tests.bot_fixtures import BotProcess, run_worker
 from tests.fakes.fake_slack import FakeSlack
 
 RECONNECT_LIMIT = 15.0
@@ -26,9 +26,7 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("socketfaults")
-    process = start_worker(fake, bot_env(fake.base_url, str(tmp / "chroma")), tmp / "bot.log")
-    yield process
-    assert process.terminate() == 0, process.output()[-3000:]
+    yield from run_worker(fake, tmp)
 
 
 def answered(fake: FakeSlack, text: str, timeout: float = 20.0) -> None:

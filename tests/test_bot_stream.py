@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.bot_fixtures import BotProcess, bot_env, start_worker
+from tests.bot_fixtures import BotProcess, run_worker
 from tests.fakes.fake_slack import FakeSlack
 
 @pytest.fixture(scope="module")
@@ -19,10 +19,7 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def bot(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("stream")
-    env = bot_env(fake.base_url, str(tmp / "chroma"), SLACK_STREAM="always", SLACK_STREAM_CHUNK_CHARS="20")
-    process = start_worker(fake, env, tmp / "bot.log")
-    yield process
-    assert process.terminate() == 0, process.output()[-3000:]
+    yield from run_worker(fake, tmp, SLACK_STREAM="always", SLACK_STREAM_CHUNK_CHARS="20")
 
 
 def test_answer_is_streamed_then_quotes_and_buttons_added(fake: FakeSlack, bot: BotProcess) -> None:
