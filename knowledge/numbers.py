@@ -58,8 +58,24 @@ def values(texts: Iterable[str]) -> frozenset[float]:
     return frozenset(_round(v) for text in texts for v, _, _ in figures(text))
 
 
-def unknown_figures(question: str, known: frozenset[float]) -> list[str]:
-    """Figures of the question that no sentence states (thresholds and comparisons excepted)."""
+def kinded_values(texts: Iterable[str]) -> frozenset[tuple[float, str]]:
+    """(value, kind) of every figure stated, so "8기" is told apart from "8월"."""
+    return frozenset((_round(v), kind) for text in texts for v, _, _, kind in figures_with_units(text))
+
+
+# Kinds whose figure names one thing ("8기", "94.5점", "300명"): the same number of another kind is not it.
+# Dates and durations are left out: "2년" and "2 years" parse to different kinds.
+_STRICT_KINDS = frozenset({"cohort", "score", "percent", "people", "size", "money", "rank", "times"})
+
+
+def unknown_figures(question: str, known: frozenset[float],
+                    kinded: frozenset[tuple[float, str]] | None = None) -> list[str]:
+    """Figures of the question that no sentence states (thresholds and comparisons excepted).
+
+    With `kinded`, a figure of a strict kind must be stated with that kind: bare numbers in an
+    article are mostly versions, chip names and URLs.
+    """
+    kinds = {start: kind for _, start, _, kind in figures_with_units(question)} if kinded is not None else {}
     out = []
     for value, start, end in figures(question):
         around = question[max(0, start - _WINDOW) : end + _WINDOW]
@@ -67,8 +83,13 @@ def unknown_figures(question: str, known: frozenset[float]) -> list[str]:
             continue
         bare = question[start:end].replace(",", "").replace(".", "").isdigit()
         # A bare number may drop the scale the article writes ("32" for 32B, "671" for 6710억).
-        candidates = [value * s for s in _BARE_SCALES] if bare else [value]
-        if not any(_round(c) in known for c in candidates):
+        candidates = [_round(value * s) for s in _BARE_SCALES] if bare else [_round(value)]
+        kind = kinds.get(start, "")
+        if kinded is not None and kind in _STRICT_KINDS:
+            found = any((c, kind) in kinded for c in candidates)
+        else:
+            found = any(c in known for c in candidates)
+        if not found:
             out.append(question[start:end])
     return out
 

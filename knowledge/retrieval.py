@@ -112,6 +112,7 @@ class HybridRetriever:
         self.degraded: str | None = None
         self._overviews: dict[tuple[str, int], list[Sentence]] = {}
         self._figures: frozenset[float] | None = None
+        self._kinded: frozenset[tuple[float, str]] = frozenset()
         # Names a figure can belong to (see `knowledge.scoping`); two-letter Latin names (AI, LG, TV) are too general.
         self.names = tuple(
             sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2))
@@ -157,7 +158,8 @@ class HybridRetriever:
         """Figures the question names that no sentence states (see `knowledge.numbers`)."""
         if self._figures is None:
             self._figures = numbers.values(s.text for s in self.sentences)
-        return numbers.unknown_figures(question, self._figures)
+            self._kinded = numbers.kinded_values(s.text for s in self.sentences)
+        return numbers.unknown_figures(question, self._figures, self._kinded)
 
     def _unknown_names(self, text: str) -> list[str]:
         """Proper names in the question that no document mentions in any spelling."""

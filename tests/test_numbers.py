@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.numbers import figures, unknown_figures, values
+from knowledge.numbers import figures, kinded_values, unknown_figures, values
 
 ARTICLE = ["누적 참가자는 5기까지 1만2천명을 넘어섰다.", "320억개 매개변수의 '엑사원 딥-32B', 경량 모델 '7.8B'",
            "딥시크 R1(6710억 개 매개변수)의 5% 수준", "2025학년도 수능 수학영역에서 94.5점"]
@@ -33,3 +33,22 @@ def test_korean_compounds_and_scales_become_values() -> None:
 ])
 def test_unknown_figures(question: str, unknown: list[str]) -> None:
     assert unknown_figures(question, KNOWN) == unknown
+
+
+KINDED_ARTICLE = ["2022년 8월 1기를 모집한 뒤 7기까지 이어졌다.", "스냅드래곤 8 칩과 엑시노스 2400이 들어갔다.",
+                  "수능 수학에서 94.5점을 받았고 300명이 일한다."]
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("8기 해커톤 주제는?", ["8"]),  # 8 is stated, but as a month and a chip name, never as a cohort
+    ("7기 참가자는?", []),
+    ("7th cohort size?", []),
+    ("94.5 points on the math test?", []),
+    ("Did it score 300점?", ["300"]),  # 300 is a head count, not a score
+    ("300 researchers?", []),
+    ("8월에 모집했어?", []),  # dates keep the loose check
+])
+def test_a_figure_of_a_strict_kind_must_be_stated_with_that_kind(question: str, unknown: list[str]) -> None:
+    known = values(KINDED_ARTICLE)
+    assert unknown_figures(question, known, kinded_values(KINDED_ARTICLE)) == unknown
+    assert unknown_figures(question, known) == []  # without kinds every one of them passes
