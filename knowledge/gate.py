@@ -142,7 +142,7 @@ def absent_share(question: Question) -> float:
     total = sum(u.weight for u in question.units)
     if total <= 0:
         return 0.0
-    return sum(u.weight for u in question.units if not u.known) / total
+    return sum(u.weight for u in question.units if not u.present) / total
 
 
 def probability(params: GateParams, values: Mapping[str, float]) -> float:

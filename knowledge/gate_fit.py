@@ -7,8 +7,9 @@ answer at all) is a logistic regression over the best passage's features,
 labelled by `in_scope`, retrieved with the new ranker as the bot retrieves. A logistic regression with an L2 penalty,
 fitted by Newton's method (deterministic: same files, same corpus, same
 parameters), is written to `knowledge/gate_params.json` with what it was
-fitted on. The thresholds are chosen on the same data: `answer_at` is the highest cut
-that still answers 95% of the answerable questions; `uncertain_at` sits just below it.
+fitted on. The thresholds are chosen on the same data, scored out of bag (by the bootstrap
+fits that did not see each question): `answer_at` is the highest cut that still answers 95%
+of the answerable questions; `uncertain_at` sits just below it.
 """
 from __future__ import annotations
 
@@ -52,14 +53,18 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int =
 BAGS = 64
 
 
-def fit_bagged(x: np.ndarray, y: np.ndarray, bags: int = BAGS, seed: int = 0) -> tuple[np.ndarray, float]:
-    """The mean of logistic fits on bootstrap resamples (a fixed seed: deterministic).
+def fit_bagged(x: np.ndarray, y: np.ndarray, bags: int = BAGS, seed: int = 0) -> tuple[np.ndarray, float, np.ndarray]:
+    """The mean of logistic fits on bootstrap resamples (a fixed seed: deterministic), and out-of-bag probabilities.
 
     With a few dozen unanswerable questions, one fit swings with every question
-    added or removed; the average of many resampled fits is steadier.
+    added or removed; the average of many resampled fits is steadier. The
+    out-of-bag probability of a question is the mean over the fits that did not
+    see it: an honest estimate of how a question nobody fitted on scores, which
+    in-sample probabilities overstate.
     """
     rng = np.random.RandomState(seed)
     ws, bs = [], []
+    oob_sum, oob_count = np.zeros(len(y)), np.zeros(len(y))
     for _ in range(bags):
         pick = rng.randint(0, len(y), len(y))
         if len(set(y[pick].tolist())) < 2:
@@ -67,7 +72,14 @@ def fit_bagged(x: np.ndarray, y: np.ndarray, bags: int = BAGS, seed: int = 0) ->
         w, b = fit_logistic(x[pick], y[pick])
         ws.append(w)
         bs.append(b)
-    return np.mean(ws, axis=0), float(np.mean(bs))
+        out = np.ones(len(y), dtype=bool)
+        out[pick] = False
+        oob_sum[out] += 1.0 / (1.0 + np.exp(-np.clip(x[out] @ w + b, -30, 30)))
+        oob_count[out] += 1
+    weights, bias = np.mean(ws, axis=0), float(np.mean(bs))
+    in_sample = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
+    oob = np.where(oob_count > 0, oob_sum / np.maximum(oob_count, 1), in_sample)
+    return weights, bias, oob
 
 
 def fit_listwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = L2 * 0.1, iterations: int = 400,
@@ -171,9 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     x = np.array([[r[k] for k in FEATURES] for r in rows], dtype=np.float64)
     y = np.array(labels, dtype=np.float64)
-    weights, bias = fit_bagged(x, y)
-    p = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
-    answer_at = choose_threshold(p, y)
+    weights, bias, oob = fit_bagged(x, y)
+    # The cut is chosen on out-of-bag probabilities: in-sample ones are too sure of the training questions.
+    answer_at = choose_threshold(oob, y)
+    p = oob
     params = GateParams(
         weights={k: float(w) for k, w in zip(FEATURES, weights)},
         bias=bias,
@@ -188,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(params.to_json(), encoding="utf-8")
     answered = p >= answer_at
     print(f"fitted on {len(labels)} questions ({int(y.sum())} answerable), {len(data['rank_y'])} candidates -> {args.out}")
-    print(f"threshold {answer_at:.2f}: answerable answered {int((answered & (y == 1)).sum())}/{int(y.sum())}, "
+    print(f"threshold {answer_at:.2f} (out of bag): answerable answered {int((answered & (y == 1)).sum())}/{int(y.sum())}, "
           f"unanswerable declined {int((~answered & (y == 0)).sum())}/{int((1 - y).sum())}")
     print("gate:", json.dumps({k: round(v, 3) for k, v in params.weights.items()} | {"bias": round(bias, 3)}))
     print("rank:", json.dumps({k: round(v, 3) for k, v in params.rank.items()} | {"bias": round(params.rank_bias, 3)}))

@@ -58,6 +58,8 @@ class QueryUnit:
     known: bool = True
     # A name the corpus never mentions (a company, product or person of another story).
     foreign: bool = False
+    # Some article names it in one of its spellings (a vocabulary word like "Japan" is known, yet may be absent).
+    present: bool = True
 
 
 Transliterate = Callable[[str], tuple[str, ...]]
@@ -281,8 +283,9 @@ class LexicalIndex:
             # names it as a word of its own ("나이" inside "하나이다" is not "age").
             foreign = unit.foreign and not any(self._mentions(f) for f in unit.forms)
             # Known: in the vocabulary, or named as a word of its own somewhere ("나이" inside "하나이다" is not "age").
-            known = unit.known or (df > 0 and any(self._mentions(f) for f in unit.forms))
-            out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), known, foreign))
+            present = df > 0 and any(self._mentions(f) for f in unit.forms)
+            known = unit.known or present
+            out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), known, foreign, present))
         return out
 
     def _mentions(self, form: str) -> bool:

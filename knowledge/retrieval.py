@@ -24,7 +24,7 @@ from langchain_core.retrievers import BaseRetriever
 import numpy as np
 from pydantic import ConfigDict
 
-from knowledge import numbers
+from knowledge import numbers, translit
 from knowledge.gate import GateParams, load_params, params_file
 from knowledge.latent import LatentTerms
 from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, form_match, mentions
@@ -36,7 +36,7 @@ from knowledge.profile import _VERSION, CorpusProfile
 from knowledge.question import Question, is_follow_up, read_question
 from knowledge.scoping import tied_figures
 from knowledge.summary import key_sentences
-from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, normalize_question
+from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, korean_stem, normalize_question
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ LOCAL_MEMORY = 4096
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
+_SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
@@ -165,23 +166,52 @@ class HybridRetriever:
         """Proper names in the question that no document mentions in any spelling."""
         out = []
         first = True
+        text = _SLACK_TOKEN.sub(" ", text)  # <@U024BE7LH>, <#C123|general>: ids, not names
+        previous: str | None = None  # the name just before, when only a space separates them
+        last_end = -2
         for m in _LATIN_NAME.finditer(text):
-            token = m.group(1).rstrip(".")
-            folded = fold(token).removesuffix("'s").removesuffix("’s")
+            token = re.sub(r"['’]s$", "", m.group(1).rstrip("."))
             at_start = first and not text[: m.start()].strip()
             first = False
-            if len(folded) < 2 or folded in ENGLISH_STOPWORDS or folded in _GENERAL_FORMS or (at_start and token.istitle()):
+            before = previous if text[last_end : m.start()].strip() == "" else None
+            previous, last_end = token, m.end()
+            parts = [p for p in re.split(r"-", token) if p and not p[0].isdigit()] or [token]
+            # "Gauss-based", "AI-first": the name is the part that is not general vocabulary.
+            names = [p for p in parts if fold(p) not in ENGLISH_STOPWORDS and fold(p) not in _GENERAL_FORMS] if len(parts) > 1 else parts
+            if at_start and token.istitle():
                 continue
-            if any(mentions(folded, doc) for doc in self._doc_folded.values()):
-                continue
-            if self.profile.transliterations(folded) or self.profile.aliases_of(folded) or self.profile.surname_matches(token):
-                continue
-            out.append(token)
+            # A compound is known when any of its name parts is.
+            if names and not any(self._known_name(p, before if p is parts[0] else None) for p in names):
+                out.append(token)
         for m in ko_locale.ORGANISATION.finditer(text):
             name = fold(m.group(0)).strip()
             if not any(name in doc for doc in self._doc_folded.values()) and not self.profile.transliterations(name):
                 out.append(m.group(0))
         return out
+
+    def _known_name(self, token: str, before: str | None) -> bool:
+        """Whether some article writes `token` in any spelling; `before` is the name written just before it."""
+        folded = fold(token)
+        if len(folded) < 2 or folded in ENGLISH_STOPWORDS or folded in _GENERAL_FORMS or numbers.is_month(folded):
+            return True
+        if any(mentions(folded, doc) for doc in self._doc_folded.values()):
+            return True
+        if self.profile.transliterations(folded) or self.profile.aliases_of(folded) or self.profile.surname_matches(token):
+            return True
+        return before is not None and self._follows_in_hangul(fold(before), folded)
+
+    def _follows_in_hangul(self, before: str, word: str) -> bool:
+        """"EXAONE Deep": a short word too short to transliterate alone is known when an article writes the
+        name before it in Hangul followed by a word that sounds like it (엑사원 딥)."""
+        key = translit.skeleton(word)
+        if not key:
+            return False
+        for hangul in self.profile.transliterations(before):
+            for doc in self._doc_folded.values():
+                for m in re.finditer(re.escape(hangul) + r"[\s-]?([\uac00-\ud7a3]+)", doc):
+                    if any(translit.skeleton(w) == key for w in (m.group(1), korean_stem(m.group(1)))):
+                        return True
+        return False
 
     def _resolve_follow_up(self, question: Question) -> str:
         """"그럼 경량 모델은?" after a question about a model -> add that model's name."""

@@ -198,3 +198,27 @@ def test_a_sentence_that_announces_a_list_is_quoted_with_the_list(tmp_path) -> N
     # A sentence that neither announces nor is followed by a continuation stays alone.
     launch = kb.retriever.search("누리는 언제 출시돼?", k=1)[0].sentence
     assert launch.text == "누리는 2026년 3월에 출시된다."
+
+
+NAMES = """# 한빛전자, 추론 모델 공개
+한빛전자는 추론 모델 '한빛 딥'을 3월에 공개했다. 한빛 딥은 수학 시험에서 90점을 받았다.
+"""
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("What did Hanbit Deep score?", ()),  # "Deep" is too short to transliterate alone, but 한빛 딥 follows 한빛
+    ("What did Hanbit Deep score on AIME?", ("AIME",)),
+    ("<@U024BE7LH> did Hanbit Deep ship in March?", ()),  # a Slack id and a month are not names
+    ("How much did Hanbit-based services grow?", ()),  # a compound is known by its name part
+    ("Did Hanbit's rival Zorblax answer?", ("Zorblax",)),
+    ("Is Hanbit Nova out?", ("Nova",)),  # a word after a known name still has to sound like what follows it
+])
+def test_names_no_article_mentions_in_any_spelling(tmp_path, question: str, unknown: tuple[str, ...]) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "d.md").write_text(NAMES, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    assert kb.retriever.prepare(question).unknown_names == unknown
