@@ -301,6 +301,10 @@ class HybridRetriever:
             features["bm25"] = float(predicate_bm25[index]) / top_predicate if top_predicate > 0 else 0.0
             passages.append(Passage(sentence=sentence, score=0.0, dense=float(entry["dense"]), lexical=features["coverage"],
                                     features=features, context=self._context(sentence)))
+        if any(p.features["doc"] > 0 for p in passages):
+            # Entity scoping: when some article names the question's companies, products or models, a sentence
+            # from an article that names none of them is about something else, however well its words match.
+            passages = [p for p in passages if p.features["doc"] > 0]
         if not passages:
             return []
         # Cosines across languages run lower than within one: each sentence is also compared with the

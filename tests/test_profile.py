@@ -222,3 +222,30 @@ def test_names_no_article_mentions_in_any_spelling(tmp_path, question: str, unkn
     (seeds / "d.md").write_text(NAMES, encoding="utf-8")
     kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
     assert kb.retriever.prepare(question).unknown_names == unknown
+
+
+SCOPE_KO = """# 한빛전자, 새 AI 칩 '누리' 공개
+한빛전자가 새 AI 칩 누리(Nuri)를 공개했다. 누리는 2026년 3월에 출시된다.
+칩 이름은 한국 신화에 나오는 세상을 뜻하는 말에서 따왔다고 회사는 밝혔다.
+"""
+SCOPE_EN = """# Zeta Robotics unveils a home robot
+
+Zeta Robotics named its new home robot after the chief executive, Dana Reyes, who introduced it at a trade show.
+The robot ships in May 2026 and costs 900 dollars.
+"""
+
+
+def test_a_question_naming_a_thing_is_answered_from_an_article_that_names_it(tmp_path) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "nuri.md").write_text(SCOPE_KO, encoding="utf-8")
+    (seeds / "zeta.md").write_text(SCOPE_EN, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    # The English article matches "named ... after" word for word, but never mentions Nuri.
+    passages = kb.retriever.search("Who was the Nuri chip named after?", k=3)
+    assert passages and all(p.sentence.source == "nuri.md" for p in passages)
+    # Without a name to scope by, both articles stay candidates.
+    assert {p.sentence.source for p in kb.retriever.search("What was named after someone?", k=5)} == {"nuri.md", "zeta.md"}
