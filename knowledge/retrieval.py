@@ -479,7 +479,9 @@ class HybridRetriever:
                 elif sentence.source in self.profile.docs_naming(name):
                     got += w * DOC_NAME
             entity = got / total
-        kind = 1.0 if tied_figures(question, sentence.text, self.names, context) else 0.0
+        tied = tied_figures(question, sentence.text, self.names, context)
+        # The most specific kind asked ("how many young people": people) counts fully, a fallback ("count") half.
+        kind = (1.0 if not question.wants or any(f[3] == question.wants[0] for f in tied) else 0.5) if tied else 0.0
         person = 0.0
         if question.asks == "who":
             person = 1.0 if any(mentions(p, folded) for p in self._persons.get(sentence.source, ())) else 0.0

@@ -249,3 +249,22 @@ def test_a_question_naming_a_thing_is_answered_from_an_article_that_names_it(tmp
     assert passages and all(p.sentence.source == "nuri.md" for p in passages)
     # Without a name to scope by, both articles stay candidates.
     assert {p.sentence.source for p in kb.retriever.search("What was named after someone?", k=5)} == {"nuri.md", "zeta.md"}
+
+
+KINDS = """# 한빛 해커톤 본선
+본선에는 한빛전자 등 4개 계열사가 참여했다.
+본선에는 지원자 가운데 102명이 올랐다.
+"""
+
+
+def test_the_most_specific_figure_kind_asked_counts_more_than_a_fallback(tmp_path) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "k.md").write_text(KINDS, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kinds = {p.sentence.text: p.features["kind"] for p in kb.retriever.search("How many young people made the final?", k=5, join=False)}
+    assert kinds["본선에는 지원자 가운데 102명이 올랐다."] == 1.0  # people: what was asked
+    assert kinds["본선에는 한빛전자 등 4개 계열사가 참여했다."] == 0.5  # a count: only the fallback

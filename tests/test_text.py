@@ -61,6 +61,9 @@ def test_answer_types_and_wanted_figures() -> None:
     assert answer_type("에이전틱 ai란 무엇인가요?") == "definition"
     assert answer_type("who wrote it?") == "who"
     assert wanted_figures("what did it score on the math section?")[0] == "score"
+    # Words between "how many" and the counted noun do not hide what is counted.
+    assert wanted_figures("how many young people made it to the final?") == ("people", "count")
+    assert wanted_figures("how many mobile devices?") == ("count",)
 
 
 @pytest.mark.parametrize(
