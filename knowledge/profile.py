@@ -52,7 +52,9 @@ class DocumentProfile:
 
 
 def profile_document(doc: Document) -> DocumentProfile:
-    return _profile(doc.source, doc.sha256, tuple(s.text for s in doc.sentences))
+    # The title is read too: a headline often quotes the name the story is about ("… 새 AI 칩 '누리' 공개").
+    title = (doc.title,) if doc.title else ()
+    return _profile(doc.source, doc.sha256, title + tuple(s.text for s in doc.sentences))
 
 
 @lru_cache(maxsize=256)

@@ -268,3 +268,8 @@ def test_the_most_specific_figure_kind_asked_counts_more_than_a_fallback(tmp_pat
     kinds = {p.sentence.text: p.features["kind"] for p in kb.retriever.search("How many young people made the final?", k=5, join=False)}
     assert kinds["본선에는 지원자 가운데 102명이 올랐다."] == 1.0  # people: what was asked
     assert kinds["본선에는 한빛전자 등 4개 계열사가 참여했다."] == 0.5  # a count: only the fallback
+
+
+def test_a_name_quoted_in_the_title_is_an_entity() -> None:
+    doc = parse_document("t.md", "# 한빛전자, 새 AI 칩 '누리' 공개\n한빛전자가 새 칩을 공개했다. 누리는 3월에 나온다.\n")
+    assert "누리" in CorpusProfile.build([doc]).profiles["t.md"].entities
