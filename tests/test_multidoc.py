@@ -42,22 +42,23 @@ def test_multidoc_set_over_four_articles(multi_chain) -> None:
     report = evaluate(multi_chain, load_questions(DATA / "multidoc" / "qa_multidoc.jsonl"), default_source=ORIGINAL)
     s = report.summary()
     assert s["quotes_verbatim"] == 1.0
-    # Measured 0.81 correct / 0.89 hit@3 / 0.038 wrong file / 0.7 OOS declined / 0.02 declined / EN 0.81, KO 0.81.
+    # Measured 0.81 correct / 0.91 hit@3 / 0.038 wrong file / 0.7 OOS declined / 0.04 declined / EN 0.77, KO 0.85.
     assert s["correct"] >= 0.77, report.misses
     assert s["hit@3"] >= 0.82, report.misses
     assert s["wrong_file_first_quote"] <= 0.05, report.misses
     assert s["out_of_scope_declined"] >= 0.6, report.misses
     assert s["in_scope_declined"] <= 0.08, report.misses
     # Floors per language rather than a gap: a gap test would pass if Korean answers got worse.
-    assert s["correct_en"] >= 0.75 and s["correct_ko"] >= 0.75, s
+    assert s["correct_en"] >= 0.73 and s["correct_ko"] >= 0.8, s
 
 
 def test_dev_set_with_the_other_articles_indexed(multi_chain) -> None:
     report = evaluate(multi_chain, load_questions(DATA / "qa_dev.jsonl"), default_source=ORIGINAL)
     s = report.summary()
     assert s["quotes_verbatim"] == 1.0
-    assert s["correct"] >= 0.8, report.misses
-    assert s["wrong_file_first_quote"] <= 0.13, report.misses
+    # Measured 0.90 correct / 0.065 wrong file (0.94 with the original article alone).
+    assert s["correct"] >= 0.87, report.misses
+    assert s["wrong_file_first_quote"] <= 0.1, report.misses
 
 
 def test_summary_and_byline_refer_to_the_article_asked_about(multi_chain) -> None:

@@ -64,6 +64,10 @@ def test_answer_types_and_wanted_figures() -> None:
     # Words between "how many" and the counted noun do not hide what is counted.
     assert wanted_figures("how many young people made it to the final?") == ("people", "count")
     assert wanted_figures("how many mobile devices?") == ("count",)
+    # A noun for people asks for a head count only when a count follows it.
+    assert wanted_figures("누적 참가자 수는?") == ("people",) and wanted_figures("지원자 규모는?") == ("people",)
+    assert wanted_figures("참가자들은 어떤 혜택을 받나요?") == ()
+    assert wanted_figures("how many lectures can participants take?") == ("count",)
 
 
 @pytest.mark.parametrize(
