@@ -57,6 +57,9 @@ LOCAL_MEMORY = 4096
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
+_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
+# Parts of a web address that name no outlet.
+_HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "html", "co", "kr", "example"})
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
@@ -534,12 +537,30 @@ class HybridRetriever:
             winners = [s for s, v in affinity.items() if v == best]
             if best > 0 and len(winners) == 1:
                 return winners[0]
+        named = self._documents_by_site(question.text)
+        if len(named) == 1:
+            return named[0]
         for turn in reversed(question.history):
             said = fold(turn.answer)
             named = [d.source for d in self.documents if d.title and fold(d.title) in said or fold(d.label) in said]
             if len(named) == 1:
                 return named[0]
         return None
+
+    def _documents_by_site(self, text: str) -> list[str]:
+        """Documents whose outlet the question names: by its name in either script, or by a word of the
+        web addresses the article gives ("that youthdaily piece" -> www.youthdaily.co.kr)."""
+        asked = {w for w in re.findall(r"[a-z0-9\uac00-\ud7a3]{3,}", fold(text))}
+        if not asked:
+            return []
+        out = []
+        for doc in self.documents:
+            site = {fold(w) for w in re.findall(r"[A-Za-z0-9\uac00-\ud7a3]{3,}", doc.outlet or "")}
+            for host in _HOST.findall(" ".join((doc.url or "", doc.text))):
+                site.update(label for label in host.lower().split(".") if len(label) >= 4 and label not in _HOST_WORDS)
+            if site & asked or any(self.profile.transliterations(w) and set(self.profile.transliterations(w)) & site for w in asked if translit.is_latin(w)):
+                out.append(doc.source)
+        return out
 
     def _vectors(self, sentences: Sequence[Sentence]) -> dict[str, list[float]]:
         """Vectors of these sentences by key: remembered, stored, or (what the store lacks) embedded.

@@ -273,3 +273,19 @@ def test_the_most_specific_figure_kind_asked_counts_more_than_a_fallback(tmp_pat
 def test_a_name_quoted_in_the_title_is_an_entity() -> None:
     doc = parse_document("t.md", "# 한빛전자, 새 AI 칩 '누리' 공개\n한빛전자가 새 칩을 공개했다. 누리는 3월에 나온다.\n")
     assert "누리" in CorpusProfile.build([doc]).profiles["t.md"].entities
+
+
+def test_a_byline_question_can_name_the_outlet_by_its_web_address(tmp_path) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.md").write_text("![사진](http://www.hanbitnews.co.kr/photos/1.jpg)\n【 한빛신문=홍길동 기자 】 두리그룹이 AI 연구소를 세웠다.\n",
+                                encoding="utf-8")
+    (seeds / "b.md").write_text("[서울=가상경제] 김영희 기자 = 두리그룹이 AI 교육을 시작했다.\n", encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    retriever = kb.retriever
+    assert retriever.document_for(retriever.prepare("who wrote that hanbitnews piece about 두리그룹?")) == "a.md"
+    assert retriever.document_for(retriever.prepare("가상경제 기사 누가 썼어?")) == "b.md"
+    assert retriever.document_for(retriever.prepare("두리그룹 기사 누가 썼어?")) is None  # both are about 두리그룹
