@@ -11,7 +11,7 @@ PERSON_BEFORE_TITLE = re.compile(
 )
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
 ORGANISATION = re.compile(
-    r"(?:[A-Za-z]{1,10}\s?)?[\uac00-\ud7a3A-Za-z]{1,8}(?:전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|"
+    r"(?:[A-Z][A-Za-z]{0,9}\s?)?[\uac00-\ud7a3A-Za-z]{1,8}(?:전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|"
     r"에너지솔루션|디스플레이|이노텍|유플러스|재단|대학교|대학|협회|위원회|공사|부|청)"
     r"(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))"
 )
