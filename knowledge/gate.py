@@ -48,6 +48,7 @@ FEATURES: tuple[str, ...] = (
     "coverage_cross",
     "absent_same",
     "absent_cross",
+    "kind_absent_doc",
 )
 
 ANSWER, UNCERTAIN, DECLINE = "answer", "uncertain", "decline"
@@ -135,6 +136,7 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         # Weighted share of the question's words that no article contains in any spelling: the detail asked is not there.
         "absent_same": absent_share(question) * (1.0 - f.get("cross", 0.0)),
         "absent_cross": absent_share(question) * f.get("cross", 0.0),
+        "kind_absent_doc": f.get("kind_absent_doc", 0.0),
     }
 
 

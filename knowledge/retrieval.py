@@ -117,6 +117,7 @@ class HybridRetriever:
         self._overviews: dict[tuple[str, int], list[Sentence]] = {}
         self._figures: frozenset[float] | None = None
         self._kinded: frozenset[tuple[float, str]] = frozenset()
+        self._doc_kinds: dict[str, set[str]] = {}  # the figure kinds each article states, on first use
         # Names a figure can belong to (see `knowledge.scoping`); two-letter Latin names (AI, LG, TV) are too general.
         self.names = tuple(
             sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2))
@@ -342,7 +343,19 @@ class HybridRetriever:
             # How clearly the best passage wins: a gate feature.
             top[0].features["margin"] = passages[0].score - passages[1].score
         top[0].features["top_p"] = passages[0].score
+        top[0].features["kind_absent_doc"] = self._kind_absent(question, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
+
+    def _kind_absent(self, question: Question, source: str) -> float:
+        """1.0 when the question asks for a kind of figure (money, a head count, a score) that its best
+        article states nowhere: "LG전자의 매출은?" cannot be answered from an article without an amount."""
+        if not question.wants or question.wants[0] in ("date", "count"):
+            return 0.0
+        kinds = self._doc_kinds.get(source)
+        if kinds is None:
+            kinds = {kind for s in self.sentences if s.source == source for _, _, _, kind in numbers.figures_with_units(s.text)}
+            self._doc_kinds[source] = kinds
+        return 0.0 if question.wants[0] in kinds else 1.0
 
     def _sparse_scores(self, text: str) -> np.ndarray | None:
         """Latent-term similarity of the question with every sentence, or None without latent terms."""

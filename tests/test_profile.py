@@ -291,3 +291,17 @@ def test_a_byline_question_can_name_the_outlet_by_its_web_address(tmp_path) -> N
     assert retriever.document_for(retriever.prepare("who wrote that hanbitnews piece about 두리그룹?")) == "a.md"
     assert retriever.document_for(retriever.prepare("가상경제 기사 누가 썼어?")) == "b.md"
     assert retriever.document_for(retriever.prepare("두리그룹 기사 누가 썼어?")) is None  # both are about 두리그룹
+
+
+def test_a_figure_kind_the_best_article_never_states_is_flagged_for_the_gate(tmp_path) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "k.md").write_text(KINDS, encoding="utf-8")  # head counts and counts, no amount of money
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    money = kb.retriever.search("한빛 해커톤 상금은 얼마야?", k=1)[0]
+    people = kb.retriever.search("한빛 해커톤 본선에 몇 명이 올랐어?", k=1)[0]
+    assert money.features["kind_absent_doc"] == 1.0
+    assert people.features["kind_absent_doc"] == 0.0
