@@ -4,7 +4,8 @@ Two models are fitted. The ranker (which candidate sentence answers) is a
 listwise softmax model over every candidate of each answerable question,
 labelled by the gold spans in the right article. The gate (does the corpus
 answer at all) is a logistic regression over the best passage's features,
-labelled by `in_scope`, retrieved with the new ranker as the bot retrieves. A logistic regression with an L2 penalty,
+labelled by `in_scope`, retrieved as the bot retrieves but by a ranker fitted
+without the question's fold (cross-fitting), so its passages look as sure as a new question's would. A logistic regression with an L2 penalty,
 fitted by Newton's method (deterministic: same files, same corpus, same
 parameters), is written to `knowledge/gate_params.json` with what it was
 fitted on. The thresholds are chosen on the same data, scored out of bag (by the bootstrap
@@ -51,6 +52,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int =
 
 
 BAGS = 64
+# Folds of the cross-fitted ranker whose passages the gate learns from.
+FOLDS = 5
 
 
 def fit_bagged(x: np.ndarray, y: np.ndarray, bags: int = BAGS, seed: int = 0) -> tuple[np.ndarray, float, np.ndarray]:
@@ -143,8 +146,9 @@ def collect(seeds: Path, files: Sequence[Path], default_source: str, latent_term
             return bool(row.get("in_scope", True)) and sentence.source == source and quote_hits(
                 quote, row.get("gold", []), kb.source_text(source) or "")
 
-        groups = []
-        for row, question, source in questions:
+        groups: list[tuple[np.ndarray, np.ndarray]] = []
+        owner: list[int] = []  # the question each group belongs to
+        for i, (row, question, source) in enumerate(questions):
             if not row.get("in_scope", True):
                 continue
             passages = retriever.search(question, k=1000, join=False)  # every candidate as it was ranked
@@ -153,14 +157,23 @@ def collect(seeds: Path, files: Sequence[Path], default_source: str, latent_term
             data["rank_y"].extend(y.tolist())
             if len(passages) > 1 and y.sum() > 0:
                 groups.append((x, y))
+                owner.append(i)
         rank_w = fit_listwise(groups)
-        retriever.ranking = GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, rank_w))), rank_bias=0.0)
-        data["rank"] = [retriever.ranking]
-        for row, question, source in questions:
-            passages = retriever.search(question, k=3)
-            if passages:
-                data["gate_x"].append(features(question, passages[0]))
-                data["gate_y"].append(int(bool(row.get("in_scope", True))))
+        data["rank"] = [GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, rank_w))), rank_bias=0.0)]
+        # The gate learns from passages ranked by a ranker that never saw the question (cross-fitting):
+        # ranked by the final ranker, training questions would look surer than any new one will.
+        for fold in range(FOLDS):
+            kept = [g for g, i in zip(groups, owner) if i % FOLDS != fold]
+            w = fit_listwise(kept)
+            retriever.ranking = GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, w))), rank_bias=0.0)
+            for i, (row, question, source) in enumerate(questions):
+                if i % FOLDS != fold:
+                    continue
+                passages = retriever.search(question, k=3)
+                if passages:
+                    data["gate_x"].append(features(question, passages[0]))
+                    data["gate_y"].append(int(bool(row.get("in_scope", True))))
+        retriever.ranking = data["rank"][0]
     return data
 
 
