@@ -85,7 +85,9 @@ def unknown_figures(question: str, known: frozenset[float],
         # A bare number may drop the scale the article writes ("32" for 32B, "671" for 6710억).
         candidates = [_round(value * s) for s in _BARE_SCALES] if bare else [_round(value)]
         kind = kinds.get(start, "")
-        if kinded is not None and kind in _STRICT_KINDS:
+        # "Nuri-2 parameters": a number hyphened to a name is its version, whatever word follows.
+        named = start >= 2 and question[start - 1] == "-" and (question[start - 2].isalpha())
+        if kinded is not None and kind in _STRICT_KINDS and not named:
             found = any((c, kind) in kinded for c in candidates)
         else:
             found = any(c in known for c in candidates)

@@ -57,6 +57,10 @@ LOCAL_MEMORY = 4096
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
+# A name with a version number: 새빛-4, Gauss2, 가우스2는, Dami 3.0 (two-digit versions at most, not years).
+_NAMED_VERSION = re.compile(
+    r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,})(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
+)
 _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
 # Parts of a web address that name no outlet.
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "html", "co", "kr", "example"})
@@ -155,9 +159,25 @@ class HybridRetriever:
             units=tuple(units),
             entities=entities,
             unknown_names=unknown,
-            unknown_figures=tuple(self.unknown_figures(question.text)),
+            unknown_figures=tuple(self.unknown_figures(question.text)) + tuple(self._unknown_versions(question.text)),
             versions=versions,
         )
+
+    def _unknown_versions(self, text: str) -> list[str]:
+        """Versions of a known name that no article mentions ("새빛-4", "Gauss3" when only 새빛-2/3 and
+        Gauss2 exist): a sibling or successor is a different thing, and the articles say nothing about it."""
+        out = []
+        for m in _NAMED_VERSION.finditer(text):
+            name, sep, number = fold(m.group(1)), m.group(2), m.group(3)
+            if sep == " " and "." not in number:
+                continue  # "에이머스 7기", "LG 4개": a count after a name, not a version
+            if name not in self.profile.entity_docs:
+                continue
+            spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
+            forms = {f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " ")}
+            if not any(mentions(f, doc) for f in forms for doc in self._doc_folded.values()):
+                out.append(m.group(0))
+        return out
 
     def unknown_figures(self, question: str) -> list[str]:
         """Figures the question names that no sentence states (see `knowledge.numbers`)."""

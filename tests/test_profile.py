@@ -305,3 +305,30 @@ def test_a_figure_kind_the_best_article_never_states_is_flagged_for_the_gate(tmp
     people = kb.retriever.search("한빛 해커톤 본선에 몇 명이 올랐어?", k=1)[0]
     assert money.features["kind_absent_doc"] == 1.0
     assert people.features["kind_absent_doc"] == 0.0
+
+
+VERSIONS = """# 한빛전자, 새 모델 공개
+한빛전자가 자체 모델 '누리(Nuri)'의 3세대인 누리-3을 공개했다. 지금 서비스 중인 누리-2는 매개변수 340억개 규모다.
+한빛전자는 상담 로봇 '다미'도 만든다. 다미 2.0은 4월에 나왔다. 에이머스 7기 해커톤에도 누리-2가 쓰였다.
+"""
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("누리-4는 언제 나와?", ("누리-4",)),  # a successor no article mentions
+    ("When does Nuri-4 ship?", ("Nuri-4",)),
+    ("Nuri4 size?", ("Nuri4",)),
+    ("다미 3.0은 언제 나와?", ("다미 3.0",)),
+    ("누리-3은 언제 나왔어?", ()),
+    ("Nuri-2 parameters?", ()),  # the Latin alias with a version the Korean text gives
+    ("다미 2.0 출시일은?", ()),
+    ("에이머스 7기 해커톤에 누리가 쓰였어?", ()),  # a count after a name, not a version
+])
+def test_a_version_of_a_known_name_that_no_article_mentions_is_unknown(tmp_path, question: str, unknown: tuple[str, ...]) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "v.md").write_text(VERSIONS, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    assert kb.retriever.prepare(question).unknown_figures == unknown
