@@ -122,6 +122,7 @@ def is_month(word: str) -> bool:
 
 
 _MONTH = re.compile(r"(?<![a-z])(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+_SIZE_BEFORE = re.compile(r"(?:매개변수|파라미터|parameters?)\s*(?:는|은|가|이|:)?\s*(?:약|총)?\s*$", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -145,6 +146,8 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
                 break
         if kind == "size" and not re.match(r"\s?(?:b\b|billion|개|매개변수|파라미터|parameters?)", text[end:unit_end], re.I):
             kind = "count"
+        if kind in ("count", "") and _SIZE_BEFORE.search(text[max(0, start - 16):start]):
+            kind = "size"  # "매개변수 720억개", "parameters: 72B": the noun before the figure
         if not kind and re.search(r"[$₩€£]\s?$", text[max(0, start - 2):start]):
             kind = "money"
         if not kind and _YEAR.match(raw.replace(",", "")):
@@ -159,7 +162,7 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
 # Native Korean numerals before a counter: 두 차례, 세 갈래, 다섯 명.
 _NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스무": 20}
 _NATIVE_FIGURE = re.compile(
-    r"(?<![\uac00-\ud7a3])(" + "|".join(sorted(_NATIVE, key=len, reverse=True)) + r")\s?"
+    r"(?<![\uac00-\ud7a30-9])(?!세대)(" + "|".join(sorted(_NATIVE, key=len, reverse=True)) + r")\s?"
     r"(차례|번|개|명|곳|가지|종류|갈래|팀|대|종|개국|배)(?![\uac00-\ud7a3]{2})"
 )
 _NATIVE_KIND = {"명": "people", "팀": "people", "배": "times"}

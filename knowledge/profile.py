@@ -169,10 +169,14 @@ def _preceding_words(before: str, count: int, *, hangul: bool) -> str:
 def _trim_run(run: str) -> str:
     """Drop sentence-initial function words ("The", "At") from a capitalised run."""
     tokens = run.split()
-    while tokens and fold(tokens[0]) in en_locale.STOPWORDS:
+    # A date inside a capitalised run ("May 20", "Between April 1") is no name: drop the month and its day.
+    tokens = [t for i, t in enumerate(tokens) if not numbers.is_month(t.rstrip(","))
+              and not (i > 0 and numbers.is_month(tokens[i - 1].rstrip(",")) and t.rstrip(",").isdigit())]
+    while tokens and (fold(tokens[0]) in en_locale.STOPWORDS or fold(tokens[0]) in en_locale.PREPOSITIONS):
         tokens.pop(0)
-    run = re.sub(r"['’]s$", "", " ".join(tokens)).strip(" -.'’")
-    return run if len(run) >= 2 else ""
+    run = re.sub(r"['’]s$", "", " ".join(tokens)).strip(" -.,'’")
+    # A name has letters: "20" left of "May 20" is not one.
+    return run if len(run) >= 2 and re.search(r"[A-Za-z]", run) else ""
 
 
 @dataclass

@@ -153,6 +153,7 @@ class HybridRetriever:
         if unknown:
             units = [replace(u, foreign=True) if any(fold(n) in u.forms or u.label == fold(n) for n in unknown) else u for u in units]
         versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not _is_plain_unit(v))
+        versions += tuple(v for v in self._named_versions(question.text) if v not in versions)
         return replace(
             question,
             query=query,
@@ -163,9 +164,9 @@ class HybridRetriever:
             versions=versions,
         )
 
-    def _unknown_versions(self, text: str) -> list[str]:
-        """Versions of a known name that no article mentions ("새빛-4", "Gauss3" when only 새빛-2/3 and
-        Gauss2 exist): a sibling or successor is a different thing, and the articles say nothing about it."""
+    def _version_spellings(self, text: str) -> list[tuple[str, list[str]]]:
+        """Each versioned known name in the question ("새빛-3", "Saebit-3"), with the spellings of it that
+        some article uses (in either script; empty when no article mentions that version)."""
         out = []
         for m in _NAMED_VERSION.finditer(text):
             name, sep, number = fold(m.group(1)), m.group(2), m.group(3)
@@ -174,10 +175,20 @@ class HybridRetriever:
             if name not in self.profile.entity_docs:
                 continue
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
-            forms = {f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " ")}
-            if not any(mentions(f, doc) for f in forms for doc in self._doc_folded.values()):
-                out.append(m.group(0))
+            forms = dict.fromkeys(f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " "))
+            used = [f for f in forms if any(mentions(f, doc) for doc in self._doc_folded.values())]
+            out.append((m.group(0), used))
         return out
+
+    def _named_versions(self, text: str) -> list[str]:
+        """The article spellings of the versioned names the question uses: the sentence must name that
+        version, not a sibling ("새빛-3" is not answered from a sentence about 새빛-2)."""
+        return [f for _, used in self._version_spellings(text) for f in used]
+
+    def _unknown_versions(self, text: str) -> list[str]:
+        """Versions of a known name that no article mentions ("새빛-4", "Gauss3" when only 새빛-2/3 and
+        Gauss2 exist): a sibling or successor is a different thing, and the articles say nothing about it."""
+        return [asked for asked, used in self._version_spellings(text) if not used]
 
     def unknown_figures(self, question: str) -> list[str]:
         """Figures the question names that no sentence states (see `knowledge.numbers`)."""

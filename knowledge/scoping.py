@@ -25,9 +25,12 @@ def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
         start = folded.find(name)
         while start >= 0:
             end = start + len(name)
-            if not any(a < end and start < b for a, b, _ in spans):
+            # A name beginning or ending in a digit ("gpu 1", "40mw") does not sit inside a longer number.
+            glued = (name[0].isdigit() and start > 0 and folded[start - 1].isdigit()) or (
+                name[-1].isdigit() and end < len(folded) and folded[end].isdigit())
+            if not glued and not any(a < end and start < b for a, b, _ in spans):
                 spans.append((start, end, name))
-            start = folded.find(name, end)
+            start = folded.find(name, start + 1 if glued else end)
     return sorted(spans)
 
 

@@ -106,6 +106,12 @@ def test_corpus_profile_links_spellings_across_documents() -> None:
     assert "한빛전자" in profile.profiles["a.md"].entities
 
 
+def test_a_size_noun_before_the_figure_makes_it_a_model_size() -> None:
+    assert [(v, k) for v, _, _, k in figures_with_units("매개변수 720억개의 3세대 모델")] == [(72e9, "size"), (3.0, "")]
+    assert [k for *_, k in figures_with_units("parameters: 72 billion")] == ["size"]
+    assert figures_with_units("세대 교체") == []  # 세대 is a generation, not "세 대" (three units)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -308,7 +314,9 @@ def test_a_figure_kind_the_best_article_never_states_is_flagged_for_the_gate(tmp
 
 
 VERSIONS = """# 한빛전자, 새 모델 공개
-한빛전자가 자체 모델 '누리(Nuri)'의 3세대인 누리-3을 공개했다. 지금 서비스 중인 누리-2는 매개변수 340억개 규모다.
+한빛전자가 자체 모델 '누리(Nuri)'의 3세대인 누리-3을 공개했다.
+
+지금 서비스 중인 누리-2는 매개변수 340억개 규모다.
 한빛전자는 상담 로봇 '다미'도 만든다. 다미 2.0은 4월에 나왔다. 에이머스 7기 해커톤에도 누리-2가 쓰였다.
 """
 
@@ -332,3 +340,32 @@ def test_a_version_of_a_known_name_that_no_article_mentions_is_unknown(tmp_path,
     (seeds / "v.md").write_text(VERSIONS, encoding="utf-8")
     kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
     assert kb.retriever.prepare(question).unknown_figures == unknown
+
+
+def test_dates_in_capitalised_runs_are_not_names() -> None:
+    text = "SEOUL — The bank said on May 20, 2025, that Dami 2.0 went live. Between April 1 and May 15, it flagged 2,300 requests."
+    entities = CorpusProfile.build([parse_document("e.md", text)]).profiles["e.md"].entities
+    assert "dami 2.0" in entities
+    assert not {"20", "15", "april 1", "between april 1", "may 20"} & entities
+
+
+def test_a_name_ending_in_a_digit_is_not_found_inside_a_longer_number() -> None:
+    from knowledge.scoping import name_spans
+
+    assert name_spans("매개변수 720억개의 모델 gpu 1", ["20", "gpu 1"]) == [(15, 20, "gpu 1")]
+    assert name_spans("20개 모델", ["20"]) == [(0, 2, "20")]
+
+
+def test_a_sentence_about_a_sibling_version_misses_the_asked_version(tmp_path) -> None:
+    from knowledge.base import build_knowledge_base
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "v.md").write_text(VERSIONS, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    question = kb.retriever.prepare("누리-3 매개변수는 몇 개야?")
+    assert "누리-3" in question.versions
+    misses = {p.sentence.text: p.features["version_miss"] for p in kb.retriever.search(question, k=5, join=False)}
+    assert misses["지금 서비스 중인 누리-2는 매개변수 340억개 규모다."] == 1.0  # about 누리-2
+    assert misses["한빛전자가 자체 모델 '누리(Nuri)'의 3세대인 누리-3을 공개했다."] == 0.0

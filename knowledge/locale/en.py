@@ -57,3 +57,12 @@ PERSON_AFTER_TITLE = re.compile(
     r"[Rr]eporter|[Aa]nalyst|[Pp]rofessor|[Mm]inister|[Ee]ngineer|[Rr]esearcher|[Ss]pokes(?:man|woman|person))"
     r",?\s+(?:of\s+[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*,?\s+)?([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})"
 )
+
+
+# Prepositions that can open a capitalised run at the start of a sentence ("Between April 1 and …").
+PREPOSITIONS = frozenset({
+    "about", "above", "across", "after", "against", "along", "among", "around", "before", "behind", "below",
+    "beneath", "beside", "besides", "between", "beyond", "despite", "during", "except", "following", "inside",
+    "into", "near", "outside", "over", "past", "since", "through", "throughout", "toward", "towards", "under",
+    "until", "upon", "within", "without",
+})
