@@ -14,6 +14,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda
 
+from knowledge import numbers
 from knowledge.lexical import coverage
 from knowledge.locale import en as EN
 from knowledge.locale import ko as KO
@@ -65,7 +66,24 @@ def answer_figures(question: Question, text: str, names: Sequence[str] = (), con
     anchors = _anchors(question, text)
     if anchors and len(found) > 1:
         found.sort(key=lambda f: min(_distance(f[1], f[2], a) for a in anchors))
-    return [(v, text[s:e].strip(), k) for v, s, e, k in found[:1]]
+    value, start, end, kind = found[0]
+    if kind == "date":
+        start, end = _whole_date(text, start, end)
+    return [(value, text[start:end].strip(), kind)]
+
+
+def _whole_date(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a date figure over the year, month and day written next to it: "12일" -> "2025년 3월 12일"."""
+    dates = [(s, e) for _, s, e, k in numbers.figures_with_units(text) if k == "date"]
+    changed = True
+    while changed:
+        changed = False
+        for s, e in dates:
+            if e <= start and not text[e:start].strip() and s < start:
+                start, changed = s, True
+            elif s >= end and not text[end:s].strip() and e > end:
+                end, changed = e, True
+    return start, end
 
 
 def _anchors(question: Question, text: str) -> list[tuple[int, int]]:
@@ -92,7 +110,7 @@ def english_figure(value: float, text: str, kind: str) -> str:
     if is_latin(text) or not re.search(r"[\uac00-\ud7a3]", text):
         return text
     if kind == "date":
-        return text.replace("학년도", " school year").replace("년", "").replace("월", "/").replace("일", "").strip()
+        return english_date(text)
     if kind == "percent":
         return f"{value:g}%"
     if kind == "money":
@@ -104,6 +122,31 @@ def english_figure(value: float, text: str, kind: str) -> str:
         return f"cohort {value:g}"
     word = _EN_KIND.get(kind, "")
     return f"{_scaled(value)} {word}".strip()
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_KO_DATE = re.compile(r"(?:(\d{4})\s?(년|학년도))?\s*(?:(\d{1,2})\s?월)?\s*(?:(\d{1,2})\s?일)?")
+
+
+def english_date(text: str) -> str:
+    """2025년 3월 12일 -> March 12, 2025; 2025년 3월 -> March 2025; 13일 -> the 13th; 2025학년도 -> the 2025 school year."""
+    m = _KO_DATE.fullmatch(text.strip())
+    if not m or not any(m.groups()):
+        return text.replace("학년도", " school year").replace("년", "").replace("월", "/").replace("일", "").strip()
+    year, era, month, day = m.groups()
+    if era == "학년도":
+        return f"the {year} school year"
+    name = _MONTHS[int(month) - 1] if month and 1 <= int(month) <= 12 else None
+    if name and day:
+        return f"{name} {int(day)}, {year}" if year else f"{name} {int(day)}"
+    if name:
+        return f"{name} {year}" if year else name
+    if day:
+        d = int(day)
+        suffix = "th" if 10 <= d % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+        return f"the {d}{suffix}"
+    return year or text
 
 
 def _scaled(value: float) -> str:

@@ -52,3 +52,26 @@ def test_a_figure_of_a_strict_kind_must_be_stated_with_that_kind(question: str, 
     known = values(KINDED_ARTICLE)
     assert unknown_figures(question, known, kinded_values(KINDED_ARTICLE)) == unknown
     assert unknown_figures(question, known) == []  # without kinds every one of them passes
+
+
+@pytest.mark.parametrize("korean, english", [
+    ("2025년 3월 12일", "March 12, 2025"),
+    ("2025년 3월", "March 2025"),
+    ("3월 12일", "March 12"),
+    ("13일", "the 13th"),
+    ("2025학년도", "the 2025 school year"),
+    ("2024년", "2024"),
+])
+def test_korean_dates_in_english_answers(korean: str, english: str) -> None:
+    from knowledge.offline import english_date
+
+    assert english_date(korean) == english
+
+
+def test_an_answered_date_is_the_whole_date_written_together() -> None:
+    from knowledge.offline import answer_figures
+    from knowledge.question import read_question
+
+    sentence = "착공식은 2025년 3월 12일 오창 부지에서 열렸고, 회사는 13일 이를 밝혔다."
+    figures = answer_figures(read_question("착공식은 언제 열렸어?", 2000), sentence)
+    assert [text for _, text, _ in figures] == ["2025년 3월 12일"]
