@@ -369,3 +369,16 @@ def test_a_sentence_about_a_sibling_version_misses_the_asked_version(tmp_path) -
     misses = {p.sentence.text: p.features["version_miss"] for p in kb.retriever.search(question, k=5, join=False)}
     assert misses["지금 서비스 중인 누리-2는 매개변수 340억개 규모다."] == 1.0  # about 누리-2
     assert misses["한빛전자가 자체 모델 '누리(Nuri)'의 3세대인 누리-3을 공개했다."] == 0.0
+
+
+@pytest.mark.parametrize("text, person", [
+    ("오승민 한빛텔레콤 AI인프라부문장(전무)은 말했다.", "오승민"),
+    ("윤서진 한결대 전기전자공학부 교수가 맡는다.", "윤서진"),
+    ("김하늘 누리은행 부행장이 밝혔다.", "김하늘"),
+])
+def test_people_before_korean_titles(text: str, person: str) -> None:
+    assert person in CorpusProfile.build([parse_document("p.md", text)]).profiles["p.md"].persons
+
+
+def test_words_ending_like_titles_are_not_people() -> None:
+    assert not CorpusProfile.build([parse_document("p.md", "국내 시장 성장세가 이어졌다.")]).profiles["p.md"].persons
