@@ -1,14 +1,28 @@
 """Per-document knowledge derived at index time: bylines, aliases, transliteration, figures, scoping."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from knowledge.base import KnowledgeBase, build_knowledge_base
 from knowledge.loading import parse_document
 from knowledge.numbers import figures_with_units
 from knowledge.profile import CorpusProfile, parenthetical_aliases
 from knowledge.question import read_question
 from knowledge.scoping import tied_figures
+from knowledge.settings import KnowledgeSettings
 from knowledge.translit import same_name, skeleton
+
+def _knowledge_base(tmp_path: Path, articles: dict[str, str]) -> KnowledgeBase:
+    """A knowledge base over these articles (file name -> text), built as the bot builds it."""
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name, text in articles.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    return build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+
 
 TAG_STYLE = """【 가상일보 】 한빛전자가 새 AI 칩을 공개했다. 칩 이름은 '누리(Nuri)'다.
 누리는 2026년 3월 출시된다.
@@ -185,13 +199,7 @@ CONTINUATION = """# 한빛전자, 새 AI 모델 공개
 
 
 def test_a_sentence_that_announces_a_list_is_quoted_with_the_list(tmp_path) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "n.md").write_text(CONTINUATION, encoding="utf-8")
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {"n.md": CONTINUATION})
     retriever = kb.retriever
     announcing = next(s for s in retriever.sentences if "갈래" in s.text)
     joined = retriever._with_continuation(announcing)
@@ -222,13 +230,7 @@ NAMES = """# 한빛전자, 추론 모델 공개
     ("What did SK텔레콤 say?", ("SK", "SK텔레콤")),
 ])
 def test_names_no_article_mentions_in_any_spelling(tmp_path, question: str, unknown: tuple[str, ...]) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "d.md").write_text(NAMES, encoding="utf-8")
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {"d.md": NAMES})
     assert kb.retriever.prepare(question).unknown_names == unknown
 
 
@@ -244,14 +246,7 @@ The robot ships in May 2026 and costs 900 dollars.
 
 
 def test_a_question_naming_a_thing_is_answered_from_an_article_that_names_it(tmp_path) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "nuri.md").write_text(SCOPE_KO, encoding="utf-8")
-    (seeds / "zeta.md").write_text(SCOPE_EN, encoding="utf-8")
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {"nuri.md": SCOPE_KO, "zeta.md": SCOPE_EN})
     # The English article matches "named ... after" word for word, but never mentions Nuri.
     passages = kb.retriever.search("Who was the Nuri chip named after?", k=3)
     assert passages and all(p.sentence.source == "nuri.md" for p in passages)
@@ -266,13 +261,7 @@ KINDS = """# 한빛 해커톤 본선
 
 
 def test_the_most_specific_figure_kind_asked_counts_more_than_a_fallback(tmp_path) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "k.md").write_text(KINDS, encoding="utf-8")
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {"k.md": KINDS})
     kinds = {p.sentence.text: p.features["kind"] for p in kb.retriever.search("How many young people made the final?", k=5, join=False)}
     assert kinds["본선에는 지원자 가운데 102명이 올랐다."] == 1.0  # people: what was asked
     assert kinds["본선에는 한빛전자 등 4개 계열사가 참여했다."] == 0.5  # a count: only the fallback
@@ -284,15 +273,10 @@ def test_a_name_quoted_in_the_title_is_an_entity() -> None:
 
 
 def test_a_byline_question_can_name_the_outlet_by_its_web_address(tmp_path) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "a.md").write_text("![사진](http://www.hanbitnews.co.kr/photos/1.jpg)\n【 한빛신문=홍길동 기자 】 두리그룹이 AI 연구소를 세웠다.\n",
-                                encoding="utf-8")
-    (seeds / "b.md").write_text("[서울=가상경제] 김영희 기자 = 두리그룹이 AI 교육을 시작했다.\n", encoding="utf-8")
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {
+        "a.md": "![사진](http://www.hanbitnews.co.kr/photos/1.jpg)\n【 한빛신문=홍길동 기자 】 두리그룹이 AI 연구소를 세웠다.\n",
+        "b.md": "[서울=가상경제] 김영희 기자 = 두리그룹이 AI 교육을 시작했다.\n",
+    })
     retriever = kb.retriever
     assert retriever.document_for(retriever.prepare("who wrote that hanbitnews piece about 두리그룹?")) == "a.md"
     assert retriever.document_for(retriever.prepare("가상경제 기사 누가 썼어?")) == "b.md"
@@ -300,13 +284,7 @@ def test_a_byline_question_can_name_the_outlet_by_its_web_address(tmp_path) -> N
 
 
 def test_a_figure_kind_the_best_article_never_states_is_flagged_for_the_gate(tmp_path) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "k.md").write_text(KINDS, encoding="utf-8")  # head counts and counts, no amount of money
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {"k.md": KINDS})  # head counts and counts, no amount of money
     money = kb.retriever.search("한빛 해커톤 상금은 얼마야?", k=1)[0]
     people = kb.retriever.search("한빛 해커톤 본선에 몇 명이 올랐어?", k=1)[0]
     assert money.features["kind_absent_doc"] == 1.0
@@ -332,13 +310,7 @@ VERSIONS = """# 한빛전자, 새 모델 공개
     ("에이머스 7기 해커톤에 누리가 쓰였어?", ()),  # a count after a name, not a version
 ])
 def test_a_version_of_a_known_name_that_no_article_mentions_is_unknown(tmp_path, question: str, unknown: tuple[str, ...]) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "v.md").write_text(VERSIONS, encoding="utf-8")
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {"v.md": VERSIONS})
     assert kb.retriever.prepare(question).unknown_figures == unknown
 
 
@@ -357,13 +329,7 @@ def test_a_name_ending_in_a_digit_is_not_found_inside_a_longer_number() -> None:
 
 
 def test_a_sentence_about_a_sibling_version_misses_the_asked_version(tmp_path) -> None:
-    from knowledge.base import build_knowledge_base
-    from knowledge.settings import KnowledgeSettings
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "v.md").write_text(VERSIONS, encoding="utf-8")
-    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    kb = _knowledge_base(tmp_path, {"v.md": VERSIONS})
     question = kb.retriever.prepare("누리-3 매개변수는 몇 개야?")
     assert "누리-3" in question.versions
     misses = {p.sentence.text: p.features["version_miss"] for p in kb.retriever.search(question, k=5, join=False)}
