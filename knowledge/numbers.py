@@ -63,7 +63,7 @@ def kinded_values(texts: Iterable[str]) -> frozenset[tuple[float, str]]:
     return frozenset((_round(v), kind) for text in texts for v, _, _, kind in figures_with_units(text))
 
 
-# Kinds whose figure names one thing ("8기", "94.5점", "300명"): the same number of another kind is not it.
+# Kinds whose figure names one thing ("8기", "90점", "120명"): the same number of another kind is not it.
 # Dates and durations are left out: "2년" and "2 years" parse to different kinds.
 _STRICT_KINDS = frozenset({"cohort", "score", "percent", "people", "size", "money", "rank", "times"})
 
@@ -147,7 +147,7 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
         if kind == "size" and not re.match(r"\s?(?:b\b|billion|개|매개변수|파라미터|parameters?)", text[end:unit_end], re.I):
             kind = "count"
         if kind in ("count", "") and _SIZE_BEFORE.search(text[max(0, start - 16):start]):
-            kind = "size"  # "매개변수 720억개", "parameters: 72B": the noun before the figure
+            kind = "size"  # "매개변수 90억개", "parameters: 9B": the noun before the figure
         if not kind and re.search(r"[$₩€£]\s?$", text[max(0, start - 2):start]):
             kind = "money"
         if not kind and _YEAR.match(raw.replace(",", "")):

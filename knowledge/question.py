@@ -29,7 +29,7 @@ _DEFINITION = re.compile(
 _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"점수|몇\s*점|score|points?|성적"), "score"),
     # A noun for people asks for a head count only with 수/규모 after it ("참가자 수는?"), not in "참가자들은 어떤 혜택을 받나요?".
-    (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?![\uac00-\ud7a3])|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)[는가를은이]|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|students|members|workers|engineers|researchers|users|customers|teams|finalists|attendees|trainees)\b|headcount|명이"), "people"),
+    (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이]|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|students|members|workers|engineers|researchers|users|customers|teams|finalists|attendees|trainees)\b|headcount|명이"), "people"),
     (re.compile(r"얼마|금액|액수|비용|가격|요금|투자|매출|손실|피해액|how much|price|cost|revenue|investment|budget|\bwon\b|dollars?|fee"), "money"),
     (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률"), "percent"),
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),

@@ -57,7 +57,7 @@ LOCAL_MEMORY = 4096
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
-# A name with a version number: 새빛-4, Gauss2, 가우스2는, Dami 3.0 (two-digit versions at most, not years).
+# A name with a version number: 누리-4, Nuri2, 누리2는, Dami 3.0 (two-digit versions at most, not years).
 _NAMED_VERSION = re.compile(
     r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,})(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
 )
@@ -120,8 +120,7 @@ class HybridRetriever:
         self.degraded: str | None = None
         self._overviews: dict[tuple[str, int], list[Sentence]] = {}
         self._figures: frozenset[float] | None = None
-        self._kinded: frozenset[tuple[float, str]] = frozenset()
-        self._doc_kinds: dict[str, set[str]] = {}  # the figure kinds each article states, on first use
+        self._kinds: tuple[frozenset[tuple[float, str]], dict[str, frozenset[str]]] | None = None
         # Names a figure can belong to (see `knowledge.scoping`); two-letter Latin names (AI, LG, TV) are too general.
         self.names = tuple(
             sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2))
@@ -153,25 +152,32 @@ class HybridRetriever:
         if unknown:
             units = [replace(u, foreign=True) if any(fold(n) in u.forms or u.label == fold(n) for n in unknown) else u for u in units]
         versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not _is_plain_unit(v))
-        versions += tuple(v for v in self._named_versions(question.text) if v not in versions)
+        # A versioned known name must be named in an article's spelling; one no article mentions is unknown.
+        named_versions = self._version_spellings(question.text)
+        versions += tuple(dict.fromkeys(f for _, used in named_versions for f in used if f not in versions))
+        unknown_versions = tuple(asked for asked, used in named_versions if not used)
         return replace(
             question,
             query=query,
             units=tuple(units),
             entities=entities,
             unknown_names=unknown,
-            unknown_figures=tuple(self.unknown_figures(question.text)) + tuple(self._unknown_versions(question.text)),
+            unknown_figures=tuple(self.unknown_figures(question.text)) + unknown_versions,
             versions=versions,
         )
 
     def _version_spellings(self, text: str) -> list[tuple[str, list[str]]]:
-        """Each versioned known name in the question ("새빛-3", "Saebit-3"), with the spellings of it that
-        some article uses (in either script; empty when no article mentions that version)."""
+        """Each versioned known name in the question ("누리-3", "Nuri-3"), with the spellings of it that
+        some article uses (in either script; empty when no article mentions that version).
+
+        The used spellings are versions the sentence must name (누리-3 is not answered from a sentence
+        about 누리-2); a version no article mentions ("누리-4", "Nuri4" when only 누리-2/3 exist) is a
+        different thing the articles say nothing about."""
         out = []
         for m in _NAMED_VERSION.finditer(text):
             name, sep, number = fold(m.group(1)), m.group(2), m.group(3)
             if sep == " " and "." not in number:
-                continue  # "에이머스 7기", "LG 4개": a count after a name, not a version
+                continue  # "두리 7기", "한빛 4개": a count after a name, not a version
             if name not in self.profile.entity_docs:
                 continue
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
@@ -180,22 +186,21 @@ class HybridRetriever:
             out.append((m.group(0), used))
         return out
 
-    def _named_versions(self, text: str) -> list[str]:
-        """The article spellings of the versioned names the question uses: the sentence must name that
-        version, not a sibling ("새빛-3" is not answered from a sentence about 새빛-2)."""
-        return [f for _, used in self._version_spellings(text) for f in used]
-
-    def _unknown_versions(self, text: str) -> list[str]:
-        """Versions of a known name that no article mentions ("새빛-4", "Gauss3" when only 새빛-2/3 and
-        Gauss2 exist): a sibling or successor is a different thing, and the articles say nothing about it."""
-        return [asked for asked, used in self._version_spellings(text) if not used]
-
     def unknown_figures(self, question: str) -> list[str]:
         """Figures the question names that no sentence states (see `knowledge.numbers`)."""
         if self._figures is None:
             self._figures = numbers.values(s.text for s in self.sentences)
-            self._kinded = numbers.kinded_values(s.text for s in self.sentences)
-        return numbers.unknown_figures(question, self._figures, self._kinded)
+        return numbers.unknown_figures(question, self._figures, self._figure_kinds()[0])
+
+    def _figure_kinds(self) -> tuple[frozenset[tuple[float, str]], dict[str, frozenset[str]]]:
+        """(value, kind) of every figure stated, and the kinds each article states: one pass, on first use."""
+        if self._kinds is None:
+            by_doc: dict[str, set[tuple[float, str]]] = {}
+            for sentence in self.sentences:
+                by_doc.setdefault(sentence.source, set()).update(numbers.kinded_values([sentence.text]))
+            self._kinds = (frozenset().union(*by_doc.values()),
+                           {src: frozenset(kind for _, kind in pairs) for src, pairs in by_doc.items()})
+        return self._kinds
 
     def _unknown_names(self, text: str) -> list[str]:
         """Proper names in the question that no document mentions in any spelling."""
@@ -210,13 +215,14 @@ class HybridRetriever:
             first = False
             before = previous if text[last_end : m.start()].strip() == "" else None
             previous, last_end = token, m.end()
-            parts = [p for p in re.split(r"-", token) if p and not p[0].isdigit()] or [token]
-            # "Gauss-based", "AI-first": the name is the part that is not general vocabulary.
-            names = [p for p in parts if fold(p) not in ENGLISH_STOPWORDS and fold(p) not in _GENERAL_FORMS] if len(parts) > 1 else parts
             if at_start and token.istitle():
                 continue
-            # A compound is known when any of its name parts is.
-            if names and not any(self._known_name(p, before if p is parts[0] else None) for p in names):
+            parts = [p for p in token.split("-") if p and not p[0].isdigit()] or [token]
+            # "Nuri-based", "AI-first": a compound is known when any of its name parts (not general words) is;
+            # only the first part follows the name before it.
+            names = [(i, p) for i, p in enumerate(parts)
+                     if len(parts) == 1 or (fold(p) not in ENGLISH_STOPWORDS and fold(p) not in _GENERAL_FORMS)]
+            if names and not any(self._known_name(p, before if i == 0 else None) for i, p in names):
                 out.append(token)
         for m in ko_locale.ORGANISATION.finditer(text):
             name = fold(m.group(0)).strip()
@@ -236,8 +242,8 @@ class HybridRetriever:
         return before is not None and self._follows_in_hangul(fold(before), folded)
 
     def _follows_in_hangul(self, before: str, word: str) -> bool:
-        """"EXAONE Deep": a short word too short to transliterate alone is known when an article writes the
-        name before it in Hangul followed by a word that sounds like it (엑사원 딥)."""
+        """"Hanbit Deep": a word too short to transliterate alone is known when an article writes the
+        name before it in Hangul followed by a word that sounds like it (한빛 딥)."""
         key = translit.skeleton(word)
         if not key:
             return False
@@ -379,14 +385,10 @@ class HybridRetriever:
 
     def _kind_absent(self, question: Question, source: str) -> float:
         """1.0 when the question asks for a kind of figure (money, a head count, a score) that its best
-        article states nowhere: "LG전자의 매출은?" cannot be answered from an article without an amount."""
+        article states nowhere: "한빛전자의 매출은?" cannot be answered from an article without an amount."""
         if not question.wants or question.wants[0] in ("date", "count"):
             return 0.0
-        kinds = self._doc_kinds.get(source)
-        if kinds is None:
-            kinds = {kind for s in self.sentences if s.source == source for _, _, _, kind in numbers.figures_with_units(s.text)}
-            self._doc_kinds[source] = kinds
-        return 0.0 if question.wants[0] in kinds else 1.0
+        return 0.0 if question.wants[0] in self._figure_kinds()[1].get(source, frozenset()) else 1.0
 
     def _sparse_scores(self, text: str) -> np.ndarray | None:
         """Latent-term similarity of the question with every sentence, or None without latent terms."""
@@ -593,7 +595,7 @@ class HybridRetriever:
 
     def _documents_by_site(self, text: str) -> list[str]:
         """Documents whose outlet the question names: by its name in either script, or by a word of the
-        web addresses the article gives ("that youthdaily piece" -> www.youthdaily.co.kr)."""
+        web addresses the article gives ("that hanbitnews piece" -> www.hanbitnews.co.kr)."""
         asked = {w for w in re.findall(r"[a-z0-9\uac00-\ud7a3]{3,}", fold(text))}
         if not asked:
             return []
@@ -602,7 +604,7 @@ class HybridRetriever:
             site = {fold(w) for w in re.findall(r"[A-Za-z0-9\uac00-\ud7a3]{3,}", doc.outlet or "")}
             for host in _HOST.findall(" ".join((doc.url or "", doc.text))):
                 site.update(label for label in host.lower().split(".") if len(label) >= 4 and label not in _HOST_WORDS)
-            if site & asked or any(self.profile.transliterations(w) and set(self.profile.transliterations(w)) & site for w in asked if translit.is_latin(w)):
+            if site & asked or any(site.intersection(self.profile.transliterations(w)) for w in asked if translit.is_latin(w)):
                 out.append(doc.source)
         return out
 

@@ -25,7 +25,7 @@ def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
         start = folded.find(name)
         while start >= 0:
             end = start + len(name)
-            # A name beginning or ending in a digit ("gpu 1", "40mw") does not sit inside a longer number.
+            # A name beginning or ending in a digit ("chip 1", "40mw") does not sit inside a longer number.
             glued = (name[0].isdigit() and start > 0 and folded[start - 1].isdigit()) or (
                 name[-1].isdigit() and end < len(folded) and folded[end].isdigit())
             if not glued and not any(a < end and start < b for a, b, _ in spans):
