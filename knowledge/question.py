@@ -30,14 +30,20 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"점수|몇\s*점|score|points?|성적"), "score"),
     # A noun for people asks for a head count only with 수/규모 after it ("참가자 수는?"), not in "참가자들은 어떤 혜택을 받나요?".
     (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이]|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|students|members|workers|engineers|researchers|users|customers|teams|finalists|attendees|trainees)\b|headcount|명이"), "people"),
-    (re.compile(r"얼마|금액|액수|비용|가격|요금|투자|매출|손실|피해액|how much|price|cost|revenue|investment|budget|\bwon\b|dollars?|fee"), "money"),
-    (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률"), "percent"),
+    # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
+    (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|비용|가격|요금|투자|매출|손실|피해액|상금|"
+                r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark)|"
+                r"price|cost|revenue|investment|budget|\bwon\b|dollars?|\bfees?\b|prize money"), "money"),
+    # A comparison ("how much cheaper", "얼마나 줄었나") is answered by a share or a ratio.
+    (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률|how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|shorter|better)\b|"
+                r"얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락)"), "percent"),
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
-    (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)"), "times"),
+    (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|shorter|better)\b|"
+                r"얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락)"), "times"),
     (re.compile(r"기간|얼마나 오래|며칠 동안|how long|duration|몇\s*(?:일|시간|개월|주)"), "duration"),
     (re.compile(r"몇\s*위|몇\s*등|rank|place"), "rank"),
-    (re.compile(r"몇\s*개|몇\s*대|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),
+    (re.compile(r"몇\s*개|몇\s*대|몇\s*장|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),
 )
 _BYLINE = re.compile(
     r"누가\s*(?:이\s*|그\s*)?(?:기사(?:를|는)?\s*)?(?:썼|작성|쓴)|쓴\s*사람|작성자|기자(?:는|가|이름)?\s*(?:누구|이름|는)|어느\s*(?:언론|신문|매체)|언론사|출처|"

@@ -70,6 +70,21 @@ def test_answer_types_and_wanted_figures() -> None:
     assert wanted_figures("how many lectures can participants take?") == ("count",)
 
 
+def test_how_much_asks_for_money_only_with_a_money_word() -> None:
+    from knowledge.question import wanted_figures
+
+    assert wanted_figures("가격은 얼마야?") == ("money",)
+    assert wanted_figures("how much did the bank invest in ai?") == ("money",)
+    assert wanted_figures("how much is the company committing to it?") == ("money",)
+    # A degree, not a price: any figure can answer it.
+    assert wanted_figures("전기를 얼마나 먹도록 설계되나요?") == ()
+    assert wanted_figures("how much power does it draw?") == ()
+    # A comparison is answered by a share or a ratio.
+    assert wanted_figures("how much cheaper is inference on the chip?") == ("percent", "times")
+    assert wanted_figures("검사 시간이 얼마나 줄었나요?")[:2] == ("percent", "times")
+    assert wanted_figures("칩은 몇 장 들어가?") == ("count",)
+
+
 @pytest.mark.parametrize(
     "form, text, expected",
     [
