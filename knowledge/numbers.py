@@ -110,10 +110,10 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("size", r"개\s?(?:의\s?)?(?:매개변수|파라미터)|(?<=\d)b\b|(?<=\d)\s?billion parameters?|parameters?\b|매개변수|파라미터"),
     ("cohort", r"기(?![\uac00-\ud7a3])|기[에의는가를까와]|기생|(?:st|nd|rd|th) (?:cohort|batch|class)\b|cohorts?\b"),
     ("times", r"배(?![\uac00-\ud7a3])|배[를의로]|times\b|-fold\b|x\b"),
-    ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|초(?![\uac00-\ud7a3])|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b"),
+    ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b"),
     ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월[에부까]|일(?![\uac00-\ud7a3])|일[에부까]|학년도"),
     ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
-    ("count", r"개(?![\uac00-\ud7a3])|개[의를가로에]|대(?![\uac00-\ud7a3])|대[의를가에]|건|곳|종|회(?![\uac00-\ud7a3])|회[씩를의에]|차례|번(?![\uac00-\ud7a3])|번[씩을의]|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
+    ("count", r"개(?![\uac00-\ud7a3])|개[의를가로에]|대(?![\uac00-\ud7a3])|대[의를가에]|건|곳|종|회(?![\uac00-\ud7a3])|회[씩를의에]|차례|번(?![\uac00-\ud7a3])|번[씩을의]|장(?![\uac00-\ud7a3])|장[을이의씩]|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
 )
 _UNIT_PATTERNS = tuple((kind, re.compile(r"\s?(?:" + pattern + ")", re.I)) for kind, pattern in _UNIT_WORDS)
 def is_month(word: str) -> bool:

@@ -21,6 +21,7 @@ from knowledge import numbers, translit
 from knowledge.locale import ko as ko_locale
 from knowledge.locale import en as en_locale
 from knowledge.locale import vocab
+from knowledge.lexical import mentions
 from knowledge.models import Document
 from knowledge.text import fold, is_hangul, korean_stems, words
 
@@ -77,7 +78,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             if is_hangul(term[:1]) and len(term.split()) <= 3:
                 entities.add(fold(term))
         for m in ko_locale.PERSON_BEFORE_TITLE.finditer(text):
-            if m.group(1) not in _COMMON_WORDS:
+            if m.group(1) not in _COMMON_WORDS and m.group(1) not in ko_locale.NOT_NAMES:
                 persons.add(m.group(1))
         for m in en_locale.PERSON_AFTER_TITLE.finditer(text):
             persons.add(fold(m.group(1)))
@@ -203,6 +204,10 @@ class CorpusProfile:
         for profile in profiles.values():
             for form in profile.entities | profile.persons | profile.versions:
                 entity_docs[form].add(profile.source)
+        # A name found in one article (quoted there: '라온-1') is named by every article that writes it.
+        folded_docs = {d.source: fold(d.text) for d in documents}
+        for form, docs in entity_docs.items():
+            docs.update(src for src, text in folded_docs.items() if src not in docs and len(form) >= 2 and mentions(form, text))
         return cls(
             profiles=profiles,
             groups={form: tuple(sorted(group)) for form, group in merged.items()},
@@ -239,14 +244,28 @@ class CorpusProfile:
         if not translit.is_latin(token) or len(token) > 5:
             return ()
         key = translit.skeleton(token)
-        if not key:
+        written = ko_locale.ROMANISED_SURNAMES.get(token.lower(), "")
+        if not key and not written:
             return ()
         names = set()
-        for profile in self.profiles.values():
-            for person in profile.persons:
-                if re.fullmatch(r"[\uac00-\ud7a3]{2,4}", person) and translit.skeleton(person[0]) == key:
-                    names.add(person)
+        for person in self._korean_persons():
+            if person[0] in written or (not written and translit.skeleton(person[0]) == key):
+                names.add(person)
         return tuple(sorted(names))
+
+    def given_name_matches(self, token: str) -> tuple[str, ...]:
+        """Korean personal names whose given name a romanised token spells ("Tae-moon" -> 노태문)."""
+        if not translit.is_latin(token) or not (3 <= len(token) <= 12):
+            return ()
+        key = translit.skeleton(token)
+        if len(key) < 2:
+            return ()
+        return tuple(sorted(p for p in self._korean_persons()
+                            if len(p) >= 3 and translit.skeleton(p[1:]) == key and translit.same_name(token, p[1:])))
+
+    def _korean_persons(self) -> list[str]:
+        return [person for profile in self.profiles.values() for person in profile.persons
+                if re.fullmatch(r"[\uac00-\ud7a3]{2,4}", person)]
 
     def docs_naming(self, form: str) -> frozenset[str]:
         return self.entity_docs.get(form, frozenset())

@@ -56,6 +56,7 @@ LOCAL_MEMORY = 4096
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
+_ROMANISED_PERSON = re.compile(r"(?<![A-Za-z])(?:([A-Z][a-z]{0,4}) ([A-Z][a-z]{1,5}-[a-z]{1,5})|([A-Z][a-z]{1,5}-[a-z]{1,5}) ([A-Z][a-z]{0,4}))(?![A-Za-z-])")
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
 # A name with a version number: 누리-4, Nuri2, 누리2는, Dami 3.0 (two-digit versions at most, not years).
 _NAMED_VERSION = re.compile(
@@ -140,20 +141,23 @@ class HybridRetriever:
         query = self._resolve_follow_up(question)
         units = self.units(query)
         # A romanised surname on its own ("Koo", "Park") names the article's person of that surname.
-        for m in re.finditer(r"(?<![A-Za-z])([A-Z][a-z]{1,4})(?![A-Za-z])", question.text):
-            people = self.profile.surname_matches(m.group(1))
+        for m in re.finditer(r"(?<![A-Za-z-])([A-Z][a-z]{1,4}(?:-[a-z]{1,5})?)(?![A-Za-z-])", question.text):
+            # ... and a romanised given name ("Tae-moon") the article's person of that given name.
+            people = self.profile.given_name_matches(m.group(1)) if "-" in m.group(1) else self.profile.surname_matches(m.group(1))
             folded_token = fold(m.group(1))
             if people and folded_token not in ENGLISH_STOPWORDS:
                 units = [u for u in units if u.label != folded_token] + [QueryUnit(folded_token, people, weight=self.lexical.idf(1))]
         # Names in the other script count too: "Nuri2" names 누리2, "한빛" names Hanbit.
         spelled = " ".join(f for u in units for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
+        named_versions = self._version_spellings(question.text)
+        # "Raon-1" names 라온-1 when an article writes only that spelling.
+        spelled += " | " + " | ".join(f for _, used in named_versions for f in used)
         entities = tuple(self.profile.entities_in(fold(query) + " | " + spelled))
         unknown = tuple(self._unknown_names(question.text))
         if unknown:
             units = [replace(u, foreign=True) if any(fold(n) in u.forms or u.label == fold(n) for n in unknown) else u for u in units]
         versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not _is_plain_unit(v))
         # A versioned known name must be named in an article's spelling; one no article mentions is unknown.
-        named_versions = self._version_spellings(question.text)
         versions += tuple(dict.fromkeys(f for _, used in named_versions for f in used if f not in versions))
         unknown_versions = tuple(asked for asked, used in named_versions if not used)
         return replace(
@@ -178,8 +182,8 @@ class HybridRetriever:
             name, sep, number = fold(m.group(1)), m.group(2), m.group(3)
             if sep == " " and "." not in number:
                 continue  # "두리 7기", "한빛 4개": a count after a name, not a version
-            if name not in self.profile.entity_docs:
-                continue
+            if name not in self.profile.entity_docs and not (translit.is_latin(name) and self.profile.transliterations(name)):
+                continue  # a name no article writes ("Raon-1" counts when an article writes 라온)
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
             forms = dict.fromkeys(f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " "))
             used = [f for f in forms if any(mentions(f, doc) for doc in self._doc_folded.values())]
@@ -207,6 +211,7 @@ class HybridRetriever:
         out = []
         first = True
         text = _SLACK_TOKEN.sub(" ", text)  # <@U024BE7LH>, <#C123|general>: ids, not names
+        out.extend(self._unknown_persons(text))
         previous: str | None = None  # the name just before, when only a space separates them
         last_end = -2
         for m in _LATIN_NAME.finditer(text):
@@ -217,6 +222,8 @@ class HybridRetriever:
             previous, last_end = token, m.end()
             if at_start and token.istitle():
                 continue
+            if "-" in token and self.profile.given_name_matches(token):
+                continue  # "Tae-moon": a romanised given name of an article's person
             parts = [p for p in token.split("-") if p and not p[0].isdigit()] or [token]
             # "Nuri-based", "AI-first": a compound is known when any of its name parts (not general words) is;
             # only the first part follows the name before it.
@@ -230,6 +237,19 @@ class HybridRetriever:
                 out.append(m.group(0))
         return out
 
+    def _unknown_persons(self, text: str) -> list[str]:
+        """Romanised Korean full names ("Lee Jae-yong", "Jae-yong Lee") whose surname and given name
+        do not belong to one person of the articles: a different person, even when each part is common."""
+        out = []
+        for m in _ROMANISED_PERSON.finditer(text):
+            surname, given = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            by_surname = self.profile.surname_matches(surname)
+            if not by_surname and surname.lower() not in ko_locale.ROMANISED_SURNAMES:
+                continue  # not a Korean name at all
+            if not set(by_surname) & set(self.profile.given_name_matches(given)):
+                out.append(m.group(0))
+        return out
+
     def _known_name(self, token: str, before: str | None) -> bool:
         """Whether some article writes `token` in any spelling; `before` is the name written just before it."""
         folded = fold(token)
@@ -237,7 +257,8 @@ class HybridRetriever:
             return True
         if any(mentions(folded, doc) for doc in self._doc_folded.values()):
             return True
-        if self.profile.transliterations(folded) or self.profile.aliases_of(folded) or self.profile.surname_matches(token):
+        if self.profile.transliterations(folded) or self.profile.aliases_of(folded) or self.profile.surname_matches(token) \
+                or self.profile.given_name_matches(token):
             return True
         return before is not None and self._follows_in_hangul(fold(before), folded)
 

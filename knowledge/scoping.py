@@ -62,9 +62,9 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
     spans = name_spans(folded, list(corpus_names) + asked)
     out = []
     for figure in found:
-        if figure[3] == "date" and not asked_spans:
+        if figure[3] == "date":
             # A date says when the sentence's event happened, not whose figure it is: the sentence's
-            # subject (scored apart, by the names it and its document use) decides.
+            # subject (scored apart, by the names it and its document use) decides, wherever the name sits.
             out.append(figure)
             continue
         nearest = min(spans, key=lambda s: _gap(figure, s), default=None)

@@ -138,6 +138,7 @@ def test_a_size_noun_before_the_figure_makes_it_a_model_size() -> None:
         ("founded in 2020", [(2020.0, "2020", "date")]),
         ("기기 1억 대에 넣겠다", [(1e8, "1억 대", "count")]),
         ("1년에 두 차례, 모두 3회 열렸다", [(1.0, "1년", "date"), (2.0, "두 차례", "count"), (3.0, "3회", "count")]),
+        ("GPU 2천장을 넣어 0.8초에서 0.3초로 줄였다", [(2000.0, "2천장", "count"), (0.8, "0.8초", "duration"), (0.3, "0.3초", "duration")]),
     ],
 )
 def test_figures_with_units_in_both_languages(text: str, expected: list) -> None:
@@ -164,6 +165,10 @@ def test_a_date_in_a_sentence_that_refers_back_is_about_its_subject() -> None:
     text = "The chip first shipped in July 2023 inside Hanbit's Home Hub lineup."
     # The nearest name is the product it shipped in, but a date is when the sentence's event happened.
     assert [text[s:e] for _, s, e, _ in tied_figures(question, text, ["nuri chip", "hanbit's home hub"])] == ["2023"]
+    # Also when the sentence names the asked company, but further from the date than another place name.
+    ko = replace(read_question("When did Hanbit hold the groundbreaking?", 2000), entities=("한빛텔레콤",))
+    text_ko = "착공식은 2025년 3월 12일 오창 부지에서 열렸고, 홍길동 한빛텔레콤 사장이 참석했다."
+    assert [text_ko[s:e] for _, s, e, _ in tied_figures(ko, text_ko, ["오창", "한빛텔레콤"])] == ["2025년", "3월", "12일"]
     money = replace(read_question("How much did the Nuri chip cost?", 2000), entities=("nuri chip",))
     assert tied_figures(money, "Hanbit's Home Hub costs 300 dollars.", ["nuri chip", "hanbit's home hub"]) == []
 
@@ -348,3 +353,41 @@ def test_people_before_korean_titles(text: str, person: str) -> None:
 
 def test_words_ending_like_titles_are_not_people() -> None:
     assert not CorpusProfile.build([parse_document("p.md", "국내 시장 성장세가 이어졌다.")]).profiles["p.md"].persons
+
+
+PEOPLE = """# 한빛전자, AI 전략 발표
+노태문 한빛전자 사장은 "업무의 90%에 AI를 쓰겠다"고 말했다.
+이후 구 회장은 연구소를 세웠다. 이창현 한결대 교수는 이를 반겼다.
+"""
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("What did Roh Tae-moon say about AI?", ()),  # 노 is romanised Roh, not by its sound
+    ("Did Tae-moon Roh say that?", ()),
+    ("Who is Lee Jae-yong?", ("Lee Jae-yong",)),  # a known surname with someone else's given name
+    ("What did Lee say?", ()),
+])
+def test_romanised_korean_names(tmp_path, question: str, unknown: tuple[str, ...]) -> None:
+    kb = _knowledge_base(tmp_path, {"p.md": PEOPLE})
+    prepared = kb.retriever.prepare(question)
+    assert prepared.unknown_names == unknown
+    if not unknown and "Lee" not in question:
+        assert "노태문" in prepared.entities
+    assert "이후" not in kb.retriever.profile.profiles["p.md"].persons  # a sentence opener, not a name
+
+
+NAMED_TWICE = {
+    "telecom.md": "# 한빛텔레콤, 새 칩 도입\n한빛텔레콤은 라온칩스의 NPU '라온-1' 2천장을 도입한다.\n회사는 오창에 데이터센터를 짓는다.\n",
+    "chip.md": "# 라온칩스, 차세대 칩 개발\n라온-1은 지난해 MLPerf 에지 부문에서 3위에 올랐다.\n라온칩스는 라온-2를 2027년에 내놓는다.\n",
+}
+
+
+def test_a_name_found_in_one_article_is_named_by_every_article_that_writes_it(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, NAMED_TWICE)
+    # Quoted (so found) only in telecom.md, written plainly in chip.md.
+    assert kb.retriever.profile.docs_naming("라온-1") == {"telecom.md", "chip.md"}
+    # An English question's "Raon-1" names 라온-1, written only in Hangul.
+    question = kb.retriever.prepare("Where did Raon-1 place in the MLPerf edge results?")
+    assert "라온-1" in question.entities and "라온-1" in question.versions
+    top = kb.retriever.search(question, k=1)[0]
+    assert top.sentence.source == "chip.md" and "3위" in top.sentence.text

@@ -9,12 +9,28 @@ PERSON_BEFORE_TITLE = re.compile(
     r"(?:회장|부회장|사장|부사장|대표이사|대표|원장|연구원장|센터장|소장|본부장|부문장|사업부장|부장|실장|팀장|그룹장|단장|국장|처장|위원장|이사장|행장|부행장|총장|교수|연구교수|박사|장관|차관|의원|전무|상무|이사|CEO|CTO|CFO|CIO|기자|특파원|애널리스트|연구위원|수석연구원)"
     r"(?:\([^)\s]{1,6}\))?(?:이|은|는|가|을|를|의|과|와|도|에게|께서|으로|이었|이던)?(?![\uac00-\ud7a3]))"
 )
+# Words that open a sentence before a name and title ("이후 홍 회장은"): never a person's name.
+NOT_NAMES = frozenset("이후 이밖에 이외 이어 이날 이번 이에 이와 이처럼 이때 한편 또한 특히 당시 아울러 앞서 최근 지난 올해 현재 그동안 이같이 이는 그는 또 다만 반면 실제 이로써 따라서 그러나 하지만".split())
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
 ORGANISATION = re.compile(
     r"(?:[A-Z][A-Za-z]{0,9}\s?)?[\uac00-\ud7a3A-Za-z]{1,8}(?:전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|"
     r"에너지솔루션|디스플레이|이노텍|유플러스|재단|대학교|대학|협회|위원회|공사|부|청)"
     r"(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))"
 )
+
+# Korean surnames as they are usually romanised, where the spelling does not sound out the Hangul
+# (이 = Lee/Rhee/Yi, 노 = Roh, 오 = Oh): general language knowledge, not any article's people.
+ROMANISED_SURNAMES: dict[str, str] = {
+    "lee": "이", "rhee": "이", "yi": "이", "ri": "이", "roh": "노", "noh": "노", "ryu": "류유", "ryoo": "류유", "yoo": "유류",
+    "yu": "유류", "lim": "임림", "rim": "임림", "im": "임", "oh": "오", "o": "오", "woo": "우", "u": "우", "ahn": "안",
+    "an": "안", "um": "엄", "eom": "엄", "yoon": "윤", "yun": "윤", "youn": "윤", "choi": "최", "choe": "최",
+    "chung": "정", "jung": "정", "jeong": "정", "cheong": "정", "chun": "천전", "jun": "전", "jeon": "전",
+    "suh": "서", "seo": "서", "shin": "신", "sin": "신", "shim": "심", "sim": "심", "koh": "고", "ko": "고",
+    "goh": "고", "koo": "구", "ku": "구", "goo": "구", "kwon": "권", "gwon": "권", "kwak": "곽", "gwak": "곽",
+    "chang": "장", "jang": "장", "cho": "조", "jo": "조", "joo": "주", "ju": "주", "chu": "추", "choo": "추",
+    "heo": "허", "huh": "허", "hur": "허", "yeo": "여", "yeom": "염", "yum": "염", "ha": "하", "na": "나", "nah": "나",
+    "ra": "라", "la": "라", "ma": "마", "yang": "양", "kang": "강", "gang": "강", "moon": "문", "mun": "문",
+}
 
 # A sentence that goes on about the one before it ("이는 …", "이 중 …"), and one that announces a list after it.
 CONTINUES = re.compile(r"^(?:이는|이들은|이들의|이를|이 중|이 가운데|그중|그 중|그는|그녀는|이곳은|해당\s)")
