@@ -161,7 +161,9 @@ def _preceding_words(before: str, count: int, *, hangul: bool) -> str:
         return " ".join(picked)
     picked = []
     for token in reversed(tokens):
-        if not token[:1].isupper() or len(picked) == count:
+        # A brand written in lower case with capitals inside ("ixi-GEN", "iPhone") is a name just before the parenthesis.
+        brand = not picked and re.fullmatch(r"[a-z][A-Za-z0-9.+&-]*[A-Z][A-Za-z0-9.+&-]*", token)
+        if not (token[:1].isupper() or brand) or len(picked) == count:
             break
         picked.insert(0, token)
     return " ".join(picked)

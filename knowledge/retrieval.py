@@ -149,6 +149,9 @@ class HybridRetriever:
                 units = [u for u in units if u.label != folded_token] + [QueryUnit(folded_token, people, weight=self.lexical.idf(1))]
         # Names in the other script count too: "Nuri2" names 누리2, "한빛" names Hanbit.
         spelled = " ".join(f for u in units for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
+        # A name the question writes in the other script than the articles ("익시오" for ixi-O, "Hanbit" for 한빛).
+        spelled += " | " + " | ".join(t for u in units if u.label not in _GENERAL_FORMS
+                                      for t in self.profile.transliterations(korean_stem(u.label) if is_hangul(u.label[:1]) else u.label))
         named_versions = self._version_spellings(question.text)
         # "Raon-1" names 라온-1 when an article writes only that spelling.
         spelled += " | " + " | ".join(f for _, used in named_versions for f in used)
@@ -187,6 +190,10 @@ class HybridRetriever:
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
             forms = dict.fromkeys(f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " "))
             used = [f for f in forms if any(mentions(f, doc) for doc in self._doc_folded.values())]
+            if not used:
+                # "Unlike version 1.0, ixi-O 2.0 …": an article about the name may write the version on its own.
+                own = [self._doc_folded[src] for s in spellings for src in self.profile.docs_naming(s) if src in self._doc_folded]
+                used = [f for f in (f"version {number}", f"버전 {number}", f"v{number}") if any(mentions(f, doc) for doc in own)]
             out.append((m.group(0), used))
         return out
 

@@ -391,3 +391,19 @@ def test_a_name_found_in_one_article_is_named_by_every_article_that_writes_it(tm
     assert "라온-1" in question.entities and "라온-1" in question.versions
     top = kb.retriever.search(question, k=1)[0]
     assert top.sentence.source == "chip.md" and "3위" in top.sentence.text
+
+
+BRAND = """# Zeta Telecom bets on its call agent
+
+The product is zeta-Q (제타큐), an AI call agent. Unlike version 1.0, which sent audio to the cloud, zeta-Q 2.0 runs on the phone.
+The language work is done by zeta-LM (제타엘엠), a model family that comes in a 9B and a 1.2B version.
+"""
+
+
+def test_a_brand_in_lower_case_gets_its_hangul_alias_and_is_found_from_either_script(tmp_path) -> None:
+    assert ("zeta-lm", "제타엘엠") in parenthetical_aliases("done by zeta-LM (제타엘엠), a model family")
+    kb = _knowledge_base(tmp_path, {"zeta.md": BRAND})
+    assert "zeta-q" in kb.retriever.prepare("제타큐 쓰는 사람 몇 명이야?").entities
+    # "version 1.0" in an article about the name is that name's version 1.0; a 3.0 is unknown.
+    assert kb.retriever.prepare("제타큐 1.0이랑 2.0은 뭐가 달라?").unknown_figures == ()
+    assert "제타큐 3.0" in kb.retriever.prepare("제타큐 3.0은 언제 나와?").unknown_figures
