@@ -224,8 +224,9 @@ class CorpusProfile:
                 index: dict[str, set[str]] = defaultdict(set)
                 for word in self._words:
                     for stem in korean_stems(word) if is_hangul(word) else [word]:
-                        if len(stem) >= 2 and (key := translit.skeleton(stem)):
-                            index[key].add(stem)
+                        if len(stem) >= 2:
+                            for key in translit.skeletons(stem):
+                                index[key].add(stem)
                 self._by_skeleton = dict(index)
             return self._by_skeleton
 
@@ -235,11 +236,10 @@ class CorpusProfile:
 
     def transliterations(self, word: str) -> tuple[str, ...]:
         """Corpus words in the other script that sound like `word` (한빛 -> hanbit)."""
-        key = translit.skeleton(word)
-        if not key:
-            return ()
+        index = self._skeleton_index()
         latin = translit.is_latin(word)
-        return tuple(sorted(w for w in self._skeleton_index().get(key, ()) if translit.is_latin(w) != latin and translit.same_name(word, w)))
+        found = {w for key in translit.skeletons(word) for w in index.get(key, ())}
+        return tuple(sorted(w for w in found if translit.is_latin(w) != latin and translit.same_name(word, w)))
 
     def surname_matches(self, token: str) -> tuple[str, ...]:
         """Korean personal names whose surname a short romanised token spells ("Park" -> 박재민, "Kim" -> 김영희)."""

@@ -60,12 +60,40 @@ def skeleton(word: str) -> str:
     return "".join(collapsed)
 
 
+# English letters Hangul renders in more than one way: "th" as ㅆ/ㅅ (씽크 think) or ㅌ (아톰 Athom),
+# a g before e/i/y as ㅈ (에너지 energy, 제미나이) or ㄱ (기어 gear), "-tion" as 션.
+_ALTERNATIVES = ((re.compile(r"th"), "s"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"))
+
+
+@lru_cache(maxsize=8192)
+def variants(word: str) -> tuple[str, ...]:
+    """The word and its other plausible pronunciations (Latin spellings only)."""
+    out = [word]
+    if is_latin(word):
+        lower = word.lower()
+        out = [lower]
+        for pattern, replacement in _ALTERNATIVES:
+            if pattern.search(lower):
+                out += [pattern.sub(replacement, v) for v in out]
+    return tuple(dict.fromkeys(out))
+
+
+def skeletons(word: str) -> frozenset[str]:
+    """The skeletons of every plausible pronunciation of the word."""
+    return frozenset(k for v in variants(word) if (k := skeleton(v)))
+
+
 def same_name(a: str, b: str) -> bool:
     """Do two spellings (one Latin, one Hangul) sound like the same name?
 
     Equal skeletons, long enough not to be chance, and spellings close enough
-    once romanised (so 누리온 ~ Nurion but not 너른 ~ Nurion).
+    once romanised (so 누리온 ~ Nurion but not 너른 ~ Nurion), for some
+    pronunciation of the Latin one.
     """
+    return any(_same_name(va, vb) for va in variants(a) for vb in variants(b))
+
+
+def _same_name(a: str, b: str) -> bool:
     ka, kb = skeleton(a), skeleton(b)
     if not ka or ka != kb or len(ka) < 2:
         return False
@@ -82,7 +110,7 @@ def _plain(word: str) -> str:
     """Letters of the spelling as they sound, comparable across scripts (x = ks; no epenthetic 'eu')."""
     text = re.sub(r"[^a-z]", "", romanize(word).lower())
     if is_latin(word):
-        for pair, single in (("x", "ks"), ("ee", "i"), ("ea", "i"), ("oo", "u"), ("ph", "p")):
+        for pair, single in (("x", "ks"), ("ee", "i"), ("ea", "i"), ("oo", "u"), ("ph", "p"), ("qu", "kw"), ("q", "kyu")):
             text = text.replace(pair, single)
         return text
     for pair, single in _ROMAN_VOWELS:

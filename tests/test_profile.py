@@ -101,6 +101,8 @@ def test_parentheses_that_are_not_names_are_ignored() -> None:
     "a, b, same",
     [("딥시크", "DeepSeek", True), ("구광모", "Koo Kwang-mo", True), ("엑사원", "EXAONE", True),
      ("삼성", "Samsung", True), ("갤럭시", "Galaxy", True), ("해커톤", "hackathon", True),
+     ("씽큐", "ThinQ", True), ("익시젠", "ixi-GEN", True), ("에너지솔루션", "EnergySolution", True),  # th, soft g, -tion
+     ("앳홈", "Athom", True),  # ... and the other reading of th
      ("가우스는", "EXAONE", False), ("경험", "Koo Kwang-mo", False), ("모델", "market", False)],
 )
 def test_transliteration_matching(a: str, b: str, same: bool) -> None:
