@@ -137,6 +137,7 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "absent_same": absent_share(question) * (1.0 - f.get("cross", 0.0)),
         "absent_cross": absent_share(question) * f.get("cross", 0.0),
         "kind_absent_doc": f.get("kind_absent_doc", 0.0),
+        "sibling_version": f.get("sibling_version", 0.0),
     }
 
 
@@ -173,6 +174,9 @@ class Gate:
             # A figure no article states ("9기", "Nuri 3.5"): whatever matches, it is not about that.
             return Verdict(DECLINE, 0.0, values)
         p = probability(self.params, values)
+        if values["sibling_version"] and p >= self.params.answer_at:
+            # The passage states a figure of a sibling ("7.8B" asked, the sentence is about 32B): the closest, not the answer.
+            return Verdict(UNCERTAIN, p, values)
         if p >= self.params.answer_at:
             outcome = ANSWER
         elif p >= self.params.uncertain_at:

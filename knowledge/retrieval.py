@@ -409,7 +409,23 @@ class HybridRetriever:
             top[0].features["margin"] = passages[0].score - passages[1].score
         top[0].features["top_p"] = passages[0].score
         top[0].features["kind_absent_doc"] = self._kind_absent(question, top[0].sentence.source)
+        top[0].features["sibling_version"] = self._sibling_version(question, top[0].sentence)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
+
+    def _sibling_version(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when the question names a version ("7.8B", "3.0-14B") and the sentence, with the one before it,
+        misses one of the asked versions but names another version its article knows: it is about a sibling."""
+        if not question.versions or not question.asks in ("quantity", "when", "who") and not question.wants:
+            return 0.0
+        text = fold(sentence.text) + " " + self._context(sentence)
+        asked = [fold(v) for v in question.versions]
+        missing = {_version_family(v) for v in asked if not mentions(v, text)} - {""}
+        if not missing:
+            return 0.0
+        profile = self.profile.profiles.get(sentence.source)
+        known = profile.versions if profile else frozenset()
+        return 1.0 if any(_version_family(v) in missing and mentions(v, text)
+                          for v in known if not any(v in a or a in v for a in asked)) else 0.0
 
     def _kind_absent(self, question: Question, source: str) -> float:
         """1.0 when the question asks for a kind of figure (money, a head count, a score) that its best
@@ -683,6 +699,13 @@ class HybridRetriever:
 
 
 _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")
+
+
+def _version_family(version: str) -> str:
+    """What a version is a version of: "size" for 7.8b / 72b, the name for 누리-3 / 미르 3.0, "" when unclear."""
+    if re.fullmatch(r"\d+(?:\.\d+)?[bmk]", version):
+        return "size"
+    return re.sub(r"[\s-]*v?\d[\d.]*.*$", "", version).strip()
 
 
 def _defines(folded: str, units: Sequence[QueryUnit]) -> bool:

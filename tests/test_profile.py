@@ -409,3 +409,22 @@ def test_a_brand_in_lower_case_gets_its_hangul_alias_and_is_found_from_either_sc
     # "version 1.0" in an article about the name is that name's version 1.0; a 3.0 is unknown.
     assert kb.retriever.prepare("제타큐 1.0이랑 2.0은 뭐가 달라?").unknown_figures == ()
     assert "제타큐 3.0" in kb.retriever.prepare("제타큐 3.0은 언제 나와?").unknown_figures
+
+
+SIBLINGS = """# 한빛전자, 누리 3.0 공개
+한빛전자가 '누리 3.0'을 공개했다. 누리 3.0은 플래그십 '누리 3.0-72B'와 경량 '누리 3.0-3B'로 나뉜다.
+회사 측은 누리 3.0-72B가 KMMLU에서 71.8점을 받았다고 밝혔다.
+"""
+
+
+def test_a_figure_of_a_sibling_version_is_not_answered_as_the_asked_one(tmp_path) -> None:
+    from knowledge.gate import DECLINE, UNCERTAIN, Gate
+
+    kb = _knowledge_base(tmp_path, {"s.md": SIBLINGS})
+    gate = Gate()
+    asked_sibling = kb.retriever.prepare("What KMMLU score did Nuri 3.0-3B get?")
+    passages = kb.retriever.search(asked_sibling, k=1)
+    assert "71.8" in passages[0].sentence.text and passages[0].features["sibling_version"] == 1.0
+    assert gate.judge(asked_sibling, passages).outcome in (UNCERTAIN, DECLINE)  # 71.8 is the 72B's score
+    asked_right = kb.retriever.prepare("What KMMLU score did Nuri 3.0-72B get?")
+    assert kb.retriever.search(asked_right, k=1)[0].features["sibling_version"] == 0.0
