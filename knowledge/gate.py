@@ -175,7 +175,7 @@ class Gate:
             return Verdict(DECLINE, 0.0, values)
         p = probability(self.params, values)
         if values["sibling_version"] and p >= self.params.answer_at:
-            # The passage states a figure of a sibling ("7.8B" asked, the sentence is about 32B): the closest, not the answer.
+            # The passage states a figure of a sibling ("3B" asked, the sentence is about 72B): the closest, not the answer.
             return Verdict(UNCERTAIN, p, values)
         if p >= self.params.answer_at:
             outcome = ANSWER

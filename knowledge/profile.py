@@ -161,7 +161,7 @@ def _preceding_words(before: str, count: int, *, hangul: bool) -> str:
         return " ".join(picked)
     picked = []
     for token in reversed(tokens):
-        # A brand written in lower case with capitals inside ("ixi-GEN", "iPhone") is a name just before the parenthesis.
+        # A brand written in lower case with capitals inside ("nuri-GEN", "iPhone") is a name just before the parenthesis.
         brand = not picked and re.fullmatch(r"[a-z][A-Za-z0-9.+&-]*[A-Z][A-Za-z0-9.+&-]*", token)
         if not (token[:1].isupper() or brand) or len(picked) == count:
             break
@@ -206,7 +206,7 @@ class CorpusProfile:
         for profile in profiles.values():
             for form in profile.entities | profile.persons | profile.versions:
                 entity_docs[form].add(profile.source)
-        # A name found in one article (quoted there: '라온-1') is named by every article that writes it.
+        # A name found in one article (quoted there: '누리-1') is named by every article that writes it.
         folded_docs = {d.source: fold(d.text) for d in documents}
         for form, docs in entity_docs.items():
             docs.update(src for src, text in folded_docs.items() if src not in docs and len(form) >= 2 and mentions(form, text))
@@ -256,7 +256,7 @@ class CorpusProfile:
         return tuple(sorted(names))
 
     def given_name_matches(self, token: str) -> tuple[str, ...]:
-        """Korean personal names whose given name a romanised token spells ("Tae-moon" -> 노태문)."""
+        """Korean personal names whose given name a romanised token spells ("Gil-dong" -> 홍길동)."""
         if not translit.is_latin(token) or not (3 <= len(token) <= 12):
             return ()
         key = translit.skeleton(token)

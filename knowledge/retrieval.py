@@ -142,18 +142,18 @@ class HybridRetriever:
         units = self.units(query)
         # A romanised surname on its own ("Koo", "Park") names the article's person of that surname.
         for m in re.finditer(r"(?<![A-Za-z-])([A-Z][a-z]{1,4}(?:-[a-z]{1,5})?)(?![A-Za-z-])", question.text):
-            # ... and a romanised given name ("Tae-moon") the article's person of that given name.
+            # ... and a romanised given name ("Gil-dong") the article's person of that given name.
             people = self.profile.given_name_matches(m.group(1)) if "-" in m.group(1) else self.profile.surname_matches(m.group(1))
             folded_token = fold(m.group(1))
             if people and folded_token not in ENGLISH_STOPWORDS:
                 units = [u for u in units if u.label != folded_token] + [QueryUnit(folded_token, people, weight=self.lexical.idf(1))]
         # Names in the other script count too: "Nuri2" names 누리2, "한빛" names Hanbit.
         spelled = " ".join(f for u in units for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
-        # A name the question writes in the other script than the articles ("익시오" for ixi-O, "Hanbit" for 한빛).
+        # A name the question writes in the other script than the articles ("누리봇" for Nuribot, "Hanbit" for 한빛).
         spelled += " | " + " | ".join(t for u in units if u.label not in _GENERAL_FORMS
                                       for t in self.profile.transliterations(korean_stem(u.label) if is_hangul(u.label[:1]) else u.label))
         named_versions = self._version_spellings(question.text)
-        # "Raon-1" names 라온-1 when an article writes only that spelling.
+        # "Nuri-1" names 누리-1 when an article writes only that spelling.
         spelled += " | " + " | ".join(f for _, used in named_versions for f in used)
         entities = tuple(self.profile.entities_in(fold(query) + " | " + spelled))
         unknown = tuple(self._unknown_names(question.text))
@@ -186,12 +186,12 @@ class HybridRetriever:
             if sep == " " and "." not in number:
                 continue  # "두리 7기", "한빛 4개": a count after a name, not a version
             if name not in self.profile.entity_docs and not (translit.is_latin(name) and self.profile.transliterations(name)):
-                continue  # a name no article writes ("Raon-1" counts when an article writes 라온)
+                continue  # a name no article writes ("Nuri-1" counts when an article writes 누리)
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
             forms = dict.fromkeys(f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " "))
             used = [f for f in forms if any(mentions(f, doc) for doc in self._doc_folded.values())]
             if not used:
-                # "Unlike version 1.0, ixi-O 2.0 …": an article about the name may write the version on its own.
+                # "Unlike version 1.0, Nuribot 2.0 …": an article about the name may write the version on its own.
                 own = [self._doc_folded[src] for s in spellings for src in self.profile.docs_naming(s) if src in self._doc_folded]
                 used = [f for f in (f"version {number}", f"버전 {number}", f"v{number}") if any(mentions(f, doc) for doc in own)]
             out.append((m.group(0), used))
@@ -230,7 +230,7 @@ class HybridRetriever:
             if at_start and token.istitle():
                 continue
             if "-" in token and self.profile.given_name_matches(token):
-                continue  # "Tae-moon": a romanised given name of an article's person
+                continue  # "Gil-dong": a romanised given name of an article's person
             parts = [p for p in token.split("-") if p and not p[0].isdigit()] or [token]
             # "Nuri-based", "AI-first": a compound is known when any of its name parts (not general words) is;
             # only the first part follows the name before it.
@@ -245,7 +245,7 @@ class HybridRetriever:
         return out
 
     def _unknown_persons(self, text: str) -> list[str]:
-        """Romanised Korean full names ("Lee Jae-yong", "Jae-yong Lee") whose surname and given name
+        """Romanised Korean full names ("Lee Min-su", "Min-su Lee") whose surname and given name
         do not belong to one person of the articles: a different person, even when each part is common."""
         out = []
         for m in _ROMANISED_PERSON.finditer(text):
@@ -413,7 +413,7 @@ class HybridRetriever:
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
 
     def _sibling_version(self, question: Question, sentence: Sentence) -> float:
-        """1.0 when the question names a version ("7.8B", "3.0-14B") and the sentence, with the one before it,
+        """1.0 when the question names a version ("3B", "2.0-14B") and the sentence, with the one before it,
         misses one of the asked versions but names another version its article knows: it is about a sibling."""
         if not question.versions or not question.asks in ("quantity", "when", "who") and not question.wants:
             return 0.0
@@ -702,7 +702,7 @@ _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 �
 
 
 def _version_family(version: str) -> str:
-    """What a version is a version of: "size" for 7.8b / 72b, the name for 누리-3 / 미르 3.0, "" when unclear."""
+    """What a version is a version of: "size" for 3b / 72b, the name for 누리-3 / 누리 2.0, "" when unclear."""
     if re.fullmatch(r"\d+(?:\.\d+)?[bmk]", version):
         return "size"
     return re.sub(r"[\s-]*v?\d[\d.]*.*$", "", version).strip()

@@ -60,7 +60,7 @@ def skeleton(word: str) -> str:
     return "".join(collapsed)
 
 
-# English letters Hangul renders in more than one way: "th" as ㅆ/ㅅ (씽크 think) or ㅌ (아톰 Athom),
+# English letters Hangul renders in more than one way: "th" as ㅆ/ㅅ (씽크 think) or ㅌ (테마 theme),
 # a g before e/i/y as ㅈ (에너지 energy, 제미나이) or ㄱ (기어 gear), "-tion" as 션.
 _ALTERNATIVES = ((re.compile(r"th"), "s"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"))
 
