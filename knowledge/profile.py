@@ -191,6 +191,7 @@ class CorpusProfile:
     entity_docs: dict[str, frozenset[str]] = field(default_factory=dict)
     _words: frozenset[str] = frozenset()
     _by_skeleton: dict[str, set[str]] | None = None
+    _persons_ko: tuple[str, ...] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
@@ -209,7 +210,8 @@ class CorpusProfile:
         # A name found in one article (quoted there: '누리-1') is named by every article that writes it.
         folded_docs = {d.source: fold(d.text) for d in documents}
         for form, docs in entity_docs.items():
-            docs.update(src for src, text in folded_docs.items() if src not in docs and len(form) >= 2 and mentions(form, text))
+            if len(form) >= 2:
+                docs.update(src for src, text in folded_docs.items() if src not in docs and mentions(form, text))
         return cls(
             profiles=profiles,
             groups={form: tuple(sorted(group)) for form, group in merged.items()},
@@ -265,9 +267,12 @@ class CorpusProfile:
         return tuple(sorted(p for p in self._korean_persons()
                             if len(p) >= 3 and translit.skeleton(p[1:]) == key and translit.same_name(token, p[1:])))
 
-    def _korean_persons(self) -> list[str]:
-        return [person for profile in self.profiles.values() for person in profile.persons
-                if re.fullmatch(r"[\uac00-\ud7a3]{2,4}", person)]
+    def _korean_persons(self) -> tuple[str, ...]:
+        """The articles' people written in Hangul (2-4 syllables), listed once: names are matched per question."""
+        if self._persons_ko is None:
+            self._persons_ko = tuple(person for profile in self.profiles.values() for person in profile.persons
+                                     if re.fullmatch(r"[\uac00-\ud7a3]{2,4}", person))
+        return self._persons_ko
 
     def docs_naming(self, form: str) -> frozenset[str]:
         return self.entity_docs.get(form, frozenset())

@@ -415,7 +415,7 @@ class HybridRetriever:
     def _sibling_version(self, question: Question, sentence: Sentence) -> float:
         """1.0 when the question names a version ("3B", "2.0-14B") and the sentence, with the one before it,
         misses one of the asked versions but names another version its article knows: it is about a sibling."""
-        if not question.versions or not question.asks in ("quantity", "when", "who") and not question.wants:
+        if not question.versions or (question.asks not in ("quantity", "when", "who") and not question.wants):
             return 0.0
         text = fold(sentence.text) + " " + self._context(sentence)
         asked = [fold(v) for v in question.versions]
