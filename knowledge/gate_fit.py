@@ -15,11 +15,13 @@ of the answerable questions; `uncertain_at` sits just below it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -121,67 +123,80 @@ def choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return best
 
 
-def collect(seeds: Path, files: Sequence[Path], default_source: str, latent_terms: bool = False) -> dict[str, list]:
+def collect(corpora: Sequence[tuple[Path, Sequence[Path]]], default_source: str,
+            latent_terms: bool = False) -> dict[str, list]:
     """Candidate features (for the ranker) and best-passage features (for the gate), with labels.
 
-    The ranker is fitted first on every candidate sentence; the gate's
-    examples are then retrieved with that ranker, as the bot will retrieve.
+    Each corpus (a seeds folder and the question files about it) is indexed on
+    its own, as a team with those articles would index them. The ranker is
+    fitted first on every candidate sentence of every corpus; the gate's
+    examples are then retrieved with rankers that never saw their question.
     """
     from knowledge.base import build_knowledge_base
     from knowledge.settings import KnowledgeSettings
 
-    data: dict[str, list] = {"rank_x": [], "rank_y": [], "gate_x": [], "gate_y": []}
-    with tempfile.TemporaryDirectory() as index:
-        kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=Path(index), latent_terms=latent_terms))
-        retriever = kb.retriever
-        questions = []
-        for path in files:
-            for row in load_questions(path):
-                question = retriever.prepare(row["question"])
-                if question.intent == "ask":
-                    questions.append((row, question, row.get("source") or default_source))
-
-        def is_hit(row: dict, sentence, source: str) -> bool:
-            quote = Quote(text=sentence.text, source=sentence.source, start=sentence.start, end=sentence.end, paragraph=0)
-            return bool(row.get("in_scope", True)) and sentence.source == source and quote_hits(
-                quote, row.get("gold", []), kb.source_text(source) or "")
-
+    data: dict[str, list] = {"rank_x": [], "rank_y": [], "gate_x": [], "gate_y": [], "gate_hit": []}
+    with contextlib.ExitStack() as stack:
+        # (retriever, row, prepared question, source, hit test) per question, across corpora.
+        questions: list[tuple[Any, dict, Any, str, Any]] = []
         groups: list[tuple[np.ndarray, np.ndarray]] = []
         owner: list[int] = []  # the question each group belongs to
-        for i, (row, question, source) in enumerate(questions):
-            if not row.get("in_scope", True):
-                continue
-            passages = retriever.search(question, k=1000, join=False)  # every candidate as it was ranked
-            x = np.array([[p.features.get(k, 0.0) for k in RANK_FEATURES] for p in passages], dtype=np.float64)
-            y = np.array([int(is_hit(row, p.sentence, source)) for p in passages], dtype=np.float64)
-            data["rank_y"].extend(y.tolist())
-            if len(passages) > 1 and y.sum() > 0:
-                groups.append((x, y))
-                owner.append(i)
+        for seeds, files in corpora:
+            index = stack.enter_context(tempfile.TemporaryDirectory())
+            kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=Path(index), latent_terms=latent_terms))
+            retriever = kb.retriever
+
+            def is_hit(row: dict, sentence, source: str, kb=kb) -> bool:
+                quote = Quote(text=sentence.text, source=sentence.source, start=sentence.start, end=sentence.end, paragraph=0)
+                return bool(row.get("in_scope", True)) and sentence.source == source and quote_hits(
+                    quote, row.get("gold", []), kb.source_text(source) or "")
+
+            for path in files:
+                for row in load_questions(path):
+                    question = retriever.prepare(row["question"])
+                    if question.intent != "ask":
+                        continue
+                    source = row.get("source") or default_source
+                    questions.append((retriever, row, question, source, is_hit))
+                    if not row.get("in_scope", True):
+                        continue
+                    passages = retriever.search(question, k=1000, join=False)  # every candidate as it was ranked
+                    x = np.array([[p.features.get(k, 0.0) for k in RANK_FEATURES] for p in passages], dtype=np.float64)
+                    y = np.array([int(is_hit(row, p.sentence, source)) for p in passages], dtype=np.float64)
+                    data["rank_y"].extend(y.tolist())
+                    if len(passages) > 1 and y.sum() > 0:
+                        groups.append((x, y))
+                        owner.append(len(questions) - 1)
         rank_w = fit_listwise(groups)
-        data["rank"] = [GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, rank_w))), rank_bias=0.0)]
+        final = GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, rank_w))), rank_bias=0.0)
+        data["rank"] = [final]
         # The gate learns from passages ranked by a ranker that never saw the question (cross-fitting):
         # ranked by the final ranker, training questions would look surer than any new one will.
         for fold in range(FOLDS):
             kept = [g for g, i in zip(groups, owner) if i % FOLDS != fold]
             w = fit_listwise(kept)
-            retriever.ranking = GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, w))), rank_bias=0.0)
-            for i, (row, question, source) in enumerate(questions):
+            ranking = GateParams(weights={}, bias=0.0, rank=dict(zip(RANK_FEATURES, map(float, w))), rank_bias=0.0)
+            for i, (retriever, row, question, source, is_hit) in enumerate(questions):
                 if i % FOLDS != fold:
                     continue
+                retriever.ranking = ranking
                 passages = retriever.search(question, k=3)
                 if passages:
                     data["gate_x"].append(features(question, passages[0]))
                     data["gate_y"].append(int(bool(row.get("in_scope", True))))
-        retriever.ranking = data["rank"][0]
+                    data["gate_hit"].append(int(is_hit(row, passages[0].sentence, source)))
+        for retriever, *_ in questions:
+            retriever.ranking = final
     return data
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m knowledge.gate_fit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="+", type=Path, help="labelled question files (JSONL)")
-    parser.add_argument("--seeds", type=Path, required=True, help="folder with every article the files ask about")
+    parser.add_argument("files", nargs="*", type=Path, help="labelled question files (JSONL) about --seeds")
+    parser.add_argument("--seeds", type=Path, help="folder with every article the files ask about")
+    parser.add_argument("--corpus", nargs="+", action="append", default=[], metavar=("SEEDS", "FILE"),
+                        help="another corpus: a seeds folder, then the question files about it (repeatable)")
     parser.add_argument("--default-source", default="lg-ai-strategy-exaone-deep.md",
                         help="the article of rows without a 'source' field")
     parser.add_argument("--latent-terms", action="store_true",
@@ -189,7 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     args.out = args.out or params_file(args.latent_terms)
-    data = collect(args.seeds, args.files, args.default_source, args.latent_terms)
+    corpora = ([(args.seeds, args.files)] if args.seeds else []) + [(Path(c[0]), [Path(f) for f in c[1:]]) for c in args.corpus]
+    if (args.files and not args.seeds) or not corpora or any(not files for _, files in corpora):
+        parser.error("give --seeds with question files, or --corpus SEEDS FILE [FILE ...]")
+    data = collect(corpora, args.default_source, args.latent_terms)
     rows, labels, ranking = data["gate_x"], data["gate_y"], data["rank"][0]
     if not rows or len(set(labels)) < 2:
         print("need questions of both kinds (answerable with the right passage, and not)", file=sys.stderr)
@@ -207,7 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         uncertain_at=round(max(0.05, answer_at - UNCERTAIN_GAP), 2),
         rank=ranking.rank,
         rank_bias=ranking.rank_bias,
-        meta={"fitted_on": [f.name for f in args.files], "seeds": sorted(p.name for p in args.seeds.glob("*.md")),
+        meta={"fitted_on": [f.name for _, files in corpora for f in files],
+              "seeds": sorted({p.name for seeds, _ in corpora for p in seeds.glob("*.md")}),
               "questions": len(labels), "positives": int(y.sum()), "candidates": len(data["rank_y"]),
               "l2": L2, "answered_target": ANSWERED_TARGET, "latent_terms": args.latent_terms},
     )

@@ -90,3 +90,20 @@ def test_gate_fitting_is_deterministic(four_articles: Path, tmp_path: Path) -> N
     params = json.loads(first.read_text())
     assert params["meta"]["questions"] > 60 and 0.0 < params["answer_at"] < 1.0
     assert set(params["rank"]) >= {"dense_scaled", "coverage", "entity", "kind"}
+
+
+def test_gate_fitting_takes_each_question_set_with_its_own_articles(four_articles: Path, tmp_path: Path) -> None:
+    from knowledge.gate_fit import main
+
+    one_article = tmp_path / "one"
+    one_article.mkdir()
+    shutil.copy(ROOT / "seeds" / "lg-ai-strategy-exaone-deep.md", one_article)
+    out = tmp_path / "params.json"
+    assert main(["--out", str(out), "--corpus", str(one_article), str(DATA / "qa_dev.jsonl"),
+                 "--corpus", str(four_articles), str(DATA / "multidoc" / "qa_multidoc.jsonl")]) == 0
+    meta = json.loads(out.read_text())["meta"]
+    assert meta["fitted_on"] == ["qa_dev.jsonl", "qa_multidoc.jsonl"]
+    asked = [r for f in ("qa_dev.jsonl", "multidoc/qa_multidoc.jsonl") for r in load_questions(DATA / f)]
+    assert meta["questions"] == len(asked) and meta["positives"] == sum(bool(r.get("in_scope", True)) for r in asked)
+    with pytest.raises(SystemExit):  # question files need the articles they are about
+        main(["--out", str(out), str(DATA / "qa_dev.jsonl")])
