@@ -49,6 +49,11 @@ FEATURES: tuple[str, ...] = (
     "absent_same",
     "absent_cross",
     "kind_absent_doc",
+    "year_clash",
+    "predicate",
+    "predicate_cross",
+    "absent_doc",
+    "absent_doc_cross",
 )
 
 ANSWER, UNCERTAIN, DECLINE = "answer", "uncertain", "decline"
@@ -138,6 +143,14 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "absent_cross": absent_share(question) * f.get("cross", 0.0),
         "kind_absent_doc": f.get("kind_absent_doc", 0.0),
         "sibling_version": f.get("sibling_version", 0.0),
+        # The question sets a year the sentence and its article do not: about another year.
+        "year_clash": f.get("year_clash", 0.0),
+        # Coverage of what the question asks about its names (their absence is measured by `entity`).
+        "predicate": f.get("local_cov", 0.0) * (1.0 - f.get("cross", 0.0)),
+        "predicate_cross": f.get("local_cov", 0.0) * f.get("cross", 0.0),
+        # Share of the asked words that the passage's own article never writes: the detail is not there.
+        "absent_doc": f.get("absent_doc", 0.0) * (1.0 - f.get("cross", 0.0)),
+        "absent_doc_cross": f.get("absent_doc", 0.0) * f.get("cross", 0.0),
     }
 
 
@@ -174,8 +187,9 @@ class Gate:
             # A figure no article states ("9기", "Nuri 3.5"): whatever matches, it is not about that.
             return Verdict(DECLINE, 0.0, values)
         p = probability(self.params, values)
-        if values["sibling_version"] and p >= self.params.answer_at:
-            # The passage states a figure of a sibling ("3B" asked, the sentence is about 72B): the closest, not the answer.
+        if (values["sibling_version"] or values["year_clash"]) and p >= self.params.answer_at:
+            # The passage is about a sibling ("3B" asked, the sentence is about 72B) or another year ("the 2024
+            # winner" of an article about 2025): the closest it comes, not the answer.
             return Verdict(UNCERTAIN, p, values)
         if p >= self.params.answer_at:
             outcome = ANSWER

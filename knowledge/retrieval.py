@@ -110,6 +110,7 @@ class HybridRetriever:
         self._lede_key = {src: next((self.sentences[i].key for i in rows if not self.sentences[i].credit), "")
                           for src, rows in self._doc_rows.items()}
         self._prominence_memo: dict[str, dict[str, float]] = {}
+        self._doc_years: dict[str, frozenset[str]] = {}
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -410,6 +411,8 @@ class HybridRetriever:
         top[0].features["top_p"] = passages[0].score
         top[0].features["kind_absent_doc"] = self._kind_absent(question, top[0].sentence.source)
         top[0].features["sibling_version"] = self._sibling_version(question, top[0].sentence)
+        top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
+        top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
 
     def _sibling_version(self, question: Question, sentence: Sentence) -> float:
@@ -426,6 +429,31 @@ class HybridRetriever:
         known = profile.versions if profile else frozenset()
         return 1.0 if any(_version_family(v) in missing and mentions(v, text)
                           for v in known if not any(v in a or a in v for a in asked)) else 0.0
+
+    def _absent_in_document(self, units: Sequence[QueryUnit], source: str) -> float:
+        """Weighted share of what the question asks (its words other than names) that the article never
+        writes in any spelling: "제타랩 기업가치" asked of an article with no valuation in it."""
+        total = sum(u.weight for u in units)
+        if total <= 0:
+            return 0.0
+        text = self._doc_folded.get(source, "")
+        return sum(u.weight for u in units if not any(mentions(f, text) for f in u.forms)) / total
+
+    def _year_clash(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when the question sets a year ("the 2024 winner", "2021년 첫 대회") that the sentence, with the
+        one before it, does not state while stating another, or that its article never states: it is about
+        another year."""
+        asked = set(_YEAR.findall(question.folded))
+        if not asked:
+            return 0.0
+        stated = set(_YEAR.findall(fold(sentence.text) + " " + self._context(sentence)))
+        if asked & stated:
+            return 0.0
+        if stated:
+            return 1.0
+        if sentence.source not in self._doc_years:
+            self._doc_years[sentence.source] = frozenset(_YEAR.findall(self._doc_folded.get(sentence.source, "")))
+        return 0.0 if asked & self._doc_years[sentence.source] else 1.0
 
     def _kind_absent(self, question: Question, source: str) -> float:
         """1.0 when the question asks for a kind of figure (money, a head count, a score) that its best
@@ -698,6 +726,8 @@ class HybridRetriever:
         return self.lexical.folded[i - 1]
 
 
+# A year as a time ("2024년", "in 2024", "IFA 2024"), not part of a larger number or a version.
+_YEAR = re.compile(r"(?<![\w.,])((?:19|20)\d{2})(?!\d|[.,]\d|[a-z])")
 _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")
 
 

@@ -428,3 +428,33 @@ def test_a_figure_of_a_sibling_version_is_not_answered_as_the_asked_one(tmp_path
     assert gate.judge(asked_sibling, passages).outcome in (UNCERTAIN, DECLINE)  # 71.8 is the 72B's score
     asked_right = kb.retriever.prepare("What KMMLU score did Nuri 3.0-72B get?")
     assert kb.retriever.search(asked_right, k=1)[0].features["sibling_version"] == 0.0
+
+
+YEARS = """# 한빛 AI 경진대회 2025 폐막
+한빛대학교가 연 'AI 경진대회 2025'가 2025년 11월 30일 폐막했다.
+올해 대상은 '새벽팀'이 받았고, 상금 5천만원이 주어졌다.
+대회는 2030년까지 해마다 열린다.
+"""
+
+
+def test_a_question_about_another_year_is_not_answered_from_this_years_sentence(tmp_path) -> None:
+    from knowledge.gate import ANSWER, Gate
+
+    kb = _knowledge_base(tmp_path, {"y.md": YEARS})
+    gate = Gate()
+    other_year = kb.retriever.prepare("Who won the grand prize at the 2024 AI contest?")
+    passages = kb.retriever.search(other_year, k=1)
+    assert passages[0].features["year_clash"] == 1.0  # 2024 is in neither the sentence nor its article
+    assert gate.judge(other_year, passages).outcome != ANSWER
+    this_year = kb.retriever.prepare("2025년 대회 폐막일은 언제야?")
+    assert kb.retriever.search(this_year, k=1)[0].features["year_clash"] == 0.0
+    no_year = kb.retriever.prepare("대상 상금은 얼마야?")
+    assert kb.retriever.search(no_year, k=1)[0].features["year_clash"] == 0.0
+
+
+def test_asked_words_the_article_never_writes_are_measured_for_the_gate(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"y.md": YEARS})
+    asked_absent = kb.retriever.prepare("새벽팀 멤버들의 전공은 뭐야?")
+    assert kb.retriever.search(asked_absent, k=1)[0].features["absent_doc"] > 0.5
+    asked_present = kb.retriever.prepare("새벽팀이 받은 상금은?")
+    assert kb.retriever.search(asked_present, k=1)[0].features["absent_doc"] == 0.0
