@@ -116,3 +116,13 @@ def test_small_talk_is_only_a_whole_message(message: str, kind: str | None) -> N
     from knowledge.text import small_talk
 
     assert small_talk(message) == kind
+
+
+def test_number_words_and_ranks_meet_their_korean_spelling() -> None:
+    from knowledge.lexical import analyse, form_match
+
+    units = {u.label: u.forms for u in analyse("What do the top three teams get?")}
+    assert "3" in units["three"] and "상위" in units["top"]
+    # A lone-syllable spelling would match inside other words ("반도체", "넷플릭스"): none is kept.
+    assert form_match("3", "최종 3위 안에 든 팀") == 1.0
+    assert all(len(f) > 1 for f in units["three"] + units["top"] if f[0] >= "\uac00")
