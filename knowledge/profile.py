@@ -82,6 +82,8 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
                 persons.add(m.group(1))
         for m in en_locale.PERSON_AFTER_TITLE.finditer(text):
             persons.add(fold(m.group(1)))
+        for m in en_locale.ROMANISED_KOREAN_NAME.finditer(text):
+            persons.add(fold(m.group(1)))
         for m in ko_locale.ORGANISATION.finditer(text):
             entities.add(fold(m.group(0)))
     for a, b in aliases:
@@ -192,6 +194,7 @@ class CorpusProfile:
     _words: frozenset[str] = frozenset()
     _by_skeleton: dict[str, set[str]] | None = None
     _persons_ko: tuple[str, ...] | None = None
+    _persons_latin: tuple[str, ...] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
@@ -266,6 +269,28 @@ class CorpusProfile:
             return ()
         return tuple(sorted(p for p in self._korean_persons()
                             if len(p) >= 3 and translit.skeleton(p[1:]) == key and translit.same_name(token, p[1:])))
+
+    def romanised_matches(self, token: str) -> tuple[str, ...]:
+        """Romanised Korean names in the articles that a Hangul name spells ("홍길동" -> "hong gil-dong"):
+        the surname by the usual spellings or by sound, the given name by sound."""
+        if not re.fullmatch(r"[\uac00-\ud7a3]{3,4}", token):
+            return ()
+        out = []
+        for person in self._romanised_persons():
+            surname, given = person.split(" ", 1)
+            written = ko_locale.ROMANISED_SURNAMES.get(surname, "")
+            if not (token[0] in written or (not written and translit.same_name(surname, token[0]))):
+                continue
+            if translit.skeleton(given) == translit.skeleton(token[1:]) and translit.same_name(given, token[1:]):
+                out.append(person)
+        return tuple(sorted(out))
+
+    def _romanised_persons(self) -> tuple[str, ...]:
+        """The articles' people written "Surname Given-name" in Latin letters, listed once."""
+        if self._persons_latin is None:
+            self._persons_latin = tuple(sorted({person for profile in self.profiles.values() for person in profile.persons
+                                                if re.fullmatch(r"[a-z]{1,5} [a-z]{2,6}-[a-z]{2,6}", person)}))
+        return self._persons_latin
 
     def _korean_persons(self) -> tuple[str, ...]:
         """The articles' people written in Hangul (2-4 syllables), listed once: names are matched per question."""

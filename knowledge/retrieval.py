@@ -148,6 +148,10 @@ class HybridRetriever:
             folded_token = fold(m.group(1))
             if people and folded_token not in ENGLISH_STOPWORDS:
                 units = [u for u in units if u.label != folded_token] + [QueryUnit(folded_token, people, weight=self.lexical.idf(1))]
+        # A Korean name in Hangul names the person an English article writes "Hong Gil-dong".
+        for i, unit in enumerate(units):
+            if is_hangul(unit.label[:1]) and (people := self.profile.romanised_matches(korean_stem(unit.label))):
+                units[i] = self.lexical.weigh([replace(unit, forms=tuple(dict.fromkeys(unit.forms + people)), known=True)])[0]
         # Names in the other script count too: "Nuri2" names 누리2, "한빛" names Hanbit.
         spelled = " ".join(f for u in units for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
         # A name the question writes in the other script than the articles ("누리봇" for Nuribot, "Hanbit" for 한빛).

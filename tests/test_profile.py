@@ -458,3 +458,24 @@ def test_asked_words_the_article_never_writes_are_measured_for_the_gate(tmp_path
     assert kb.retriever.search(asked_absent, k=1)[0].features["absent_doc"] > 0.5
     asked_present = kb.retriever.prepare("새벽팀이 받은 상금은?")
     assert kb.retriever.search(asked_present, k=1)[0].features["absent_doc"] == 0.0
+
+
+LAB_EN = """# Zeta Labs names a new head
+
+Since May 2024 the lab has been run by Seo Ji-hoon, a speech researcher. He replaced the founding director,
+Choi Min-jae, who now advises the board. Chief executive Han Byeol-i said the lab will double its staff.
+"""
+
+
+def test_romanised_korean_names_in_english_are_people_a_hangul_question_can_name(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"lab.md": LAB_EN, "other.md": SIBLINGS})
+    persons = kb.retriever.profile.profiles["lab.md"].persons
+    # After a title or on their own, with the hyphenated given name whole (not "choi min").
+    assert {"seo ji-hoon", "choi min-jae", "han byeol-i"} <= persons and "choi min" not in persons
+    assert kb.retriever.profile.romanised_matches("서지훈") == ("seo ji-hoon",)
+    assert kb.retriever.profile.romanised_matches("최민재") == ("choi min-jae",)
+    assert kb.retriever.profile.romanised_matches("서민재") == ()  # the given name is someone else's
+    question = kb.retriever.prepare("서지훈은 언제부터 연구소를 이끌었어?")
+    assert "seo ji-hoon" in question.entities
+    top = kb.retriever.search(question, k=1)[0]
+    assert top.sentence.source == "lab.md" and "Seo Ji-hoon" in top.sentence.text

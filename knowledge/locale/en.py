@@ -55,8 +55,10 @@ DEFINITION_MARKERS: tuple[str, ...] = (
 PERSON_AFTER_TITLE = re.compile(
     r"(?:CEO|[Cc]hief [Ee]xecutive|[Pp]resident|[Cc]hair(?:man|woman)?|[Ff]ounder|[Hh]ead|[Dd]irector|[Mm]anager|"
     r"[Rr]eporter|[Aa]nalyst|[Pp]rofessor|[Mm]inister|[Ee]ngineer|[Rr]esearcher|[Ss]pokes(?:man|woman|person))"
-    r",?\s+(?:of\s+[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*,?\s+)?([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})"
+    r",?\s+(?:of\s+[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*,?\s+)?([A-Z][a-z]+(?:[ -][A-Z][a-z]+(?:-[a-z]+)?){1,2})"
 )
+# A Korean name romanised surname first, the given name hyphenated: "Hong Gil-dong", "Lee Su-jin".
+ROMANISED_KOREAN_NAME = re.compile(r"(?<![A-Za-z-])([A-Z][a-z]{0,4} [A-Z][a-z]{1,5}-[a-z]{1,5})(?![A-Za-z-])")
 
 
 # Prepositions that can open a capitalised run at the start of a sentence ("Between April 1 and …").
