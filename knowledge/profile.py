@@ -92,8 +92,21 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
         for latin, hangul in ((a, b), (b, a)):
             if translit.is_latin(latin) and re.fullmatch(r"[\uac00-\ud7a3]{2,4}", hangul) and len(latin.split()) >= 2:
                 persons.update((latin, hangul))
+    # An event named with its year ("Hanbit AI Challenge 2025") is asked about without it too.
+    for a, b in list(aliases):
+        a_bare, b_bare = _without_year(a), _without_year(b)
+        if a_bare and b_bare:
+            aliases.append((a_bare, b_bare))
+    entities.update(bare for e in list(entities) if (bare := _without_year(e)))
     entities.update(_heads(entities, [fold(t) for t in texts], lower_words))
     return DocumentProfile(source, sha256, tuple(dict.fromkeys(aliases)), frozenset(entities), frozenset(persons), frozenset(versions))
+
+
+def _without_year(name: str) -> str:
+    """"k-ai talent challenge 2025" -> "k-ai talent challenge"; "" when no year ends it or little is left."""
+    m = re.fullmatch(r"(.+?)\s+(?:19|20)\d{2}", name)
+    bare = m.group(1).strip() if m else ""
+    return bare if len(bare) >= 4 and bare not in _COMMON_WORDS and len(bare.split()) >= 2 else ""
 
 
 def _heads(entities: Iterable[str], folded_texts: Sequence[str], lower_words: frozenset[str] | set[str] = frozenset()) -> set[str]:
@@ -117,7 +130,9 @@ def _heads(entities: Iterable[str], folded_texts: Sequence[str], lower_words: fr
                     or numbers.is_month(part) or part in heads or part in _COMMON_WORDS or part in en_locale.STOPWORDS
                     or part.isdigit() or (part.isascii() and len(part) <= 2)):
                 continue
-            if any(mentions(part, t) and not mentions(entity, t) for t in folded_texts):
+            # A coined, hyphenated part ("k-ai", "ixi-o") names the thing even when never written alone.
+            coined = bool(re.fullmatch(r"[a-z]{1,4}-[a-z0-9]{1,4}", part))
+            if coined or any(mentions(part, t) and not mentions(entity, t) for t in folded_texts):
                 heads.add(part)
     return heads
 

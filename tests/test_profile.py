@@ -479,3 +479,24 @@ def test_romanised_korean_names_in_english_are_people_a_hangul_question_can_name
     assert "seo ji-hoon" in question.entities
     top = kb.retriever.search(question, k=1)[0]
     assert top.sentence.source == "lab.md" and "Seo Ji-hoon" in top.sentence.text
+
+
+EVENT = """---
+title: 제타 AI 해커톤 2025 폐막
+outlet: 제타일보
+author: 김제타 기자
+date: 2025-11-30
+---
+'제타 AI 해커톤 2025(Z-AI Hackathon 2025)'가 30일 막을 내렸다. 결선에는 40개 팀 160명이 올랐다.
+"""
+
+
+def test_an_event_named_with_its_year_is_asked_about_without_it(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"event.md": EVENT, "other.md": SIBLINGS})
+    profile = kb.retriever.profile.profiles["event.md"]
+    assert "z-ai hackathon 2025" in profile.entities and "z-ai hackathon" in profile.entities
+    assert "z-ai" in profile.entities  # a coined, hyphenated head names it on its own
+    question = kb.retriever.prepare("How many teams made it to the Z-AI final?")
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "event.md"
+    byline = kb.retriever.prepare("Who wrote the Z-AI Hackathon article?")
+    assert byline.intent == "byline" and kb.retriever.document_for(byline) == "event.md"
