@@ -259,7 +259,9 @@ class CorpusProfile:
         index = self._skeleton_index()
         latin = translit.is_latin(word)
         found = {w for key in translit.skeletons(word) for w in index.get(key, ())}
-        return tuple(sorted(w for w in found if translit.is_latin(w) != latin and translit.same_name(word, w)))
+        # A person's full Hangul name is surname + given name: one Latin word ("Seorin") does not spell it.
+        people = set(self._korean_persons()) if latin else set()
+        return tuple(sorted(w for w in found if translit.is_latin(w) != latin and w not in people and translit.same_name(word, w)))
 
     def surname_matches(self, token: str) -> tuple[str, ...]:
         """Korean personal names whose surname a short romanised token spells ("Park" -> 박재민, "Kim" -> 김영희)."""

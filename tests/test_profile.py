@@ -500,3 +500,20 @@ def test_an_event_named_with_its_year_is_asked_about_without_it(tmp_path) -> Non
     assert kb.retriever.search(question, k=1)[0].sentence.source == "event.md"
     byline = kb.retriever.prepare("Who wrote the Z-AI Hackathon article?")
     assert byline.intent == "byline" and kb.retriever.document_for(byline) == "event.md"
+
+
+PATHOLOGY = """# 제타병원, 병리 AI 도입
+오세린 제타랩 대표는 "AI는 의사를 돕는 도구"라고 말했다.
+"""
+
+
+def test_one_latin_word_is_not_taken_for_a_korean_full_name(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"lab.md": LAB_EN.replace("Zeta Labs", "Serin Labs"), "p.md": PATHOLOGY})
+    # "Serin" sounds like the given name of 오세린, but a full name is surname + given name.
+    assert "오세린" not in kb.retriever.profile.transliterations("serin")
+
+
+def test_the_particle_rang_is_stripped() -> None:
+    from knowledge.text import korean_stems
+
+    assert "지원자" in korean_stems("지원자랑") and "수" in korean_stems("수랑")
