@@ -24,8 +24,17 @@ _REQUEST = re.compile(
 MMR_LAMBDA = 0.7
 
 
+# A figure, a year or a change asked for: "2022년부터 2024년까지 어떻게 늘었는지 정리해줘" wants those figures,
+# which one passage answers, not the article's key sentences.
+_SPECIFIC = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?!\d)|얼마|몇|늘었|늘어|줄었|줄어|증가|감소|변화|바뀌|"
+    r"\bhow (?:much|many)\b|\b(?:grew|grown|growth|increased?|decreased?|changed?|rose|fell)\b"
+)
+
+
 def is_summary_request(question: str) -> bool:
-    return bool(_REQUEST.search(fold(question)))
+    folded = fold(question)
+    return bool(_REQUEST.search(folded)) and not _SPECIFIC.search(folded)
 
 
 def key_sentences(sentences: Sequence[Sentence], vectors: Mapping[str, Sequence[float]], k: int = 3) -> list[Sentence]:

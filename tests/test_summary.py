@@ -37,6 +37,9 @@ def test_only_the_first_document_and_never_more_than_it_has() -> None:
 @pytest.mark.parametrize("question, expected", [
     ("이 기사 요약해줘", True), ("한 줄로 정리해 줘", True), ("Summarise it", True), ("tl;dr", True),
     ("what's the article about?", True), ("엑사원 딥의 점수는?", False), ("What is EXAONE Deep?", False),
+    # A figure, a year or a change asked for is a question, whatever verb asks it.
+    ("연구소 인력이 2022년부터 2024년까지 어떻게 늘었는지 정리해줘", False),
+    ("Summarize how headcount grew", False), ("매출이 얼마인지 요약해줘", False),
 ])
 def test_summary_requests_are_recognised(question: str, expected: bool) -> None:
     assert is_summary_request(question) is expected
