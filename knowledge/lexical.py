@@ -130,6 +130,12 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             forms = next((aliases.by_form[s] for s in stages if s in aliases.by_form), None)
             forms = forms or _prefix_alias(stem, aliases)
             sounds = () if forms else next((t for s in stages if len(s) >= 2 and (t := aliases.sounds_like(s))), ())
+            if not forms and not sounds and (split := _name_and_kind(stem, aliases)):
+                # "서린그룹" -> "서린" (Seorin) + "그룹": a name glued to the general word for its kind.
+                name, kind, name_sounds = split
+                units.append(QueryUnit(name, (name,) + name_sounds, known=True))
+                units.append(QueryUnit(kind, aliases.by_form[kind], known=True))
+                continue
             units.append(QueryUnit(word, tuple(dict.fromkeys((forms or (stem,)) + sounds)), known=forms is not None or bool(sounds)))
         else:
             bare = word[:-2] if word.endswith("'s") else word
@@ -148,6 +154,16 @@ def _prefix_alias(stem: str, aliases: Aliases) -> tuple[str, ...] | None:
         forms = aliases.by_form.get(stem[:size])
         if forms:
             return forms
+    return None
+
+
+def _name_and_kind(stem: str, aliases: Aliases) -> tuple[str, str, tuple[str, ...]] | None:
+    """A Hangul name (2+ syllables) glued to a vocabulary word for its kind (그룹, 연구소), when the name
+    is spelled in the other script by some article."""
+    for size in range(2, len(stem) - 1):
+        name, kind = stem[:size], stem[size:]
+        if len(kind) >= 2 and kind in aliases.by_form and (sounds := aliases.sounds_like(name)):
+            return name, kind, sounds
     return None
 
 

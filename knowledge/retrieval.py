@@ -246,6 +246,11 @@ class HybridRetriever:
         for m in ko_locale.ORGANISATION.finditer(text):
             name = fold(m.group(0)).strip()
             if not any(name in doc for doc in self._doc_folded.values()) and not self.profile.transliterations(name):
+                # "서린그룹" of an article that writes "Seorin Group": the name before the kind decides.
+                bare = ko_locale.ORGANISATION_NAME.match(name)
+                if bare and (self.profile.transliterations(bare.group(1))
+                             or any(mentions(bare.group(1), doc) for doc in self._doc_folded.values())):
+                    continue
                 out.append(m.group(0))
         return out
 

@@ -517,3 +517,14 @@ def test_the_particle_rang_is_stripped() -> None:
     from knowledge.text import korean_stems
 
     assert "지원자" in korean_stems("지원자랑") and "수" in korean_stems("수랑")
+
+
+def test_a_hangul_name_glued_to_its_kind_finds_the_english_article(tmp_path) -> None:
+    en = LAB_EN.replace("Zeta Labs", "Serin Group's lab").replace("the lab", "the Serin lab")
+    kb = _knowledge_base(tmp_path, {"lab.md": en, "other.md": SIBLINGS})
+    question = kb.retriever.prepare("세린그룹 연구소장은 누구야?")
+    # "세린그룹" is 세린 (Serin) + 그룹: known, not an unknown organisation.
+    assert question.unknown_names == () and "serin" in question.entities
+    assert {"세린", "그룹"} <= {u.label for u in question.units}
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "lab.md"
+    assert kb.retriever.prepare("두리그룹 연구소장은 누구야?").unknown_names == ("두리그룹",)

@@ -126,3 +126,9 @@ def test_number_words_and_ranks_meet_their_korean_spelling() -> None:
     # A lone-syllable spelling would match inside other words ("반도체", "넷플릭스"): none is kept.
     assert form_match("3", "최종 3위 안에 든 팀") == 1.0
     assert all(len(f) > 1 for f in units["three"] + units["top"] if f[0] >= "\uac00")
+
+
+def test_colloquial_particles_are_stripped() -> None:
+    from knowledge.text import korean_stems
+
+    assert "말" in korean_stems("말엔") and "서울" in korean_stems("서울에선")

@@ -12,11 +12,14 @@ PERSON_BEFORE_TITLE = re.compile(
 # Words that open a sentence before a name and title ("이후 홍 회장은"): never a person's name.
 NOT_NAMES = frozenset("이후 이밖에 이외 이어 이날 이번 이에 이와 이처럼 이때 한편 또한 특히 당시 아울러 앞서 최근 지난 올해 현재 그동안 이같이 이는 그는 또 다만 반면 실제 이로써 따라서 그러나 하지만".split())
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
+ORGANISATION_KINDS = (r"전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|에너지솔루션|디스플레이|이노텍|유플러스|재단|"
+                      r"대학교|대학|협회|위원회|공사|부|청")
 ORGANISATION = re.compile(
-    r"(?:[A-Z][A-Za-z]{0,9}\s?)?[\uac00-\ud7a3A-Za-z]{1,8}(?:전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|"
-    r"에너지솔루션|디스플레이|이노텍|유플러스|재단|대학교|대학|협회|위원회|공사|부|청)"
+    r"(?:[A-Z][A-Za-z]{0,9}\s?)?[\uac00-\ud7a3A-Za-z]{1,8}(?:" + ORGANISATION_KINDS + r")"
     r"(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))"
 )
+# The name before its kind: "한빛그룹" -> "한빛" (2+ characters left).
+ORGANISATION_NAME = re.compile(r"^(.{2,}?)\s?(?:" + ORGANISATION_KINDS + r")$")
 
 # Korean surnames as they are usually romanised, where the spelling does not sound out the Hangul
 # (이 = Lee/Rhee/Yi, 노 = Roh, 오 = Oh): general language knowledge, not any article's people.
