@@ -168,10 +168,19 @@ _NATIVE_FIGURE = re.compile(
 _NATIVE_KIND = {"명": "people", "팀": "people", "배": "times"}
 
 
+# English ordinals before a cohort noun: "the fourth cohort" is 4기.
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+_ORDINAL_FIGURE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:cohort|batch|class|generation|round)s?\b", re.I)
+
+
 def native_figures(text: str) -> list[tuple[float, int, int, str]]:
-    """(value, start, end, kind) of native-numeral counts ("1년에 두 차례" -> 2)."""
-    return [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
-            for m in _NATIVE_FIGURE.finditer(text)]
+    """(value, start, end, kind) of figures written in words: native-numeral counts ("1년에 두 차례" -> 2)
+    and English ordinal cohorts ("the fourth cohort" -> 4)."""
+    out = [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
+           for m in _NATIVE_FIGURE.finditer(text)]
+    out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "cohort") for m in _ORDINAL_FIGURE.finditer(text))
+    return out
 
 
 def _trim_unit(text: str, start: int, end: int) -> int:

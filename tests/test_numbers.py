@@ -75,3 +75,13 @@ def test_an_answered_date_is_the_whole_date_written_together() -> None:
     sentence = "착공식은 2025년 3월 12일 오창 부지에서 열렸고, 회사는 13일 이를 밝혔다."
     figures = answer_figures(read_question("착공식은 언제 열렸어?", 2000), sentence)
     assert [text for _, text, _ in figures] == ["2025년 3월 12일"]
+
+
+def test_an_english_ordinal_cohort_is_the_korean_cohort_figure() -> None:
+    from knowledge.numbers import figures_with_units, kinded_values, unknown_figures, values
+
+    article = ["The fourth cohort drew 3,140 applicants for 120 places."]
+    assert (4.0, 4, 17, "cohort") in figures_with_units(article[0])
+    # "4기" asked of an English article that writes "the fourth cohort" is a stated figure; "5기" is not.
+    assert unknown_figures("Fellows 4기 지원자 수는?", values(article), kinded_values(article)) == []
+    assert unknown_figures("Fellows 5기 지원자 수는?", values(article), kinded_values(article)) == ["5"]
