@@ -14,7 +14,7 @@ _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1
 # Digits glued to Latin letters are names, not figures (R1, GPT-4o, a Slack id like U024BE7LH).
 _TOKEN = re.compile(
     r"(?<![a-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s?((?:천|백|십)?(?:조|억|만)|천|백)|\s?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
+    r"(?:\s?((?:천|백|십)?여?(?:조|억|만)|천|백)|\s?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
     r"(?![a-z])",
     re.I,
 )
@@ -105,7 +105,7 @@ def _round(value: float) -> float:
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("percent", r"%|퍼센트|percent\b|per cent\b|pct\b|%p|포인트(?=\s*(?:상승|하락|증가|감소))"),
     ("score", r"점(?![\uac00-\ud7a3])|점을|점이|점으로|점에|points?\b|pts\b"),
-    ("money", r"(?:원|달러|유로|엔|위안)(?![\uac00-\ud7a3])|원[을이의에은과대]|달러[를가의]|won\b|dollars?\b|usd\b|krw\b|euros?\b|yen\b"),
+    ("money", r"(?:원|달러|유로|엔|위안)(?![\uac00-\ud7a3])|(?:원|달러|유로|위안)(?:으로|이나|에서|까지|씩|[을이의에은는과와대가로도만를])|won\b|dollars?\b|usd\b|krw\b|euros?\b|yen\b"),
     ("people", r"여?\s?명|people\b|persons?\b|applicants?\b|participants?\b|employees?\b|staff\b|students?\b|members?\b|workers?\b|researchers?\b|engineers?\b|users?\b|customers?\b|attendees?\b|teams?\b|팀"),
     ("size", r"개\s?(?:의\s?)?(?:매개변수|파라미터)|(?<=\d)b\b|(?<=\d)\s?billion parameters?|parameters?\b|매개변수|파라미터"),
     ("cohort", r"기(?![\uac00-\ud7a3])|기[에의는가를까와]|기생|(?:st|nd|rd|th) (?:cohort|batch|class)\b|cohorts?\b"),
@@ -113,7 +113,7 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b"),
     ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월[에부까]|일(?![\uac00-\ud7a3])|일[에부까]|학년도"),
     ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
-    ("count", r"개(?![\uac00-\ud7a3])|개[의를가로에]|대(?![\uac00-\ud7a3])|대[의를가에]|건|곳|종|회(?![\uac00-\ud7a3])|회[씩를의에]|차례|번(?![\uac00-\ud7a3])|번[씩을의]|장(?![\uac00-\ud7a3])|장[을이의씩]|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
+    ("count", r"개국|개(?![\uac00-\ud7a3])|개[의를가로에]|대(?![\uac00-\ud7a3])|대[의를가에]|건|곳|종|회(?![\uac00-\ud7a3])|회[씩를의에]|차례|번(?![\uac00-\ud7a3])|번[씩을의]|장(?![\uac00-\ud7a3])|장[을이의씩]|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
 )
 _UNIT_PATTERNS = tuple((kind, re.compile(r"\s?(?:" + pattern + ")", re.I)) for kind, pattern in _UNIT_WORDS)
 def is_month(word: str) -> bool:
@@ -185,7 +185,7 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
 
 def _trim_unit(text: str, start: int, end: int) -> int:
     """End the figure at its counter: "94.5점을" -> "94.5점", "2천570명이" -> "2천570명"."""
-    while end > start and text[end - 1] in "을를이가의에은는과와로도 ":
+    while end > start and text[end - 1] in "을를이가의에은는과와로도으서까지나씩 ":
         if end - 2 >= start and text[end - 2].isdigit():
             break
         end -= 1

@@ -85,3 +85,16 @@ def test_an_english_ordinal_cohort_is_the_korean_cohort_figure() -> None:
     # "4기" asked of an English article that writes "the fourth cohort" is a stated figure; "5기" is not.
     assert unknown_figures("Fellows 4기 지원자 수는?", values(article), kinded_values(article)) == []
     assert unknown_figures("Fellows 5기 지원자 수는?", values(article), kinded_values(article)) == ["5"]
+
+
+@pytest.mark.parametrize("text, value, span, kind", [
+    ("매출은 128억원으로 늘었다", 128e8, "128억원", "money"),  # 원 before 으로
+    ("모두 6천여만원이 지급됐다", 6e7, "6천여만원", "money"),  # 여 ("some") inside a Korean numeral
+    ("100달러까지 오른다", 100.0, "100달러", "money"),
+    ("12개국에서 쓴다", 12.0, "12개국", "count"),
+])
+def test_korean_amounts_with_particles_keep_their_unit(text: str, value: float, span: str, kind: str) -> None:
+    from knowledge.numbers import figures_with_units
+
+    (found, start, end, got_kind), = figures_with_units(text)
+    assert (found, text[start:end], got_kind) == (value, span, kind)
