@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge import numbers
 from knowledge.models import Passage
-from knowledge.question import Question
+from knowledge.question import Question, asks_amount
 
 PARAMS_FILE = Path(__file__).with_name("gate_params.json")
 # Fitted with latent terms among the ranking features (LATENT_TERMS=true, see `knowledge.latent`).
@@ -143,6 +144,7 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "absent_cross": absent_share(question) * f.get("cross", 0.0),
         "kind_absent_doc": f.get("kind_absent_doc", 0.0),
         "sibling_version": f.get("sibling_version", 0.0),
+        "amount_missing": amount_missing(question, passage),
         # The question sets a year the sentence and its article do not: about another year.
         "year_clash": f.get("year_clash", 0.0),
         # Coverage of what the question asks about its names (their absence is measured by `entity`).
@@ -152,6 +154,15 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "absent_doc": f.get("absent_doc", 0.0) * (1.0 - f.get("cross", 0.0)),
         "absent_doc_cross": f.get("absent_doc", 0.0) * f.get("cross", 0.0),
     }
+
+
+def amount_missing(question: Question, passage: Passage) -> float:
+    """1.0 when the question asks for an amount of money ("가격은 얼마", "how much does it cost") and the
+    passage states none: a price, a sum or a salary cannot be read off a percentage or a chip's speed."""
+    if not question.wants or question.wants[0] != "money" or not asks_amount(question.folded):
+        return 0.0
+    text = passage.sentence.text + " " + passage.context
+    return 0.0 if any(kind == "money" for *_, kind in numbers.figures_with_units(text)) else 1.0
 
 
 def absent_share(question: Question) -> float:
@@ -187,9 +198,10 @@ class Gate:
             # A figure no article states ("9기", "Nuri 3.5"): whatever matches, it is not about that.
             return Verdict(DECLINE, 0.0, values)
         p = probability(self.params, values)
-        if (values["sibling_version"] or values["year_clash"]) and p >= self.params.answer_at:
+        if (values["sibling_version"] or values["year_clash"] or values["amount_missing"]) and p >= self.params.answer_at:
             # The passage is about a sibling ("3B" asked, the sentence is about 72B) or another year ("the 2024
-            # winner" of an article about 2025): the closest it comes, not the answer.
+            # winner" of an article about 2025), or states no amount where one is asked: the closest it comes,
+            # not the answer.
             return Verdict(UNCERTAIN, p, values)
         if p >= self.params.answer_at:
             outcome = ANSWER

@@ -45,6 +45,18 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"몇\s*위|몇\s*등|rank|place"), "rank"),
     (re.compile(r"몇\s*개|몇\s*대|몇\s*장|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),
 )
+# A sum of money named as such ("가격은 얼마", "how much does it cost"), and not as a change or a comparison
+# ("운영 비용이 어떻게 달라졌나", "cost compared with GPUs"), which a percentage answers.
+_MONEY_NOUN = re.compile(r"가격|비용|요금|금액|액수|상금|매출|투자|예산|연봉|몸값|기업가치|price|cost|fee|revenue|invest|budget|"
+                         r"salary|prize money|valuation|how much (?:[\w'-]+ ){0,6}?(?:pa(?:y|id)|spen[dt]|raised?|earn|charge)")
+_CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|\bthan\b|compared|versus|\bvs\b|change")
+
+
+def asks_amount(folded: str) -> bool:
+    """Does the question ask for an amount of money by name (not how one changed)?"""
+    return bool(_MONEY_NOUN.search(folded)) and not _CHANGE.search(folded)
+
+
 _BYLINE = re.compile(
     r"누가\s*(?:이\s*|그\s*)?(?:기사(?:를|는)?\s*)?(?:썼|작성|쓴)|쓴\s*사람|작성자|기자(?:는|가|이름)?\s*(?:누구|이름|는)|어느\s*(?:언론|신문|매체)|언론사|출처|"
     r"who(?:'s|’s| is| was)? (?:wrote|authored|the (?:author|reporter|journalist|writer))|(?:reporter|journalist) (?:on|of|for|behind)|written by|\bauthor\b|\bbyline\b|which (?:outlet|newspaper|publication)|what (?:outlet|newspaper|publication)"

@@ -528,3 +528,26 @@ def test_a_hangul_name_glued_to_its_kind_finds_the_english_article(tmp_path) -> 
     assert {"세린", "그룹"} <= {u.label for u in question.units}
     assert kb.retriever.search(question, k=1)[0].sentence.source == "lab.md"
     assert kb.retriever.prepare("두리그룹 연구소장은 누구야?").unknown_names == ("두리그룹",)
+
+
+CHIP = """# 제타칩, 새 NPU '제타-7' 공개
+제타칩은 새 NPU '제타-7'을 공개했다. 제타-7은 기존 칩보다 추론 비용을 40% 줄였다.
+회사의 지난해 매출은 128억원으로 전년보다 62% 늘었다.
+"""
+
+
+def test_an_asked_amount_of_money_must_be_stated(tmp_path) -> None:
+    from knowledge.gate import ANSWER, Gate, features
+    from knowledge.question import asks_amount
+
+    kb = _knowledge_base(tmp_path, {"chip.md": CHIP})
+    gate = Gate()
+    price = kb.retriever.prepare("제타-7 칩 한 개 가격은 얼마야?")
+    passages = kb.retriever.search(price, k=1)
+    assert features(price, passages[0])["amount_missing"] == 1.0  # 40% is no price
+    assert gate.judge(price, passages).outcome != ANSWER
+    revenue = kb.retriever.prepare("제타칩 지난해 매출은 얼마야?")
+    assert features(revenue, kb.retriever.search(revenue, k=1)[0])["amount_missing"] == 0.0
+    # A change in a cost is answered by a percentage, not an amount.
+    assert not asks_amount("제타-7은 기존 칩에 비해 추론 비용이 어떻게 달라졌어?")
+    assert asks_amount("how much does the chip cost?") and not asks_amount("what does the pue come to?")
