@@ -551,3 +551,21 @@ def test_an_asked_amount_of_money_must_be_stated(tmp_path) -> None:
     # A change in a cost is answered by a percentage, not an amount.
     assert not asks_amount("제타-7은 기존 칩에 비해 추론 비용이 어떻게 달라졌어?")
     assert asks_amount("how much does the chip cost?") and not asks_amount("what does the pue come to?")
+
+
+def test_an_unknown_thing_asked_for_a_figure_the_passage_lacks_is_capped_however_sure_the_model_is() -> None:
+    from dataclasses import replace
+
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams
+    from knowledge.models import Passage, Sentence
+    from knowledge.question import read_question
+
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    sentence = Sentence(text="Zeta-7 runs on 40 servers.", source="a.md", title="", start=0, end=26, paragraph=1, index=0)
+    passage = Passage(sentence=sentence, score=1.0, features={"kind": 0.0})
+    asked = read_question("How many Quasar boards does each server hold?", 2000)
+    assert asked.wants and sure.judge(asked, [passage]).outcome == ANSWER  # a name of the articles: answered
+    unknown = replace(asked, unknown_names=("Quasar",))
+    assert sure.judge(unknown, [passage]).outcome == UNCERTAIN  # no article names Quasar, and no count is tied
+    tied = Passage(sentence=sentence, score=1.0, features={"kind": 1.0})
+    assert sure.judge(unknown, [tied]).outcome == ANSWER
