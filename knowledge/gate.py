@@ -19,8 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from knowledge import numbers
+from knowledge.lexical import form_match
+from knowledge.locale import vocab
 from knowledge.models import Passage
 from knowledge.question import Question, asks_amount
+from knowledge.text import fold
 
 PARAMS_FILE = Path(__file__).with_name("gate_params.json")
 # Fitted with latent terms among the ranking features (LATENT_TERMS=true, see `knowledge.latent`).
@@ -145,6 +148,7 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "kind_absent_doc": f.get("kind_absent_doc", 0.0),
         "sibling_version": f.get("sibling_version", 0.0),
         "amount_missing": amount_missing(question, passage),
+        "metric_missing": metric_missing(question, passage),
         # The question sets a year the sentence and its article do not: about another year.
         "year_clash": f.get("year_clash", 0.0),
         # Coverage of what the question asks about its names (their absence is measured by `entity`).
@@ -163,6 +167,23 @@ def amount_missing(question: Question, passage: Passage) -> float:
         return 0.0
     text = passage.sentence.text + " " + passage.context
     return 0.0 if any(kind == "money" for *_, kind in numbers.figures_with_units(text)) else 1.0
+
+
+# Metrics a figure is a figure of: "영업이익" asked is not answered by 매출, nor "defect rate" by revenue.
+_METRICS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in (
+    "revenue", "profit", "valuation", "defect", "accuracy", "parameter", "token") for f in group)
+
+
+def metric_missing(question: Question, passage: Passage) -> float:
+    """1.0 when a figure is asked of a metric (revenue, operating profit, valuation, defect rate, accuracy,
+    parameters, tokens) that the passage and the sentence before it never name in any spelling."""
+    if not question.wants and question.asks != "quantity":
+        return 0.0
+    text = fold(passage.sentence.text) + " " + passage.context
+    for unit in question.units:
+        if set(unit.forms) & _METRICS and not any(form_match(f, text) >= 1.0 for f in unit.forms):
+            return 1.0
+    return 0.0
 
 
 def absent_share(question: Question) -> float:
@@ -201,7 +222,8 @@ class Gate:
         # A name no article mentions, asked for a figure the passage lacks ("How many GPUs …" of an article
         # without GPUs): in the fitted sets no answerable question looked like this (0 of 240; 5 of 55 unanswerable).
         unknown_thing = values["unknown_name"] and values["kind_missing"]
-        if (values["sibling_version"] or values["year_clash"] or values["amount_missing"] or unknown_thing) \
+        if (values["sibling_version"] or values["year_clash"] or values["amount_missing"] or values["metric_missing"]
+                or unknown_thing) \
                 and p >= self.params.answer_at:
             # The passage is about a sibling ("3B" asked, the sentence is about 72B) or another year ("the 2024
             # winner" of an article about 2025), or states no amount where one is asked: the closest it comes,

@@ -569,3 +569,16 @@ def test_an_unknown_thing_asked_for_a_figure_the_passage_lacks_is_capped_however
     assert sure.judge(unknown, [passage]).outcome == UNCERTAIN  # no article names Quasar, and no count is tied
     tied = Passage(sentence=sentence, score=1.0, features={"kind": 1.0})
     assert sure.judge(unknown, [tied]).outcome == ANSWER
+
+
+def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
+    from knowledge.gate import ANSWER, Gate, features
+
+    kb = _knowledge_base(tmp_path, {"chip.md": CHIP})
+    profit = kb.retriever.prepare("제타칩 지난해 영업이익은 얼마야?")
+    passages = kb.retriever.search(profit, k=1)
+    assert "매출" in passages[0].sentence.text  # 128억원 is revenue
+    assert features(profit, passages[0])["metric_missing"] == 1.0
+    assert Gate().judge(profit, passages).outcome != ANSWER
+    revenue = kb.retriever.prepare("What was Zetachip's revenue last year?")
+    assert features(revenue, kb.retriever.search(revenue, k=1)[0])["metric_missing"] == 0.0
