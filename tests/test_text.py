@@ -132,3 +132,10 @@ def test_colloquial_particles_are_stripped() -> None:
     from knowledge.text import korean_stems
 
     assert "말" in korean_stems("말엔") and "서울" in korean_stems("서울에선")
+
+
+def test_a_one_syllable_organisation_kind_needs_a_name_before_it() -> None:
+    from knowledge.locale import ko
+
+    found = [m.group(0) for t in ("내부 벤치마크", "일부 모델", "전부 다", "국방부 장관", "특허청은") for m in ko.ORGANISATION.finditer(t)]
+    assert found == ["국방부", "특허청"]

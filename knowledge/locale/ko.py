@@ -14,8 +14,10 @@ NOT_NAMES = frozenset("이후 이밖에 이외 이어 이날 이번 이에 이�
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
 ORGANISATION_KINDS = (r"전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|에너지솔루션|디스플레이|이노텍|유플러스|재단|"
                       r"대학교|대학|협회|위원회|공사|부|청")
+# A one-syllable kind (부, 청) needs two syllables before it: 국방부, 특허청, but not 내부, 일부, 전부.
 ORGANISATION = re.compile(
-    r"(?:[A-Z][A-Za-z]{0,9}\s?)?[\uac00-\ud7a3A-Za-z]{1,8}(?:" + ORGANISATION_KINDS + r")"
+    r"(?:[A-Z][A-Za-z]{0,9}\s?)?(?:[\uac00-\ud7a3A-Za-z]{1,8}(?:" + ORGANISATION_KINDS.replace("|부|청", "") + r")"
+    r"|[\uac00-\ud7a3A-Za-z]{2,8}(?:부|청))"
     r"(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))"
 )
 # The name before its kind: "한빛그룹" -> "한빛" (2+ characters left).
