@@ -131,7 +131,7 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             forms = forms or _prefix_alias(stem, aliases)
             sounds = () if forms else next((t for s in stages if len(s) >= 2 and (t := aliases.sounds_like(s))), ())
             if not forms and not sounds and (split := _name_and_kind(stem, aliases)):
-                # "서린그룹" -> "서린" (Seorin) + "그룹": a name glued to the general word for its kind.
+                # "두리그룹" -> "두리" (Duri) + "그룹": a name glued to the general word for its kind.
                 name, kind, name_sounds = split
                 units.append(QueryUnit(name, (name,) + name_sounds, known=True))
                 units.append(QueryUnit(kind, aliases.by_form[kind], known=True))

@@ -103,7 +103,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
 
 
 def _without_year(name: str) -> str:
-    """"k-ai talent challenge 2025" -> "k-ai talent challenge"; "" when no year ends it or little is left."""
+    """"z-ai hackathon 2025" -> "z-ai hackathon"; "" when no year ends it or little is left."""
     m = re.fullmatch(r"(.+?)\s+(?:19|20)\d{2}", name)
     bare = m.group(1).strip() if m else ""
     return bare if len(bare) >= 4 and bare not in _COMMON_WORDS and len(bare.split()) >= 2 else ""
@@ -130,7 +130,7 @@ def _heads(entities: Iterable[str], folded_texts: Sequence[str], lower_words: fr
                     or numbers.is_month(part) or part in heads or part in _COMMON_WORDS or part in en_locale.STOPWORDS
                     or part.isdigit() or (part.isascii() and len(part) <= 2)):
                 continue
-            # A coined, hyphenated part ("k-ai", "ixi-o") names the thing even when never written alone.
+            # A coined, hyphenated part ("z-ai", "zeta-q") names the thing even when never written alone.
             coined = bool(re.fullmatch(r"[a-z]{1,4}-[a-z0-9]{1,4}", part))
             if coined or any(mentions(part, t) and not mentions(entity, t) for t in folded_texts):
                 heads.add(part)
@@ -259,7 +259,7 @@ class CorpusProfile:
         index = self._skeleton_index()
         latin = translit.is_latin(word)
         found = {w for key in translit.skeletons(word) for w in index.get(key, ())}
-        # A person's full Hangul name is surname + given name: one Latin word ("Seorin") does not spell it.
+        # A person's full Hangul name is surname + given name: one Latin word ("Serin") does not spell it.
         people = set(self._korean_persons()) if latin else set()
         return tuple(sorted(w for w in found if translit.is_latin(w) != latin and w not in people and translit.same_name(word, w)))
 

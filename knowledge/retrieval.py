@@ -246,7 +246,7 @@ class HybridRetriever:
         for m in ko_locale.ORGANISATION.finditer(text):
             name = fold(m.group(0)).strip()
             if not any(name in doc for doc in self._doc_folded.values()) and not self.profile.transliterations(name):
-                # "서린그룹" of an article that writes "Seorin Group": the name before the kind decides.
+                # "두리그룹" of an article that writes "Duri Group": the name before the kind decides.
                 bare = ko_locale.ORGANISATION_NAME.match(name)
                 if bare and (self.profile.transliterations(bare.group(1))
                              or any(mentions(bare.group(1), doc) for doc in self._doc_folded.values())):
@@ -449,7 +449,7 @@ class HybridRetriever:
         return sum(u.weight for u in units if not any(mentions(f, text) for f in u.forms)) / total
 
     def _year_clash(self, question: Question, sentence: Sentence) -> float:
-        """1.0 when the question sets a year ("the 2024 winner", "2021년 첫 대회") that the sentence, with the
+        """1.0 when the question sets a year ("the 2024 winner", "2019년 대회") that the sentence, with the
         one before it, does not state while stating another, or that its article never states: it is about
         another year."""
         asked = set(_YEAR.findall(question.folded))
