@@ -66,7 +66,7 @@ ANSWER, UNCERTAIN, DECLINE = "answer", "uncertain", "decline"
 # What ranks candidate sentences (a logistic model of "this sentence answers"), fitted with the gate.
 RANK_FEATURES: tuple[str, ...] = (
     "dense_scaled", "bm25", "coverage", "entity", "doc", "kind", "version_miss", "definition", "dense_prev", "dense_lang",
-    "local_cov", "lede", "focus", "doc_dense", "sparse",
+    "local_cov", "lede", "focus", "doc_dense", "sparse", "year",
 )
 
 

@@ -359,6 +359,7 @@ class HybridRetriever:
         # The question's predicate (what it asks about its names) is what separates sentences of one article.
         predicate = [u for u in units if not _names_unit(u, question.entities)] or units
         predicate_bm25 = self.lexical.scores(predicate)
+        asked_years = set(_YEAR.findall(question.folded))
         top_predicate = float(predicate_bm25.max()) if len(predicate_bm25) else 0.0
         passages = []
         local_weights: dict[str, list[float]] = {}
@@ -371,6 +372,8 @@ class HybridRetriever:
                 local_weights[sentence.source] = self._local_weights(sentence.source, predicate)
             features["local_cov"] = _weighted_coverage(predicate, local_weights[sentence.source], fold(sentence.text))
             features["lede"] = 1.0 if sentence.key == self._lede_key.get(sentence.source) else 0.0
+            # The year the question sets, stated by the sentence or the one before it.
+            features["year"] = 1.0 if asked_years and asked_years & set(_YEAR.findall(fold(sentence.text) + " " + self._context(sentence))) else 0.0
             features["focus"] = focus.get(sentence.source, 0.0)
             features["sparse"] = float(sparse[self._by_key[sentence.key]]) if sparse is not None else 0.0
             before = previous.get(sentence.key)

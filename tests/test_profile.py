@@ -582,3 +582,14 @@ def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
     assert Gate().judge(profit, passages).outcome != ANSWER
     revenue = kb.retriever.prepare("What was Zetachip's revenue last year?")
     assert features(revenue, kb.retriever.search(revenue, k=1)[0])["metric_missing"] == 0.0
+
+
+def test_a_sentence_stating_the_asked_year_is_marked_for_the_ranker(tmp_path) -> None:
+    from knowledge.gate import RANK_FEATURES
+
+    kb = _knowledge_base(tmp_path, {"y.md": YEARS})
+    question = kb.retriever.prepare("What happens to the contest through 2030?")
+    marked = {p.sentence.text: p.features["year"] for p in kb.retriever.search(question, k=10, join=False)}
+    assert marked["대회는 2030년까지 해마다 열린다."] == 1.0
+    assert marked["올해 대상은 '새벽팀'이 받았고, 상금 5천만원이 주어졌다."] == 0.0
+    assert "year" in RANK_FEATURES and kb.retriever.ranking.rank["year"] > 0  # fitted: a stated year helps
