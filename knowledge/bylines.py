@@ -52,17 +52,37 @@ class Byline:
 
 def front_matter(text: str) -> tuple[dict[str, str], int]:
     """(fields, offset where the body starts); ({}, 0) without front matter."""
+    fields, end, _ = front_matter_with_credit(text)
+    return fields, end
+
+
+def front_matter_with_credit(text: str) -> tuple[dict[str, str], int, tuple[int, int] | None]:
+    """Front matter fields, the body's offset, and the span of the author line ("author: 홍길동 기자"),
+    which is the article's credit: quoted verbatim when someone asks who wrote it."""
     m = FRONT_MATTER.match(text)
     if not m:
-        return {}, 0
+        return {}, 0, None
     fields: dict[str, str] = {}
-    for line in m.group("body").splitlines():
-        if (kv := _FM_LINE.match(line)) and (key := _FM_KEYS.get(kv.group(1).lower())):
-            value = kv.group(2).strip().strip("\"'")
+    credit = None
+    pos = m.start("body")
+    for line in m.group("body").splitlines(keepends=True):
+        line_start, pos = pos, pos + len(line)
+        if (kv := _FM_LINE.match(line.rstrip("\r\n"))) and (key := _FM_KEYS.get(kv.group(1).lower())):
+            value = _unquote(kv.group(2).strip())
             if value.startswith("[") and value.endswith("]"):  # authors: [A, B]
-                value = ", ".join(v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip())
+                value = ", ".join(_unquote(v.strip()) for v in value[1:-1].split(",") if v.strip())
+            if key == "author" and value and credit is None:
+                stripped = line.rstrip("\r\n")
+                credit = (line_start + len(stripped) - len(stripped.lstrip()), line_start + len(stripped.rstrip()))
             fields.setdefault(key, value)
-    return fields, m.end()
+    return fields, m.end(), credit
+
+
+def _unquote(value: str) -> str:
+    """One pair of surrounding quotes off: "'AI 챌린지' 폐막" keeps its inner quote marks."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1].strip()
+    return value
 
 
 def reporter_name(byline: str) -> str:

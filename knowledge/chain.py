@@ -272,6 +272,8 @@ class _SpecialAnswerer:
         label = doc.label if doc else passages[0].sentence.source
         if question.intent == "byline":
             text = words.BYLINE.format(label=label, outlet=outlet or "?", byline=(doc.byline if doc else "") or "?")
+            if date:
+                text += " " + words.DATED.format(date=date)
             return Draft(text=text, cited=(0,), found=True, answerer="offline")
         text = words.SUMMARY.format(label=label, extra=extra, count=len(passages))
         return Draft(text=text, cited=tuple(range(len(passages))), found=True, answerer="offline")

@@ -39,9 +39,12 @@ def parse_document(source: str, text: str) -> Document:
     is kept as one extra sentence marked `credit`, so "who wrote this?" has a quote.
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    fields, body_start = bylines.front_matter(text)
+    fields, body_start, fm_credit = bylines.front_matter_with_credit(text)
     meta = bylines.Byline()
     meta.fill(**fields)
+    # Front matter names the author; the line itself is the credit a "who wrote this?" answer quotes.
+    meta.fill(byline=fields.get("author", ""))
+    meta.credit = fm_credit
     images: list[dict[str, str]] = []
     paragraphs: list[tuple[int, int]] = []  # body spans (start, end) in `text`
 

@@ -75,8 +75,15 @@ def test_front_matter() -> None:
     doc = parse_document("d.md", FRONT_MATTER)
     assert (doc.title, doc.outlet, doc.author, doc.date, doc.url) == (
         "A title from front matter", "Example Daily", "Sam Lee", "2025-06-12", "https://example.com/a")
-    assert [s.text for s in doc.sentences] == ["본문 첫 문장이다.", "두 번째 문장이다."]
+    assert [s.text for s in doc.sentences if not s.credit] == ["본문 첫 문장이다.", "두 번째 문장이다."]
     assert all(FRONT_MATTER[s.start:s.end] == s.text for s in doc.sentences)
+    # The author line is the credit "who wrote this?" quotes, and the byline it names.
+    assert [s.text for s in doc.sentences if s.credit] == ["author: Sam Lee"] and doc.byline == "Sam Lee"
+
+
+def test_front_matter_takes_one_pair_of_quotes_off_a_value() -> None:
+    doc = parse_document("q.md", FRONT_MATTER.replace('"A title from front matter"', "\"'Nuri 2' ships…in May\""))
+    assert doc.title == "'Nuri 2' ships…in May"
 
 
 @pytest.mark.parametrize(
@@ -593,3 +600,16 @@ def test_a_sentence_stating_the_asked_year_is_marked_for_the_ranker(tmp_path) ->
     assert marked["대회는 2030년까지 해마다 열린다."] == 1.0
     assert marked["올해 대상은 '새벽팀'이 받았고, 상금 5천만원이 주어졌다."] == 0.0
     assert "year" in RANK_FEATURES and kb.retriever.ranking.rank["year"] > 0  # fitted: a stated year helps
+
+
+def test_who_wrote_a_front_matter_article_quotes_its_author_line_and_gives_the_date(tmp_path) -> None:
+    from knowledge.chain import build_chain
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "event.md").write_text(EVENT, encoding="utf-8")
+    (seeds / "other.md").write_text(SIBLINGS, encoding="utf-8")
+    chain = build_chain(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    answer = chain.ask("Who wrote the Z-AI Hackathon article, and when was it published?")
+    assert answer.found and "김제타 기자" in answer.text and "2025-11-30" in answer.text
+    assert answer.quotes[0].text == "author: 김제타 기자" and answer.quotes[0].source == "event.md"
