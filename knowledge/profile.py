@@ -70,7 +70,9 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
         aliases.extend(parenthetical_aliases(text))
         for m in _LATIN_RUN.finditer(text):
             run = _trim_run(m.group(0))
-            if run and not (" " not in run and run.lower() != run and run.lower() in lower_words):
+            # "People who …": a capitalised vocabulary word opening a sentence is a word, not a name (AI stays).
+            common = " " not in run and not run.isupper() and fold(run) in _COMMON_WORDS
+            if run and not common and not (" " not in run and run.lower() != run and run.lower() in lower_words):
                 entities.add(fold(run))
         versions.update(fold(v) for v in _VERSION.findall(text))
         for m in _QUOTED.finditer(text):
@@ -78,7 +80,9 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             if is_hangul(term[:1]) and len(term.split()) <= 3:
                 entities.add(fold(term))
         for m in ko_locale.PERSON_BEFORE_TITLE.finditer(text):
-            if m.group(1) not in _COMMON_WORDS and m.group(1) not in ko_locale.NOT_NAMES:
+            # "재계 안팎에선 구 회장이": the title is 구's (a surname right before it), not the first word's.
+            surname_first = re.fullmatch(r"[\uac00-\ud7a3]", m.group(0).split()[-1]) is not None and len(m.group(0).split()) > 1
+            if m.group(1) not in _COMMON_WORDS and m.group(1) not in ko_locale.NOT_NAMES and not surname_first:
                 persons.add(m.group(1))
         for m in en_locale.PERSON_AFTER_TITLE.finditer(text):
             persons.add(fold(m.group(1)))

@@ -386,7 +386,10 @@ class HybridRetriever:
         if any(p.features["doc"] > 0 for p in passages):
             # Entity scoping: when some article names the question's companies, products or models, a sentence
             # from an article that names none of them is about something else, however well its words match.
-            passages = [p for p in passages if p.features["doc"] > 0]
+            # An article that names only a small share of them ("LG" in passing, when the question is about
+            # LG Aimers, which another article is about) is not the question's subject either.
+            best = max(p.features["doc"] for p in passages)
+            passages = [p for p in passages if p.features["doc"] > 0 and p.features["doc"] >= MINOR_DOC * best]
         if not passages:
             return []
         # Cosines across languages run lower than within one: each sentence is also compared with the
@@ -738,6 +741,8 @@ class HybridRetriever:
         return self.lexical.folded[i - 1]
 
 
+# Below this share of the best article's affinity for the question's names, an article is not its subject.
+MINOR_DOC = 0.35
 # A year as a time ("2024년", "in 2024", "IFA 2024"), not part of a larger number or a version.
 _YEAR = re.compile(r"(?<![\w.,])((?:19|20)\d{2})(?!\d|[.,]\d|[a-z])")
 _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")

@@ -613,3 +613,34 @@ def test_who_wrote_a_front_matter_article_quotes_its_author_line_and_gives_the_d
     answer = chain.ask("Who wrote the Z-AI Hackathon article, and when was it published?")
     assert answer.found and "김제타 기자" in answer.text and "2025-11-30" in answer.text
     assert answer.quotes[0].text == "author: 김제타 기자" and answer.quotes[0].source == "event.md"
+
+
+PROGRAMME_KO = """# 제타, 청년 AI 교육 '제타 스쿨' 운영
+제타(Zeta)는 청년 AI 교육 프로그램 '제타 스쿨(Zeta School)'을 운영하고 있다. 누적 참가자는 5기까지 1만2천명을 넘어섰다.
+"""
+FELLOWS_EN = """# Duri Lab grows its fellows programme
+
+Duri Lab, which works with Zeta on chips, runs a fellows programme. People who had taken part through the fifth
+cohort have topped 12,000, and the lab expects more next year.
+"""
+
+
+def test_an_article_naming_the_asked_company_in_passing_is_not_the_questions_subject(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"school.md": PROGRAMME_KO, "duri.md": FELLOWS_EN})
+    question = kb.retriever.prepare("How many people had taken part in the Zeta School run by Zeta through its fifth cohort?")
+    sources = {p.sentence.source for p in kb.retriever.search(question, k=5)}
+    assert sources == {"school.md"}  # duri.md names Zeta once; its 12,000 are someone else's
+
+
+def test_a_word_before_a_surname_and_title_is_not_a_person() -> None:
+    from knowledge.profile import _profile
+
+    persons = _profile("p.md", "x", ("재계 안팎에선 구 회장이 AI를 챙긴다는 분석이 나온다.", "홍길동 제타 사장은 말했다.")).persons
+    assert "재계" not in persons and "홍길동" in persons
+
+
+def test_a_capitalised_vocabulary_word_opening_a_sentence_is_not_a_name() -> None:
+    from knowledge.profile import _profile
+
+    entities = _profile("e.md", "x", ("People who joined Zeta Labs said so.", "AI is everywhere.")).entities
+    assert "people" not in entities and "zeta labs" in entities and "ai" in entities

@@ -10,7 +10,7 @@ PERSON_BEFORE_TITLE = re.compile(
     r"(?:\([^)\s]{1,6}\))?(?:이|은|는|가|을|를|의|과|와|도|에게|께서|으로|이었|이던)?(?![\uac00-\ud7a3]))"
 )
 # Words that open a sentence before a name and title ("이후 홍 회장은"): never a person's name.
-NOT_NAMES = frozenset("이후 이밖에 이외 이어 이날 이번 이에 이와 이처럼 이때 한편 또한 특히 당시 아울러 앞서 최근 지난 올해 현재 그동안 이같이 이는 그는 또 다만 반면 실제 이로써 따라서 그러나 하지만".split())
+NOT_NAMES = frozenset("이후 이밖에 이외 이어 이날 이번 이에 이와 이처럼 이때 한편 또한 특히 당시 아울러 앞서 최근 지난 올해 현재 그동안 이같이 이는 그는 또 다만 반면 실제 이로써 따라서 그러나 하지만 같은 경우 재계 업계 관계자".split())
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
 ORGANISATION_KINDS = (r"전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|에너지솔루션|디스플레이|이노텍|유플러스|재단|"
                       r"대학교|대학|협회|위원회|공사|부|청")
