@@ -225,9 +225,9 @@ class Gate:
         if (values["sibling_version"] or values["year_clash"] or values["amount_missing"] or values["metric_missing"]
                 or unknown_thing) \
                 and p >= self.params.answer_at:
-            # The passage is about a sibling ("3B" asked, the sentence is about 72B) or another year ("the 2024
-            # winner" of an article about 2025), or states no amount where one is asked: the closest it comes,
-            # not the answer.
+            # The passage is about something else: a sibling ("3B" asked, the sentence is about 72B), another
+            # year ("the 2024 winner" of an article about 2025), no amount or another metric where one is asked,
+            # or a thing no article names: the closest it comes, not the answer.
             return Verdict(UNCERTAIN, p, values)
         if p >= self.params.answer_at:
             outcome = ANSWER

@@ -96,6 +96,15 @@ def unknown_figures(question: str, known: frozenset[float],
     return out
 
 
+# A year as a time ("2024년", "in 2024", "IFA 2024"), not part of a larger number or a version.
+_YEAR_IN_TEXT = re.compile(r"(?<![\w.,])((?:19|20)\d{2})(?!\d|[.,]\d|[a-z])")
+
+
+def years(text: str) -> frozenset[str]:
+    """The years a (folded) text names: what "the 2024 winner" is checked against."""
+    return frozenset(_YEAR_IN_TEXT.findall(text))
+
+
 def _round(value: float) -> float:
     return float(f"{value:.6g}")
 

@@ -25,6 +25,9 @@ _DEFINITION = re.compile(
     r"(?:란|이란|라는 ?건|은|는|가|이)\s*(?:무엇|뭐|뭔)|^\s*what (?:is|are|'s) (?:an? |the )?|what does .+ mean|"
     r"\bdefine\b|\bmeaning of\b|뜻|약자|stand for"
 )
+# A comparison ("how much cheaper", "얼마나 줄었나"): answered by a share or a ratio.
+_COMPARATIVE = (r"how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|"
+                r"shorter|better)\b|얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락)")
 # Which kind of figure answers it (see `knowledge.numbers.figures_with_units`).
 _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"점수|몇\s*점|score|points?|성적"), "score"),
@@ -34,13 +37,10 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|비용|가격|요금|투자|매출|이익|손실|피해액|상금|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark)|"
                 r"price|cost|revenue|profit|earnings|investment|budget|\bwon\b|dollars?|\bfees?\b|prize money"), "money"),
-    # A comparison ("how much cheaper", "얼마나 줄었나") is answered by a share or a ratio.
-    (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률|how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|shorter|better)\b|"
-                r"얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락)"), "percent"),
+    (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률|" + _COMPARATIVE), "percent"),
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
-    (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|shorter|better)\b|"
-                r"얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락)"), "times"),
+    (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),
     (re.compile(r"기간|얼마나 오래|며칠 동안|how long|duration|몇\s*(?:일|시간|개월|주)"), "duration"),
     (re.compile(r"몇\s*위|몇\s*등|rank|place"), "rank"),
     (re.compile(r"몇\s*개|몇\s*대|몇\s*장|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),

@@ -359,7 +359,7 @@ class HybridRetriever:
         # The question's predicate (what it asks about its names) is what separates sentences of one article.
         predicate = [u for u in units if not _names_unit(u, question.entities)] or units
         predicate_bm25 = self.lexical.scores(predicate)
-        asked_years = set(_YEAR.findall(question.folded))
+        asked_years = numbers.years(question.folded)
         top_predicate = float(predicate_bm25.max()) if len(predicate_bm25) else 0.0
         passages = []
         local_weights: dict[str, list[float]] = {}
@@ -373,7 +373,7 @@ class HybridRetriever:
             features["local_cov"] = _weighted_coverage(predicate, local_weights[sentence.source], fold(sentence.text))
             features["lede"] = 1.0 if sentence.key == self._lede_key.get(sentence.source) else 0.0
             # The year the question sets, stated by the sentence or the one before it.
-            features["year"] = 1.0 if asked_years and asked_years & set(_YEAR.findall(fold(sentence.text) + " " + self._context(sentence))) else 0.0
+            features["year"] = 1.0 if asked_years and asked_years & numbers.years(self._near_text(sentence)) else 0.0
             features["focus"] = focus.get(sentence.source, 0.0)
             features["sparse"] = float(sparse[self._by_key[sentence.key]]) if sparse is not None else 0.0
             before = previous.get(sentence.key)
@@ -435,7 +435,7 @@ class HybridRetriever:
         misses one of the asked versions but names another version its article knows: it is about a sibling."""
         if not question.versions or (question.asks not in ("quantity", "when", "who") and not question.wants):
             return 0.0
-        text = fold(sentence.text) + " " + self._context(sentence)
+        text = self._near_text(sentence)
         asked = [fold(v) for v in question.versions]
         missing = {_version_family(v) for v in asked if not mentions(v, text)} - {""}
         if not missing:
@@ -458,16 +458,16 @@ class HybridRetriever:
         """1.0 when the question sets a year ("the 2024 winner", "2019년 대회") that the sentence, with the
         one before it, does not state while stating another, or that its article never states: it is about
         another year."""
-        asked = set(_YEAR.findall(question.folded))
+        asked = numbers.years(question.folded)
         if not asked:
             return 0.0
-        stated = set(_YEAR.findall(fold(sentence.text) + " " + self._context(sentence)))
+        stated = numbers.years(self._near_text(sentence))
         if asked & stated:
             return 0.0
         if stated:
             return 1.0
         if sentence.source not in self._doc_years:
-            self._doc_years[sentence.source] = frozenset(_YEAR.findall(self._doc_folded.get(sentence.source, "")))
+            self._doc_years[sentence.source] = numbers.years(self._doc_folded.get(sentence.source, ""))
         return 0.0 if asked & self._doc_years[sentence.source] else 1.0
 
     def _kind_absent(self, question: Question, source: str) -> float:
@@ -730,6 +730,12 @@ class HybridRetriever:
         prev = self.sentences[i - 1]
         return prev if prev.source == sentence.source and prev.paragraph == sentence.paragraph else None
 
+    def _near_text(self, sentence: Sentence) -> str:
+        """The folded sentence with the one before it in its paragraph: where its subject and year are named."""
+        i = self._by_key.get(sentence.key)
+        own = self.lexical.folded[i] if i is not None and self.sentences[i] is sentence else fold(sentence.text)
+        return own + " " + self._context(sentence)
+
     def _context(self, sentence: Sentence) -> str:
         """The previous sentence of the same paragraph: what "it" / "누적 참가자" refers to."""
         i = self._by_key.get(sentence.key)
@@ -743,8 +749,6 @@ class HybridRetriever:
 
 # Below this share of the best article's affinity for the question's names, an article is not its subject.
 MINOR_DOC = 0.35
-# A year as a time ("2024년", "in 2024", "IFA 2024"), not part of a larger number or a version.
-_YEAR = re.compile(r"(?<![\w.,])((?:19|20)\d{2})(?!\d|[.,]\d|[a-z])")
 _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")
 
 
