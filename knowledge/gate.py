@@ -151,6 +151,8 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "metric_missing": metric_missing(question, passage),
         # The question sets a year the sentence and its article do not: about another year.
         "year_clash": f.get("year_clash", 0.0),
+        # A "which X" question whose X the article never writes (a cap, not a fitted input).
+        "head_absent": f.get("head_absent", 0.0),
         # Coverage of what the question asks about its names (their absence is measured by `entity`).
         "predicate": f.get("local_cov", 0.0) * (1.0 - f.get("cross", 0.0)),
         "predicate_cross": f.get("local_cov", 0.0) * f.get("cross", 0.0),
@@ -223,11 +225,11 @@ class Gate:
         # without GPUs): in the fitted sets no answerable question looked like this (0 of 240; 5 of 55 unanswerable).
         unknown_thing = values["unknown_name"] and values["kind_missing"]
         if (values["sibling_version"] or values["year_clash"] or values["amount_missing"] or values["metric_missing"]
-                or unknown_thing) \
+                or values["head_absent"] or unknown_thing) \
                 and p >= self.params.answer_at:
             # The passage is about something else: a sibling ("3B" asked, the sentence is about 72B), another
             # year ("the 2024 winner" of an article about 2025), no amount or another metric where one is asked,
-            # or a thing no article names: the closest it comes, not the answer.
+            # a "which X" whose X the article never writes, or a thing no article names: the closest it comes.
             return Verdict(UNCERTAIN, p, values)
         if p >= self.params.answer_at:
             outcome = ANSWER

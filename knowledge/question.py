@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from knowledge.lexical import QueryUnit
+from knowledge.locale import en as en_locale
+from knowledge.locale import ko as ko_locale
 from knowledge.models import Turn
 from knowledge.summary import is_summary_request
-from knowledge.text import detect_language, fold, normalize_question, small_talk, strip_injection
+from knowledge.text import detect_language, fold, korean_stems, normalize_question, small_talk, strip_injection
 
 # What the question asks for, by its wording (Korean and English question words).
 _WHEN = re.compile(r"언제|몇\s*년|몇\s*월|며칠|연도|날짜|시기|\bwhen\b|what year|which year|what date|since when|what month")
@@ -87,6 +89,7 @@ class Question:
     unknown_names: tuple[str, ...] = ()  # names the corpus never mentions
     unknown_figures: tuple[str, ...] = ()  # figures no sentence states
     versions: tuple[str, ...] = field(default=())  # model sizes / versions named ("32b", "2.0")
+    head: str = ""  # the noun a "which X" question asks to name, as written ("foundry", "회사와")
 
     @property
     def folded(self) -> str:
@@ -119,7 +122,8 @@ def read_question(raw: str, limit: int, history: Sequence[Turn] = ()) -> Questio
         intent = "byline"
     else:
         intent = "ask"
-    return Question(text=cleaned, intent=intent, asks=answer_type(folded), wants=wanted_figures(folded), query=cleaned, **base)
+    return Question(text=cleaned, intent=intent, asks=answer_type(folded), wants=wanted_figures(folded), query=cleaned,
+                    head=asked_head(folded), **base)
 
 
 def answer_type(folded: str) -> str:
@@ -132,6 +136,22 @@ def answer_type(folded: str) -> str:
     if _DEFINITION.search(folded):
         return "definition"
     return "other"
+
+
+def asked_head(folded: str) -> str:
+    """The noun of "which foundry …", "what kind of chip …", "어느 회사와 …", or "" when the question has none
+    or it only names the kind of answer ("which year", "어느 정도")."""
+    for locale in (en_locale, ko_locale):
+        for pattern in locale.ASKED_HEAD:
+            if m := pattern.search(folded):
+                word = m.group(1)
+                stages = (word, *korean_stems(word))
+                # "정도임", "크기로": a general noun with an ending is still that noun.
+                if not any(s in locale.GENERIC_HEADS for s in stages) and \
+                        not any(word.startswith(g) and len(g) >= 2 for g in locale.GENERIC_HEADS):
+                    return word
+                break
+    return ""
 
 
 def wanted_figures(folded: str) -> tuple[str, ...]:

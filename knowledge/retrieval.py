@@ -428,6 +428,7 @@ class HybridRetriever:
         top[0].features["sibling_version"] = self._sibling_version(question, top[0].sentence)
         top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
         top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
+        top[0].features["head_absent"] = self._head_absent(question, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
 
     def _sibling_version(self, question: Question, sentence: Sentence) -> float:
@@ -453,6 +454,19 @@ class HybridRetriever:
             return 0.0
         text = self._doc_folded.get(source, "")
         return sum(u.weight for u in units if not any(mentions(f, text) for f in u.forms)) / total
+
+    def _head_absent(self, question: Question, source: str) -> float:
+        """1.0 when the question asks to name a kind of thing ("which foundry", "어떤 칩") that the answering
+        article, written in the question's language, never writes in any spelling: it cannot say which one.
+        Across languages a translation may be missing or name a broader kind (government for 노동부), so only
+        questions in the article's own language count."""
+        if not question.head or self._language.get(source, question.language) != question.language:
+            return 0.0
+        unit = next((u for u in question.units if u.label == question.head or question.head in u.forms), None)
+        if unit is None:
+            return 0.0
+        text = self._doc_folded.get(source, "")
+        return 0.0 if any(mentions(form, text) for form in unit.forms) else 1.0
 
     def _year_clash(self, question: Question, sentence: Sentence) -> float:
         """1.0 when the question sets a year ("the 2024 winner", "2019년 대회") that the sentence, with the

@@ -644,3 +644,34 @@ def test_a_capitalised_vocabulary_word_opening_a_sentence_is_not_a_name() -> Non
 
     entities = _profile("e.md", "x", ("People who joined Zeta Labs said so.", "AI is everywhere.")).entities
     assert "people" not in entities and "zeta labs" in entities and "ai" in entities
+
+
+CHIP_EN = """# Zeta Robotics ships its own AI chip
+
+Zeta Robotics designed the Z-1 chip itself after three years of development and put it in its home robots.
+The robots are assembled at a factory in Busan that opened in 2024.
+"""
+
+
+def test_which_x_questions_need_an_article_that_writes_x() -> None:
+    from knowledge.question import asked_head
+
+    assert asked_head("which foundry manufactures the z-1 chip?") == "foundry"
+    assert asked_head("what kind of chips does it use?") == "chips"
+    assert asked_head("3b 모델은 어떤 칩에서 돌아가?") == "칩에서"
+    # Words that only name the kind of answer are not a thing to find in the article.
+    assert asked_head("which year did it open?") == asked_head("모델 크기는 어느 정도임?") == asked_head("which one is it?") == ""
+
+
+def test_a_which_x_question_is_capped_when_the_article_never_writes_x(tmp_path) -> None:
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams, features
+
+    kb = _knowledge_base(tmp_path, {"zeta.md": CHIP_EN})
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    foundry = kb.retriever.prepare("Which foundry manufactures Zeta's Z-1 chip?")
+    passages = kb.retriever.search(foundry, k=1)
+    assert "Z-1" in passages[0].sentence.text and features(foundry, passages[0])["head_absent"] == 1.0
+    assert sure.judge(foundry, passages).outcome == UNCERTAIN
+    factory = kb.retriever.prepare("Which factory assembles Zeta's home robots?")
+    passages = kb.retriever.search(factory, k=1)
+    assert features(factory, passages[0])["head_absent"] == 0.0 and sure.judge(factory, passages).outcome == ANSWER

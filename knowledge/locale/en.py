@@ -52,6 +52,20 @@ DEFINITION_MARKERS: tuple[str, ...] = (
     "stand for", "stands for", "abbreviation", "acronym", "short for", "meaning", "mean", "means", "definition",
 )
 
+# "Which X" / "what kind of X" / "what X did …": the noun a question asks to name. Words that only say what kind
+# of answer is wanted (a year, a score, a size) or point back ("which one") are not such a noun.
+ASKED_HEAD = (
+    re.compile(r"\b(?:which|what)\s+(?:kinds?|types?|sorts?)\s+of\s+([a-z][\w-]*)"),
+    re.compile(r"\bwhich\s+([a-z][\w-]*)"),
+    re.compile(r"\bwhat\s+([a-z][\w-]*)\s+(?:does|did|do|is|was|are|were|has|have|had|will|would|can|could)\b"),
+)
+GENERIC_HEADS = frozenset("""
+    one ones of is are was were does did do has have had can could will would should the a an about else exactly
+    kind kinds type types sort sorts way ways thing things part parts year years month date day time period score size number
+    amount share rate percentage figure level role goal purpose aim reason result point points detail details place
+    cohort cohorts batch round stage phase version generation
+    """.split())
+
 # A person's name after a title or role: "Chief executive William Cho", "reporter Jordan Lee".
 PERSON_AFTER_TITLE = re.compile(
     r"(?:CEO|[Cc]hief [Ee]xecutive|[Pp]resident|[Cc]hair(?:man|woman)?|[Ff]ounder|[Hh]ead|[Dd]irector|[Mm]anager|"
