@@ -65,7 +65,7 @@ def kinded_values(texts: Iterable[str]) -> frozenset[tuple[float, str]]:
 
 # Kinds whose figure names one thing ("8기", "90점", "120명"): the same number of another kind is not it.
 # Dates and durations are left out: "2년" and "2 years" parse to different kinds.
-_STRICT_KINDS = frozenset({"cohort", "score", "percent", "people", "size", "money", "rank", "times"})
+_STRICT_KINDS = frozenset({"cohort", "phase", "score", "percent", "people", "size", "money", "rank", "times"})
 
 
 def unknown_figures(question: str, known: frozenset[float],
@@ -110,6 +110,8 @@ def _round(value: float) -> float:
 
 
 # --- figures with units -------------------------------------------------------
+# A Korean counter ends its word or is followed by a particle: "1천500대까지", "3개씩", but not "대기" or "장비".
+_PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|안팎|씩|[을를이가의에로와과도만는은])?(?![\uac00-\ud7a3])"
 # What a figure counts, read off the word right after it (Korean counters, English nouns).
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("percent", r"%|퍼센트|percent\b|per cent\b|pct\b|%p|포인트(?=\s*(?:상승|하락|증가|감소))"),
@@ -122,7 +124,11 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b"),
     ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월[에부까]|일(?![\uac00-\ud7a3])|일[에부까]|학년도"),
     ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
-    ("count", r"개국|개(?![\uac00-\ud7a3])|개[의를가로에]|대(?![\uac00-\ud7a3])|대[의를가에]|건|곳|종|회(?![\uac00-\ud7a3])|회[씩를의에]|차례|번(?![\uac00-\ud7a3])|번[씩을의]|장(?![\uac00-\ud7a3])|장[을이의씩]|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
+    # "1단계", "2차", "3세대", "phase 2": which stage of a programme or generation of a product.
+    ("phase", r"(?:단계|차|세대)" + _PARTICLE + r"|(?:st|nd|rd|th)[\s-](?:phase|stage|generation)s?\b"),
+    ("count", r"개국|(?:개|대|회|번|장)" + _PARTICLE + r"|건|곳|종|차례|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
+    # Any other plural noun after a number counts it: "3,800 GPUs", "14 sites" (not "2024 as", "1.0 is").
+    ("plural", r"(?!(?:was|has|its|this|plus|less|thus|yes|does|goes|across|across|as|is|us)\b)[a-z][a-z-]*[a-rt-z]s\b"),
 )
 _UNIT_PATTERNS = tuple((kind, re.compile(r"\s?(?:" + pattern + ")", re.I)) for kind, pattern in _UNIT_WORDS)
 def is_month(word: str) -> bool:
@@ -131,6 +137,8 @@ def is_month(word: str) -> bool:
 
 
 _MONTH = re.compile(r"(?<![a-z])(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+# A capitalised or hyphenated word right before a number: the number is that name's version.
+_NAME_BEFORE = re.compile(r"(?:^|\s)(?:[A-Z][\w-]*|[\w]+-[\w-]+)\s?$")
 _SIZE_BEFORE = re.compile(r"(?:매개변수|파라미터|parameters?)\s*(?:는|은|가|이|:)?\s*(?:약|총)?\s*$", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -153,12 +161,20 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
             if m:
                 kind, unit_end = name, m.end()
                 break
+        if kind == "plural":
+            # "in 2024 sales rose" is a year; "ixi-O 2.0 handles all" and "Sori 2 runs" name a version.
+            if _YEAR.match(raw.replace(",", "")) or _NAME_BEFORE.search(text[max(0, start - 24):start]):
+                kind, unit_end = "", end
+            else:
+                kind = "count"
         if kind == "size" and not re.match(r"\s?(?:b\b|billion|개|매개변수|파라미터|parameters?)", text[end:unit_end], re.I):
             kind = "count"
         if kind in ("count", "") and _SIZE_BEFORE.search(text[max(0, start - 16):start]):
             kind = "size"  # "매개변수 90억개", "parameters: 9B": the noun before the figure
         if not kind and re.search(r"[$₩€£]\s?$", text[max(0, start - 2):start]):
             kind = "money"
+        if not kind and re.search(r"(?:phase|stage)\s?$", text[max(0, start - 8):start], re.I):
+            kind = "phase"
         if not kind and _YEAR.match(raw.replace(",", "")):
             kind = "date"
         if not kind and _MONTH.search(text[max(0, start - 12):start]):
@@ -180,7 +196,8 @@ _NATIVE_KIND = {"명": "people", "팀": "people", "배": "times"}
 # English ordinals before a cohort noun: "the fourth cohort" is 4기.
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
-_ORDINAL_FIGURE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:cohort|batch|class|generation|round)s?\b", re.I)
+_ORDINAL_FIGURE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:cohort|batch|class|round)s?\b", re.I)
+_ORDINAL_PHASE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")[\s-]+(?:phase|stage|generation)s?\b", re.I)
 
 
 def native_figures(text: str) -> list[tuple[float, int, int, str]]:
@@ -189,6 +206,7 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     out = [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
            for m in _NATIVE_FIGURE.finditer(text)]
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "cohort") for m in _ORDINAL_FIGURE.finditer(text))
+    out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "phase") for m in _ORDINAL_PHASE.finditer(text))
     return out
 
 

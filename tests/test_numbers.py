@@ -98,3 +98,29 @@ def test_korean_amounts_with_particles_keep_their_unit(text: str, value: float, 
 
     (found, start, end, got_kind), = figures_with_units(text)
     assert (found, text[start:end], got_kind) == (value, span, kind)
+
+
+def test_counters_before_particles_and_english_plurals_are_counts() -> None:
+    from knowledge.numbers import figures_with_units
+
+    assert [(v, k) for v, _, _, k in figures_with_units("로봇을 연간 1천500대까지 만든다")] == [(1500.0, "count")]
+    assert [(v, k) for v, _, _, k in figures_with_units("training took 3,800 GPUs and 41 days")] == [
+        (3800.0, "count"), (41.0, "duration")]
+    # A year before a noun is still a year, and a number after a name is its version, not a count.
+    assert [k for *_, k in figures_with_units("in 2025 sales rose 3 percent")] == ["date", "percent"]
+    assert [k for *_, k in figures_with_units("unlike 1.0, ixi-O 2.0 handles all calls")] == ["", ""]
+    assert [k for *_, k in figures_with_units("대기 5대를 놓았다")] == ["count"]
+
+
+def test_stages_and_generations_are_a_strict_kind_of_their_own() -> None:
+    from knowledge.numbers import figures_with_units, unknown_figures
+
+    text = "해온 1단계 성과 보고회를 열고 2단계 사업 계획을 발표했다. 2차 사업은 3세대 모델로 간다."
+    assert [(v, k) for v, _, _, k in figures_with_units(text)] == [
+        (1.0, "phase"), (2.0, "phase"), (2.0, "phase"), (3.0, "phase")]
+    assert [(v, k) for v, _, _, k in figures_with_units("the first phase and second-generation robots, phase 3")] == [
+        (1.0, "phase"), (2.0, "phase"), (3.0, "phase")]
+    known = {v for v, *_ in figures_with_units(text)}
+    kinded = frozenset((v, k) for v, _, _, k in figures_with_units(text))
+    assert unknown_figures("해온 3단계 예산은?", frozenset(known), kinded) == []  # 3 is stated, as 3세대
+    assert unknown_figures("해온 4단계 예산은?", frozenset(known), kinded) == ["4"]
