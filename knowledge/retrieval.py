@@ -111,6 +111,7 @@ class HybridRetriever:
                           for src, rows in self._doc_rows.items()}
         self._prominence_memo: dict[str, dict[str, float]] = {}
         self._doc_years: dict[str, frozenset[str]] = {}
+        self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -373,7 +374,7 @@ class HybridRetriever:
             features["local_cov"] = _weighted_coverage(predicate, local_weights[sentence.source], fold(sentence.text))
             features["lede"] = 1.0 if sentence.key == self._lede_key.get(sentence.source) else 0.0
             # The year the question sets, stated by the sentence or the one before it.
-            features["year"] = 1.0 if asked_years and asked_years & numbers.years(self._near_text(sentence)) else 0.0
+            features["year"] = 1.0 if asked_years and asked_years & self._stated_years(sentence) else 0.0
             features["focus"] = focus.get(sentence.source, 0.0)
             features["sparse"] = float(sparse[self._by_key[sentence.key]]) if sparse is not None else 0.0
             before = previous.get(sentence.key)
@@ -436,7 +437,9 @@ class HybridRetriever:
         misses one of the asked versions but names another version its article knows: it is about a sibling."""
         if not question.versions or (question.asks not in ("quantity", "when", "who") and not question.wants):
             return 0.0
-        text = self._near_text(sentence)
+        own = self._own_text(sentence)
+        # The sentence before speaks for this one only when this one names no sibling ("C2는 …" after "… C1").
+        text = own if any(mentions(v, own) for v in self._siblings(question)) else self._near_text(sentence)
         asked = [fold(v) for v in question.versions]
         missing = {_version_family(v) for v in asked if not mentions(v, text)} - {""}
         if not missing:
@@ -475,7 +478,7 @@ class HybridRetriever:
         asked = numbers.years(question.folded)
         if not asked:
             return 0.0
-        stated = numbers.years(self._near_text(sentence))
+        stated = self._stated_years(sentence)
         if asked & stated:
             return 0.0
         if stated:
@@ -638,7 +641,9 @@ class HybridRetriever:
             kind = person
         version_miss = 0.0
         if question.versions:
-            present = any(mentions(v, folded) or (context and mentions(v, context)) for v in question.versions)
+            # The sentence before speaks for this one only when this one names no sibling ("C2는 …" after "… C1").
+            borrow = context and not any(mentions(v, folded) for v in self._siblings(question))
+            present = any(mentions(v, folded) or (borrow and mentions(v, context)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
         dense_scaled = _scaled(dense)
         cross = 1.0 if self._language.get(sentence.source, question.language) != question.language else 0.0
@@ -744,11 +749,30 @@ class HybridRetriever:
         prev = self.sentences[i - 1]
         return prev if prev.source == sentence.source and prev.paragraph == sentence.paragraph else None
 
+    def _own_text(self, sentence: Sentence) -> str:
+        i = self._by_key.get(sentence.key)
+        return self.lexical.folded[i] if i is not None and self.sentences[i] is sentence else fold(sentence.text)
+
     def _near_text(self, sentence: Sentence) -> str:
         """The folded sentence with the one before it in its paragraph: where its subject and year are named."""
-        i = self._by_key.get(sentence.key)
-        own = self.lexical.folded[i] if i is not None and self.sentences[i] is sentence else fold(sentence.text)
-        return own + " " + self._context(sentence)
+        return self._own_text(sentence) + " " + self._context(sentence)
+
+    def _stated_years(self, sentence: Sentence) -> frozenset[str]:
+        """The years a sentence states; the one before it speaks for it only when it states none: "In the first
+        half of 2025 …" after "… in 2024" is about 2025."""
+        return numbers.years(self._own_text(sentence)) or numbers.years(self._context(sentence))
+
+    def _siblings(self, question: Question) -> frozenset[str]:
+        """Versions some article names of the same family as an asked one, other than the asked ones (C2 for C1)."""
+        if not question.versions:
+            return frozenset()
+        if question.versions not in self._sibling_cache:
+            asked = {fold(v) for v in question.versions}
+            families = {_version_family(v) for v in asked} - {""}
+            self._sibling_cache[question.versions] = frozenset(
+                v for profile in self.profile.profiles.values() for v in profile.versions
+                if _version_family(v) in families and not any(v in a or a in v for a in asked))
+        return self._sibling_cache[question.versions]
 
     def _context(self, sentence: Sentence) -> str:
         """The previous sentence of the same paragraph: what "it" / "누적 참가자" refers to."""

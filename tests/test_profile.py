@@ -130,7 +130,7 @@ def test_corpus_profile_links_spellings_across_documents() -> None:
 
 
 def test_a_size_noun_before_the_figure_makes_it_a_model_size() -> None:
-    assert [(v, k) for v, _, _, k in figures_with_units("매개변수 720억개의 3세대 모델")] == [(72e9, "size"), (3.0, "")]
+    assert [(v, k) for v, _, _, k in figures_with_units("매개변수 720억개의 3세대 모델")] == [(72e9, "size"), (3.0, "phase")]
     assert [k for *_, k in figures_with_units("parameters: 72 billion")] == ["size"]
     assert figures_with_units("세대 교체") == []  # 세대 is a generation, not "세 대" (three units)
 
@@ -675,3 +675,33 @@ def test_a_which_x_question_is_capped_when_the_article_never_writes_x(tmp_path) 
     factory = kb.retriever.prepare("Which factory assembles Zeta's home robots?")
     passages = kb.retriever.search(factory, k=1)
     assert features(factory, passages[0])["head_absent"] == 0.0 and sure.judge(factory, passages).outcome == ANSWER
+
+
+GENERATIONS = """# 제타로보, 2세대 로봇 'Z2' 공개
+
+제타로보는 2세대 물류로봇 'Z2'를 공개했다. Z2는 2022년 출시된 1세대 'Z1'의 후속 모델이다.
+Z2는 한 번 충전으로 12시간을 운행한다.
+1세대 Z1은 한 번 충전으로 8시간을 운행했다.
+회사 매출은 2023년 41억원에서 2024년 77억원으로 늘었다. 2025년 상반기 매출은 30억원이다.
+"""
+
+
+def test_a_sentence_naming_a_sibling_or_its_own_year_does_not_borrow_the_one_before(tmp_path) -> None:
+    from knowledge.gate import features
+
+    kb = _knowledge_base(tmp_path, {"z.md": GENERATIONS})
+    z1 = kb.retriever.prepare("Z1은 한 번 충전하면 몇 시간 운행해?")
+    passages = {p.sentence.text: p for p in kb.retriever.search(z1, k=10, join=False)}
+    # "Z2는 …" follows a sentence that names Z1, yet it is about Z2.
+    assert passages["Z2는 한 번 충전으로 12시간을 운행한다."].features["version_miss"] == 1.0
+    assert passages["1세대 Z1은 한 번 충전으로 8시간을 운행했다."].features["version_miss"] == 0.0
+    top = kb.retriever.search(z1, k=1)[0]
+    assert "8시간" in top.sentence.text
+    # "2025년 상반기 …" follows a sentence that names 2024, yet it is about 2025.
+    revenue = kb.retriever.prepare("2024년 매출은 얼마야?")
+    ranked = {p.sentence.text: p for p in kb.retriever.search(revenue, k=10, join=False)}
+    assert ranked["2025년 상반기 매출은 30억원이다."].features["year"] == 0.0
+    assert ranked["회사 매출은 2023년 41억원에서 2024년 77억원으로 늘었다."].features["year"] == 1.0
+    first_half = next(p for p in kb.retriever.search(revenue, k=10, join=False) if "상반기" in p.sentence.text)
+    assert kb.retriever._year_clash(revenue, first_half.sentence) == 1.0
+    assert features(revenue, kb.retriever.search(revenue, k=1)[0])["year_clash"] == 0.0
