@@ -173,12 +173,12 @@ def amount_missing(question: Question, passage: Passage) -> float:
 
 # Metrics a figure is a figure of: "영업이익" asked is not answered by 매출, nor "defect rate" by revenue.
 _METRICS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in (
-    "revenue", "profit", "valuation", "defect", "accuracy", "parameter", "token") for f in group)
+    "revenue", "profit", "valuation", "price", "defect", "accuracy", "parameter", "token") for f in group)
 
 
 def metric_missing(question: Question, passage: Passage) -> float:
     """1.0 when a figure is asked of a metric (revenue, operating profit, valuation, defect rate, accuracy,
-    parameters, tokens) that the passage and the sentence before it never name in any spelling."""
+    parameters, tokens, a price) that the passage and the sentence before it never name in any spelling."""
     if not question.wants and question.asks != "quantity":
         return 0.0
     text = fold(passage.sentence.text) + " " + passage.context

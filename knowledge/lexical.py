@@ -122,6 +122,7 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             # counter after 몇 ("몇 개", "몇 명") or a question verb carries no content.
             if (
                 after_count
+                or (word.startswith("몇") and len(word) > 1)  # "몇대까지", "몇시간": 몇 glued to its counter
                 or word in _PARTICLES
                 or any(s in KOREAN_STOPWORDS for s in stages)
                 or word.startswith(QUESTION_VERBS)
@@ -239,10 +240,17 @@ def _find_word(form: str, text: str, *, hangul: bool = False) -> bool:
         if hangul:
             if not (before and is_hangul(before)):
                 return True
-        elif not _latin_or_digit(before) and not _latin_or_digit(after):
+        elif not _latin_or_digit(before) and not _latin_or_digit(after) and not (
+                form.isdigit() and (after in _MAGNITUDES or len(form) <= 2 and after in _DATE_PARTS)):
             return True
         start = text.find(form, start + 1)
     return False
+
+
+# "3월", "5일": a small number glued to a month or a day is part of a date, not "three teams" or "5 models";
+# "3천명", "12만": a number glued to a Korean magnitude is another number.
+_DATE_PARTS = frozenset("월일")
+_MAGNITUDES = frozenset("십백천만억조")
 
 
 def _latin_or_digit(ch: str) -> bool:

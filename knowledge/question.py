@@ -17,7 +17,7 @@ from knowledge.summary import is_summary_request
 from knowledge.text import detect_language, fold, korean_stems, normalize_question, small_talk, strip_injection
 
 # What the question asks for, by its wording (Korean and English question words).
-_WHEN = re.compile(r"언제|몇\s*년|몇\s*월|며칠|연도|날짜|시기|\bwhen\b|what year|which year|what date|since when|what month")
+_WHEN = re.compile(r"언제|몇\s*년|몇\s*월|며칠|연도|날짜|시기|\bwhen\b|what year|which year|what date|since when|what month\b")
 _WHO = re.compile(r"누가|누구|누군|\bwho\b|\bwhom\b|whose|which person|이름(?:은|이|을)?\s*(?:뭐|무엇|알려)|name of the")
 _QUANTITY = re.compile(
     r"몇|얼마|how (?:many|much|big|large|long|high|accurate)|what (?:score|number|percentage|share|size|rate|amount)|"
@@ -28,7 +28,7 @@ _DEFINITION = re.compile(
     r"\bdefine\b|\bmeaning of\b|뜻|약자|stand for"
 )
 # A comparison ("how much cheaper", "얼마나 줄었나"): answered by a share or a ratio.
-_COMPARATIVE = (r"how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|"
+_COMPARATIVE = (r"by how much|how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|"
                 r"shorter|better)\b|얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락)")
 # Which kind of figure answers it (see `knowledge.numbers.figures_with_units`).
 _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -36,9 +36,9 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A noun for people asks for a head count only with 수/규모 after it ("참가자 수는?"), not in "참가자들은 어떤 혜택을 받나요?".
     (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이]|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths)\b|headcount|명이"), "people"),
     # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
-    (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|비용|가격|요금|투자|매출|이익|손실|피해액|상금|"
+    (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|비용|가격|요금|투자|매출|이익|손실|피해액|상금|수당|급여|연봉|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark)|"
-                r"price|cost|revenue|profit|earnings|investment|budget|\bwon\b|dollars?|\bfees?\b|prize money"), "money"),
+                r"price|cost|revenue|profit|earnings|investment|budget|\bwon\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
     (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률|" + _COMPARATIVE), "percent"),
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
@@ -49,9 +49,10 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # A sum of money named as such ("가격은 얼마", "how much does it cost"), and not as a change or a comparison
 # ("운영 비용이 어떻게 달라졌나", "cost compared with GPUs"), which a percentage answers.
-_MONEY_NOUN = re.compile(r"가격|비용|요금|금액|액수|상금|매출|이익|투자|예산|연봉|몸값|기업가치|price|cost|fee|revenue|profit|invest|budget|"
-                         r"salary|prize money|valuation|how much (?:[\w'-]+ ){0,6}?(?:pa(?:y|id)|spen[dt]|raised?|earn|charge)")
-_CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|\bthan\b|compared|versus|\bvs\b|change")
+_MONEY_NOUN = re.compile(r"가격|비용|요금|금액|액수|상금|매출|이익|투자|예산|연봉|수당|급여|몸값|기업가치|price|cost|fee|revenue|profit|invest|budget|"
+                         r"salary|allowance|stipend|wage|prize money|valuation|how much (?:[\w'-]+ ){0,6}?(?:pa(?:y|id)|spen[dt]|raised?|earn|charge)")
+_CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|줄였|늘렸|낮췄|높였|절감|\bthan\b|compared|versus|\bvs\b|change|by how much|"
+                     r"\b(?:lower|cut|reduc|decreas|shr[iu]nk|increas|boost|rais)\w*\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:cost|budget|price|spend)")
 
 
 def asks_amount(folded: str) -> bool:
@@ -126,8 +127,18 @@ def read_question(raw: str, limit: int, history: Sequence[Turn] = ()) -> Questio
                     head=asked_head(folded), **base)
 
 
+def _when_first(folded: str) -> bool:
+    """Does the question ask "when"? In "How many staff …, compared with when it was founded?" the first
+    question word decides: an English "when" after "how many" opens a clause, not the question."""
+    when = _WHEN.search(folded)
+    if not when:
+        return False
+    quantity = _QUANTITY.search(folded)
+    return not (quantity and quantity.start() < when.start() and folded.lstrip().startswith(("how", "what")))
+
+
 def answer_type(folded: str) -> str:
-    if _WHEN.search(folded):
+    if _when_first(folded):
         return "when"
     if _QUANTITY.search(folded):
         return "quantity"
@@ -156,7 +167,10 @@ def asked_head(folded: str) -> str:
 
 def wanted_figures(folded: str) -> tuple[str, ...]:
     wants = [kind for pattern, kind in _WANTS if pattern.search(folded)]
-    if _WHEN.search(folded):
+    if re.search(_COMPARATIVE, folded):
+        # "By how much did frames lower the budget?": a degree (a share, a ratio), not an amount of money.
+        wants = [k for k in wants if k in ("percent", "times")] + [k for k in wants if k not in ("percent", "times")]
+    if _when_first(folded):
         wants.insert(0, "date")
     return tuple(dict.fromkeys(wants))
 

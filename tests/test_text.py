@@ -139,3 +139,27 @@ def test_a_one_syllable_organisation_kind_needs_a_name_before_it() -> None:
 
     found = [m.group(0) for t in ("내부 벤치마크", "일부 모델", "전부 다", "국방부 장관", "특허청은") for m in ko.ORGANISATION.finditer(t)]
     assert found == ["국방부", "특허청"]
+
+
+def test_verbs_made_from_nouns_reach_the_noun_and_a_glued_how_many_is_dropped() -> None:
+    from knowledge.lexical import Aliases
+
+    for verb, noun in (("충전하면", "충전"), ("학습할때", "학습"), ("완공되면", "완공"), ("출시됐고", "출시")):
+        assert korean_stem(verb) == noun
+    labels = [u.label for u in analyse("음성 공장 완공되면 로봇 몇대까지 만들어?", Aliases())]
+    assert "몇대까지" not in labels and "완공되면" in labels
+
+
+def test_question_words_decide_what_is_asked() -> None:
+    from knowledge.question import asks_amount, read_question
+
+    # "monthly" is no "what month"; an English "when" after "how many" opens a clause.
+    assert read_question("What monthly allowance do trainees get?", 2000).asks != "when"
+    assert read_question("What monthly allowance do trainees get?", 2000).wants == ("money",)
+    staff = read_question("How many staff does the lab have today, compared with when it was founded?", 2000)
+    assert staff.asks == "quantity" and "date" not in staff.wants
+    assert read_question("When did Sori 1.0 come out, and how big was it?", 2000).wants[0] == "date"
+    # "By how much … lowered the budget" asks a degree, not an amount of money.
+    lowered = read_question("By how much have AI frames lowered the animation budget?", 2000)
+    assert lowered.wants[0] == "percent" and not asks_amount(lowered.folded)
+    assert asks_amount("how much did the startup raise in its series b?")

@@ -32,7 +32,8 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("newspaper", "outlet", "publication", "media", "신문", "언론사", "매체"),
     # actions and events
     ("found", "founded", "establish", "established", "set up", "launch of", "설립", "창립", "출범", "세웠", "세운"),
-    ("launch", "launched", "release", "released", "unveil", "unveiled", "introduce", "introduced", "debut", "출시", "공개", "선보", "발표"),
+    ("launch", "launched", "release", "released", "unveil", "unveiled", "introduce", "introduced", "debut", "come out", "came out",
+     "출시", "공개", "선보", "발표"),
     ("announce", "announced", "announcement", "발표", "밝혔"),
     ("develop", "developed", "development", "build", "built", "개발"),
     ("invest", "invested", "investment", "investments", "투자"),
@@ -169,7 +170,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("approve", "approved", "approval", "permit", "승인", "허가", "인가"),
     ("regulator", "regulators", "authorities", "watchdog", "당국", "규제 당국", "감독원"),
     ("regulation", "rules", "규제", "규정"),
-    ("valuation", "valued", "market value", "기업가치", "시가총액", "가치"),
+    ("valuation", "valued", "market value", "기업가치", "시가총액", "가치", "몸값"),
     ("supply", "supplier", "supplies", "vendor", "공급", "공급사", "납품"),
     ("startup", "start-up", "스타트업"),
     ("founder", "co-founder", "창업자", "창업주"),
