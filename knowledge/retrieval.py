@@ -692,12 +692,26 @@ class HybridRetriever:
         named = self._documents_by_site(question.text)
         if len(named) == 1:
             return named[0]
+        if (topic := self._document_by_topic(question)) is not None:
+            return topic
         for turn in reversed(question.history):
             said = fold(turn.answer)
             named = [d.source for d in self.documents if d.title and fold(d.title) in said or fold(d.label) in said]
             if len(named) == 1:
                 return named[0]
         return None
+
+    def _document_by_topic(self, question: Question) -> str | None:
+        """"Who wrote the story on Busan's port platform?": the article whose sentences hold most of the belief
+        for the question's topic words (its words about articles, authors and summaries left out)."""
+        topic = tuple(u for u in question.units if u.present and not (set(u.forms) & ABOUT_ARTICLES))
+        if not topic:
+            return None
+        share: dict[str, float] = {}
+        for p in self.search(replace(question, units=topic), k=5, join=False):
+            share[p.sentence.source] = share.get(p.sentence.source, 0.0) + p.score
+        source, best = max(share.items(), key=lambda kv: kv[1], default=("", 0.0))
+        return source if best >= TOPIC_SHARE else None
 
     def _documents_by_site(self, text: str) -> list[str]:
         """Documents whose outlet the question names: by its name in either script, or by a word of the
@@ -786,6 +800,9 @@ class HybridRetriever:
 
 
 # Below this share of the best article's affinity for the question's names, an article is not its subject.
+# A summary or byline question is about the article holding this share of its topic's top passages.
+TOPIC_SHARE = 0.6
+ABOUT_ARTICLES = en_locale.ABOUT_ARTICLES | ko_locale.ABOUT_ARTICLES
 MINOR_DOC = 0.35
 _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")
 

@@ -67,6 +67,9 @@ def test_summary_and_byline_refer_to_the_article_asked_about(multi_chain) -> Non
     author = multi_chain.ask("Who wrote the article about LG Electronics' Affectionate Intelligence?")
     assert author.found and "Jordan Lee" in author.text
     assert author.quotes[0].text == "By Jordan Lee, Fictional Tech Wire"
+    # No name, but the topic's words belong to one article.
+    topic = multi_chain.ask("Who wrote the story about the Aimers hackathon?")
+    assert topic.found and topic.quotes[0].source == "lg-aimers-program.md"
     unclear = multi_chain.ask("이 기사 누가 썼어?")
     assert not unclear.found and unclear.notice == "sources"
     assert all(name in unclear.text for name in ("samsung-gauss-ai.md", "lg-aimers-program.md"))

@@ -15,6 +15,12 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Words about an article itself (who wrote it, where, a summary of it): not what it is about.
+ABOUT_ARTICLES = frozenset("""
+    wrote write writes written writer author authored reporter journalist outlet newspaper publication paper byline
+    story article piece summarise summarize summary recap overview gist tldr main points published publish
+    """.split())
+
 # --- messages -------------------------------------------------------------
 # A sentence that goes on about the one before it ("It …", "These …"), and one that announces a list after it.
 CONTINUES = re.compile(r"^(?:It|Its|They|Their|These|This|Those|He|She|Both|Each)\b")

@@ -49,6 +49,9 @@ GENERIC_HEADS = frozenset("""
     곳 사람 분야 형태 종류 정도 수준 기준 조건 혜택 성과 의도 배경 입장 평가 반응 크기 규모 연도 해 날 때 시기 점수 수치 숫자 비율 순서
     """.split())
 
+# Words about an article itself (who wrote it, where, a summary of it): not what it is about.
+ABOUT_ARTICLES = frozenset("썼어 썼나 썼니 썼지 쓴 작성 작성자 기자 언론 언론사 매체 신문 신문사 기사 요약 정리 핵심 출처".split())
+
 # --- messages -------------------------------------------------------------
 USAGE = '질문을 입력해 주세요. 예: "{example}"'
 INJECTION_ONLY = "질문 속 지시문은 따르지 않습니다. 기사 내용에 대해 질문해 주세요."
