@@ -151,6 +151,12 @@ class AnswerChain:
         verdict = self.gate.judge(question, state["passages"])
         state["outcome"] = verdict.outcome
         state["gate"] = verdict
+        if verdict.outcome == ANSWER and len(question.parts) > 1:
+            # Each later part of a multi-part question brings its own sentence, right after the first.
+            passages = state["passages"]
+            extra = retriever.part_passages(question, passages[0])
+            keys = {p.sentence.key for p in extra}
+            state["passages"] = [passages[0], *extra, *(p for p in passages[1:] if p.sentence.key not in keys)]
         return state
 
     def _answerer_for(self, state: Mapping[str, Any]) -> Answerer:

@@ -250,9 +250,10 @@ def _join_en(names: Sequence[str]) -> str:
 
 
 def choose_citations(passages: Sequence[Passage]) -> tuple[int, ...]:
-    """The best passage, plus the next one when it is nearly as good and from the same article."""
-    cited = [0]
-    if len(passages) > 1:
+    """The best passage and one per later part of a multi-part question; else the next one when it is nearly
+    as good and from the same article."""
+    cited = [0] + [i for i, p in enumerate(passages[1:], 1) if p.features.get("part")]
+    if len(cited) == 1 and len(passages) > 1:
         first, second = passages[0], passages[1]
         if second.score >= first.score * SECOND_QUOTE_RATIO and second.sentence.source == first.sentence.source:
             cited.append(1)

@@ -91,6 +91,7 @@ class Question:
     unknown_figures: tuple[str, ...] = ()  # figures no sentence states
     versions: tuple[str, ...] = field(default=())  # model sizes / versions named ("32b", "2.0")
     head: str = ""  # the noun a "which X" question asks to name, as written ("foundry", "회사와")
+    parts: tuple[str, ...] = ()  # the questions of a multi-part question ("How much …, and who led it?")
 
     @property
     def folded(self) -> str:
@@ -124,7 +125,7 @@ def read_question(raw: str, limit: int, history: Sequence[Turn] = ()) -> Questio
     else:
         intent = "ask"
     return Question(text=cleaned, intent=intent, asks=answer_type(folded), wants=wanted_figures(folded), query=cleaned,
-                    head=asked_head(folded), **base)
+                    head=asked_head(folded), parts=question_parts(cleaned), **base)
 
 
 def _when_first(folded: str) -> bool:
@@ -147,6 +148,30 @@ def answer_type(folded: str) -> str:
     if _DEFINITION.search(folded):
         return "definition"
     return "other"
+
+
+# Where a second question starts: ", and who …", "…? When …", "얼마였고, 그중 …"; a part counts only with a question word.
+_PART_BREAK = re.compile(r"\?\s+|;\s+|,?\s+and\s+(?=(?:at |in |for |to |from |by )?(?:who|whom|whose|what|when|where|which|how)\b)|"
+                         r",\s+(?=(?:and\s+)?(?:at |in |for |to |from |by )?(?:who|whom|whose|what|when|where|which|how)\b)|(?<=[고며])\s*,?\s+",
+                         re.I)
+_PART_CUE = re.compile(r"\b(?:who|whom|whose|what|when|where|which|how)\b|몇|얼마|누구|누가|언제|어디|무엇|뭐|어떤|어느|무슨|비교", re.I)
+
+
+def question_parts(text: str) -> tuple[str, ...]:
+    """The questions a multi-part question asks, in order ("How much did it raise, and who led the round?" ->
+    two); one part for an ordinary question. A piece without a question word stays with the one before it."""
+    parts: list[str] = []
+    for piece in _PART_BREAK.split(text):
+        piece = piece.strip(" ,?")
+        if not piece:
+            continue
+        if parts and not _PART_CUE.search(piece):
+            parts[-1] = f"{parts[-1]} {piece}"
+        elif parts and not _PART_CUE.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return tuple(parts) if len(parts) > 1 else (text,)
 
 
 def asked_head(folded: str) -> str:

@@ -309,8 +309,9 @@ class HybridRetriever:
         return text
 
     # -- search -------------------------------------------------------------------
-    def search(self, question: str | Question, k: int = 3, *, join: bool = True) -> list[Passage]:
-        """The k best sentences; with `join`, the first is joined with a continuation (see `_with_continuation`)."""
+    def search(self, question: str | Question, k: int = 3, *, join: bool = True, within: str | None = None) -> list[Passage]:
+        """The k best sentences; with `join`, the first is joined with a continuation (see `_with_continuation`);
+        `within` a source file, every sentence of that article and no other is a candidate."""
         if isinstance(question, str):
             question = self.prepare(question)
         text = question.query or question.text
@@ -345,6 +346,11 @@ class HybridRetriever:
         for index in self._named_candidates(question, found):
             sentence = self.sentences[index]
             found.setdefault(sentence.key, {"sentence": sentence, "dense": None, "bm25": 0.0})
+        if within is not None:
+            found = {key: e for key, e in found.items() if e["sentence"].source == within}
+            for index in self._doc_rows.get(within, ()):
+                sentence = self.sentences[index]
+                found.setdefault(sentence.key, {"sentence": sentence, "dense": None, "bm25": 0.0})
         missing = [e for e in found.values() if e["dense"] is None]
         if missing:
             # Lexical-only candidates still need a dense score to be fused fairly.
@@ -677,6 +683,29 @@ class HybridRetriever:
 
     def credit(self, source: str) -> Sentence | None:
         return next((s for s in self.sentences if s.source == source and s.credit), None)
+
+    def part_passages(self, question: Question, top: Passage) -> list[Passage]:
+        """For a multi-part question ("How much did it raise, and who led the round?"), the best sentence of the
+        answering article for each later part, when it is another sentence and holds the asked kind of answer."""
+        out: list[Passage] = []
+        taken = {(top.sentence.source, top.sentence.start)}
+        for part in question.parts[1:]:
+            # The part's own question words, searched with the first part's topic ("who led the round" is about
+            # the Series B of the first part); the first part's sentence is taken already.
+            own = read_question(part, len(part) + 1)
+            sub = replace(self.prepare(f"{part} {question.parts[0]}", question.history), asks=own.asks, wants=own.wants)
+            # A figure or a date must be in the sentence; "who" may be answered by a company, not only a person.
+            figure = bool(sub.wants) or sub.asks in ("quantity", "when")
+            for p in self.search(sub, k=8, join=False, within=top.sentence.source):
+                inside = p.sentence.source == top.sentence.source and top.sentence.start <= p.sentence.start < top.sentence.end
+                if p.sentence.source != top.sentence.source or inside or (p.sentence.source, p.sentence.start) in taken:
+                    continue
+                if (figure and p.features.get("kind", 0.0) <= 0.0) or p.features.get("coverage", 0.0) <= 0.0:
+                    break  # the article's best sentence for this part does not answer it
+                taken.add((p.sentence.source, p.sentence.start))
+                out.append(replace(p, features={**p.features, "part": 1.0}))
+                break
+        return out
 
     def document_for(self, question: Question) -> str | None:
         """The one document a summary / byline question is about, or None when unclear."""

@@ -705,3 +705,28 @@ def test_a_sentence_naming_a_sibling_or_its_own_year_does_not_borrow_the_one_bef
     first_half = next(p for p in kb.retriever.search(revenue, k=10, join=False) if "상반기" in p.sentence.text)
     assert kb.retriever._year_clash(revenue, first_half.sentence) == 1.0
     assert features(revenue, kb.retriever.search(revenue, k=1)[0])["year_clash"] == 0.0
+
+
+FUNDING = """# 제타로보, 시리즈B 300억원 유치
+
+제타로보는 300억원 규모의 시리즈B 투자 유치를 마무리했다고 밝혔다.
+이번 투자에서 인정받은 기업가치는 약 2천억원이다.
+벤처캐피털 새벽파트너스가 리드 투자자로 나섰다.
+회사는 2026년 9월 새 공장을 연다.
+"""
+
+
+def test_each_part_of_a_multi_part_question_brings_its_own_quote(tmp_path) -> None:
+    from knowledge.chain import AnswerChain
+    from knowledge.settings import KnowledgeSettings
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "funding.md").write_text(FUNDING, encoding="utf-8")
+    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index")
+    chain = AnswerChain(build_knowledge_base(settings), settings=settings)
+    answer = chain.ask("제타로보 시리즈B 투자 규모는 얼마였고, 새 공장은 언제 열어?")
+    assert answer.found and "300억원" in answer.quotes[0].text
+    assert any("2026년 9월" in q.text for q in answer.quotes[1:])
+    single = chain.ask("제타로보 시리즈B 투자 규모는 얼마였어?")
+    assert not any("2026년 9월" in q.text for q in single.quotes)

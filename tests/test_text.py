@@ -163,3 +163,15 @@ def test_question_words_decide_what_is_asked() -> None:
     lowered = read_question("By how much have AI frames lowered the animation budget?", 2000)
     assert lowered.wants[0] == "percent" and not asks_amount(lowered.folded)
     assert asks_amount("how much did the startup raise in its series b?")
+
+
+def test_a_multi_part_question_is_split_into_its_questions() -> None:
+    from knowledge.question import question_parts
+
+    assert question_parts("How much did Zeta raise in its Series B, and who led the round?") == (
+        "How much did Zeta raise in its Series B", "who led the round")
+    assert question_parts("해온 1단계 사업비는 얼마였고, 그중 국비는 얼마였습니까?") == ("해온 1단계 사업비는 얼마였고", "그중 국비는 얼마였습니까")
+    assert len(question_parts("Which company signed, how many units, and at how many sites?")) == 3
+    # One question, however long, is one part; a piece without a question word stays with its question.
+    assert question_parts("How many people applied to the programme and the camp?") == (
+        "How many people applied to the programme and the camp?",)
