@@ -173,6 +173,8 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
             kind = "size"  # "매개변수 90억개", "parameters: 9B": the noun before the figure
         if not kind and re.search(r"[$₩€£]\s?$", text[max(0, start - 2):start]):
             kind = "money"
+        if not kind and re.search(r"\b(?:scored?|scoring|score of)\s?$", text[max(0, start - 12):start], re.I):
+            kind = "score"  # "Sori Max scored 81.2"
         if not kind and re.search(r"(?:phase|stage)\s?$", text[max(0, start - 8):start], re.I):
             kind = "phase"
         if not kind and _YEAR.match(raw.replace(",", "")):

@@ -34,6 +34,11 @@ _LATIN_RUN = re.compile(
     r"(?<![A-Za-z0-9'’-])(?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]+\b)(?:[ -](?:[A-Z][A-Za-z0-9&+.'’-]*|\d+(?:\.\d+)?[A-Za-z]*))*"
 )
 _VERSION = re.compile(r"(?<![A-Za-z0-9.])(?:\d+(?:\.\d+)?[A-Za-z]{1,2}|[A-Za-z]{1,3}\d+(?:\.\d+)?[A-Za-z]?)(?![A-Za-z0-9])")
+
+
+def is_plain_unit(token: str) -> bool:
+    """"10k", "1.5m", "300kg", "3d", "5th" are numbers with a unit or an ordinal, not a model's version."""
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?(?:k|m|km|cm|mm|kg|g|h|d|x|st|nd|rd|th|s)", token))
 _QUOTED = re.compile(r"(?:(?<=[\s(\[])|^)['‘\"“]([^'’\"”\n]{2,20})['’\"”]")
 
 
@@ -74,7 +79,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             common = " " not in run and not run.isupper() and fold(run) in _COMMON_WORDS
             if run and not common and not (" " not in run and run.lower() != run and run.lower() in lower_words):
                 entities.add(fold(run))
-        versions.update(fold(v) for v in _VERSION.findall(text))
+        versions.update(v for v in map(fold, _VERSION.findall(text)) if not is_plain_unit(v))
         for m in _QUOTED.finditer(text):
             term = m.group(1).split("(")[0].strip()
             if is_hangul(term[:1]) and len(term.split()) <= 3:

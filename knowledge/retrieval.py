@@ -32,7 +32,7 @@ from knowledge.locale import en as en_locale
 from knowledge.locale import ko as ko_locale
 from knowledge.locale import vocab
 from knowledge.models import Document, Passage, Sentence, Turn
-from knowledge.profile import _VERSION, CorpusProfile
+from knowledge.profile import _VERSION, CorpusProfile, is_plain_unit
 from knowledge.question import Question, is_follow_up, read_question
 from knowledge.scoping import tied_figures
 from knowledge.summary import key_sentences
@@ -165,7 +165,7 @@ class HybridRetriever:
         unknown = tuple(self._unknown_names(question.text))
         if unknown:
             units = [replace(u, foreign=True) if any(fold(n) in u.forms or u.label == fold(n) for n in unknown) else u for u in units]
-        versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not _is_plain_unit(v))
+        versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not is_plain_unit(v))
         # A versioned known name must be named in an article's spelling; one no article mentions is unknown.
         versions += tuple(dict.fromkeys(f for _, used in named_versions for f in used if f not in versions))
         unknown_versions = tuple(asked for asked, used in named_versions if not used)
@@ -273,7 +273,9 @@ class HybridRetriever:
         folded = fold(token)
         if len(folded) < 2 or folded in ENGLISH_STOPWORDS or folded in _GENERAL_FORMS or numbers.is_month(folded):
             return True
-        if any(mentions(folded, doc) for doc in self._doc_folded.values()):
+        # "GPU" of an article that writes only "GPUs", and the reverse.
+        numbered = (folded, folded + "s", folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded)
+        if any(mentions(form, doc) for doc in self._doc_folded.values() for form in numbered):
             return True
         if self.profile.transliterations(folded) or self.profile.aliases_of(folded) or self.profile.surname_matches(token) \
                 or self.profile.given_name_matches(token):
@@ -450,10 +452,8 @@ class HybridRetriever:
         missing = {_version_family(v) for v in asked if not mentions(v, text)} - {""}
         if not missing:
             return 0.0
-        profile = self.profile.profiles.get(sentence.source)
-        known = profile.versions if profile else frozenset()
-        return 1.0 if any(_version_family(v) in missing and mentions(v, text)
-                          for v in known if not any(v in a or a in v for a in asked)) else 0.0
+        return 1.0 if any(mentions(v, text) and (_version_family(v) in missing or any(v.startswith(f + " ") for f in missing))
+                          for v in self._siblings(question)) else 0.0
 
     def _absent_in_document(self, units: Sequence[QueryUnit], source: str) -> float:
         """Weighted share of what the question asks (its words other than names) that the article never
@@ -733,7 +733,9 @@ class HybridRetriever:
     def _document_by_topic(self, question: Question) -> str | None:
         """"Who wrote the story on Busan's port platform?": the article whose sentences hold most of the belief
         for the question's topic words (its words about articles, authors and summaries left out)."""
-        topic = tuple(u for u in question.units if u.present and not (set(u.forms) & ABOUT_ARTICLES))
+        # The names were weighed already (they did not decide): the other words say what the story is about.
+        topic = tuple(u for u in question.units if u.present and not (set(u.forms) & ABOUT_ARTICLES)
+                      and not _names_unit(u, question.entities))
         if not topic:
             return None
         share: dict[str, float] = {}
@@ -806,15 +808,19 @@ class HybridRetriever:
         return numbers.years(self._own_text(sentence)) or numbers.years(self._context(sentence))
 
     def _siblings(self, question: Question) -> frozenset[str]:
-        """Versions some article names of the same family as an asked one, other than the asked ones (C2 for C1)."""
+        """Versions some article names of the same family as an asked one, other than the asked ones (C2 for C1,
+        Sori Max for Sori 1.0)."""
         if not question.versions:
             return frozenset()
         if question.versions not in self._sibling_cache:
             asked = {fold(v) for v in question.versions}
             families = {_version_family(v) for v in asked} - {""}
+            versions = {v for profile in self.profile.profiles.values() for v in profile.versions}
+            # Named members of the family count too: "Sori Max" is a sibling of an asked "Sori 1.0".
+            members = {e for e in self.profile.entity_docs for f in families if len(f) >= 2 and e.startswith(f + " ")}
             self._sibling_cache[question.versions] = frozenset(
-                v for profile in self.profile.profiles.values() for v in profile.versions
-                if _version_family(v) in families and not any(v in a or a in v for a in asked))
+                v for v in versions | members
+                if (v in members or _version_family(v) in families) and not any(v in a or a in v for a in asked))
         return self._sibling_cache[question.versions]
 
     def _context(self, sentence: Sentence) -> str:
@@ -868,11 +874,6 @@ def _scaled(cosine: float) -> float:
 def _names_unit(unit: QueryUnit, entities: Sequence[str]) -> bool:
     """Does this unit spell one of the question's names ("누리", "한빛 ai연구소")?"""
     return any(form == name or (len(form) >= 2 and form in name) for form in unit.forms for name in entities)
-
-
-def _is_plain_unit(token: str) -> bool:
-    """"2025년"-like tokens are dates, not versions; "10k" is a number, not a model."""
-    return bool(re.fullmatch(r"\d+(?:\.\d+)?(?:k|m|st|nd|rd|th|s)", token))
 
 
 def _documents_of(sentences: Sequence[Sentence]) -> list[Document]:

@@ -730,3 +730,26 @@ def test_each_part_of_a_multi_part_question_brings_its_own_quote(tmp_path) -> No
     assert any("2026년 9월" in q.text for q in answer.quotes[1:])
     single = chain.ask("제타로보 시리즈B 투자 규모는 얼마였어?")
     assert not any("2026년 9월" in q.text for q in single.quotes)
+
+
+MEMBERS = """# Zeta Games ships Mira 2.0
+
+The first version, Mira 1.0, launched in 2024 with 34 billion parameters. Mira 2.0 comes in two sizes, Mira Lite and Mira Max.
+
+On an internal benchmark, Mira Max scored 81.2, compared with 74.9 for Mira 1.0. Training Mira Max took 3,800 GPUs.
+The Zeta robot moves at 1.5m per second and runs for 8 hours.
+"""
+
+
+def test_a_named_member_of_a_family_is_a_sibling_and_units_are_no_versions(tmp_path) -> None:
+    from knowledge.gate import features
+    from knowledge.numbers import figures_with_units
+
+    kb = _knowledge_base(tmp_path, {"m.md": MEMBERS})
+    assert "1.5m" not in kb.retriever.profile.profiles["m.md"].versions  # a speed, not a model
+    assert [k for *_, k in figures_with_units("Mira Max scored 81.2, compared with 74.9")][0] == "score"
+    gpus = kb.retriever.prepare("How many GPUs were used to train Mira 1.0?")
+    assert not gpus.unknown_names  # "GPU" of an article that writes "GPUs" is known
+    top = kb.retriever.search(gpus, k=1)[0]
+    # "Training Mira Max …" follows a sentence naming Mira 1.0, yet it is about Mira Max.
+    assert "3,800" in top.sentence.text and features(gpus, top)["sibling_version"] == 1.0
