@@ -182,7 +182,11 @@ def metric_missing(question: Question, passage: Passage) -> float:
     if not question.wants and question.asks != "quantity":
         return 0.0
     text = fold(passage.sentence.text) + " " + passage.context
+    # A later part of a multi-part question ("…얼마였고, 기업가치는?") is answered by its own sentence.
+    first = fold(question.parts[0]) if len(question.parts) > 1 else ""
     for unit in question.units:
+        if first and unit.label not in first:
+            continue
         if set(unit.forms) & _METRICS and not any(form_match(f, text) >= 1.0 for f in unit.forms):
             return 1.0
     return 0.0

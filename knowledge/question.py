@@ -124,8 +124,12 @@ def read_question(raw: str, limit: int, history: Sequence[Turn] = ()) -> Questio
         intent = "byline"
     else:
         intent = "ask"
-    return Question(text=cleaned, intent=intent, asks=answer_type(folded), wants=wanted_figures(folded), query=cleaned,
-                    head=asked_head(folded), parts=question_parts(cleaned), **base)
+    parts = question_parts(cleaned)
+    # A multi-part question is first about its first part ("연구소장은 누구고 언제부터 맡았나요?" asks who first).
+    first = fold(parts[0]) if len(parts) > 1 else folded
+    wants = tuple(dict.fromkeys(wanted_figures(first) + wanted_figures(folded)))
+    return Question(text=cleaned, intent=intent, asks=answer_type(first), wants=wants, query=cleaned,
+                    head=asked_head(folded), parts=parts, **base)
 
 
 def _when_first(folded: str) -> bool:

@@ -700,7 +700,7 @@ class HybridRetriever:
                 inside = p.sentence.source == top.sentence.source and top.sentence.start <= p.sentence.start < top.sentence.end
                 if p.sentence.source != top.sentence.source or inside or (p.sentence.source, p.sentence.start) in taken:
                     continue
-                if (figure and p.features.get("kind", 0.0) <= 0.0) or p.features.get("coverage", 0.0) <= 0.0:
+                if (figure and not _states_kind(sub, p.sentence.text)) or p.features.get("coverage", 0.0) <= 0.0:
                     break  # the article's best sentence for this part does not answer it
                 taken.add((p.sentence.source, p.sentence.start))
                 out.append(replace(p, features={**p.features, "part": 1.0}))
@@ -874,6 +874,13 @@ def _scaled(cosine: float) -> float:
 def _names_unit(unit: QueryUnit, entities: Sequence[str]) -> bool:
     """Does this unit spell one of the question's names ("누리", "한빛 ai연구소")?"""
     return any(form == name or (len(form) >= 2 and form in name) for form in unit.forms for name in entities)
+
+
+def _states_kind(question: Question, text: str) -> bool:
+    """Does the text state a figure of the kind the question asks (a date for "when", any count for "how many")?"""
+    kinds = {kind for *_, kind in numbers.figures_with_units(text)}
+    wanted = set(question.wants) | ({"date"} if question.asks == "when" else set())
+    return bool(kinds & wanted) if wanted else bool(kinds - {"", "date"})
 
 
 def _documents_of(sentences: Sequence[Sentence]) -> list[Document]:

@@ -728,6 +728,9 @@ def test_each_part_of_a_multi_part_question_brings_its_own_quote(tmp_path) -> No
     answer = chain.ask("제타로보 시리즈B 투자 규모는 얼마였고, 새 공장은 언제 열어?")
     assert answer.found and "300억원" in answer.quotes[0].text
     assert any("2026년 9월" in q.text for q in answer.quotes[1:])
+    # The later part's sentence needs the asked kind of figure, not a tie to the first part's names.
+    score = chain.ask("제타로보 시리즈B 투자 규모는 얼마였고, 기업가치는 얼마로 인정받았어?")
+    assert any("2천억원" in q.text for q in score.quotes[1:])
     single = chain.ask("제타로보 시리즈B 투자 규모는 얼마였어?")
     assert not any("2026년 9월" in q.text for q in single.quotes)
 
