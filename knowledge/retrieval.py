@@ -36,7 +36,7 @@ from knowledge.profile import _VERSION, CorpusProfile, is_plain_unit
 from knowledge.question import Question, is_follow_up, read_question
 from knowledge.scoping import tied_figures
 from knowledge.summary import key_sentences
-from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, korean_stem, normalize_question
+from knowledge.text import ENGLISH_STOPWORDS, KOREAN_STOPWORDS, fold, is_hangul, korean_stem, normalize_question
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,8 @@ _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0
 _NAMED_VERSION = re.compile(
     r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,})(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
 )
+# Words after a product family's name that name no member of it ("Sori model", "소리 시리즈").
+_MEMBER_WORDS = frozenset("model models version versions series family line lineup 모델 버전 시리즈 계열 제품 라인업".split())
 _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
 # Parts of a web address that name no outlet.
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "html", "co", "kr", "example"})
@@ -112,6 +114,7 @@ class HybridRetriever:
         self._prominence_memo: dict[str, dict[str, float]] = {}
         self._doc_years: dict[str, frozenset[str]] = {}
         self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
+        self._families: dict[str, frozenset[str]] | None = None
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -168,7 +171,7 @@ class HybridRetriever:
         versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not is_plain_unit(v))
         # A versioned known name must be named in an article's spelling; one no article mentions is unknown.
         versions += tuple(dict.fromkeys(f for _, used in named_versions for f in used if f not in versions))
-        unknown_versions = tuple(asked for asked, used in named_versions if not used)
+        unknown_versions = tuple(asked for asked, used in named_versions if not used) + self._unknown_members(question.text)
         return replace(
             question,
             query=query,
@@ -178,6 +181,43 @@ class HybridRetriever:
             unknown_figures=tuple(self.unknown_figures(question.text)) + unknown_versions,
             versions=versions,
         )
+
+    def _unknown_members(self, text: str) -> tuple[str, ...]:
+        """"Sori Ultra", "소리 2.0 울트라" of a family whose named members are Sori Lite, Core and Max: a member
+        no article names in any spelling is another thing, whose figures the articles do not give."""
+        if self._families is None:
+            heads: dict[str, set[str]] = {}
+            for entity in self.profile.entity_docs:
+                head, _, tail = entity.partition(" ")
+                if tail and not any(ch.isdigit() for ch in tail):
+                    heads.setdefault(head, set()).add(tail)
+            # A product line names a few members by single words ("Sori Lite / Core / Max"); a company
+            # with many divisions ("LG …") is not a family whose every next word is a member.
+            self._families = {h: frozenset(t) for h, t in heads.items()
+                              if 2 <= len(t) <= 5 and len(h) >= 2 and all(" " not in x for x in t)}
+        if not self._families:
+            return ()
+        raw = re.findall(r"[A-Za-z]+|[\uac00-\ud7a3]+|\d+(?:\.\d+)?", _SLACK_TOKEN.sub(" ", text))
+        tokens = [fold(t) for t in raw]
+        out = []
+        for i, token in enumerate(tokens[:-1]):
+            head = korean_stem(token) if is_hangul(token[0]) else token
+            family = head if head in self._families else next(iter(set(self.profile.transliterations(head)) & self._families.keys()), "")
+            if not family:
+                continue
+            j = i + 2 if re.fullmatch(r"\d+(?:\.\d+)?", tokens[i + 1]) and i + 2 < len(tokens) else i + 1
+            word = tokens[j]
+            # A member is written as a name: capitalised in Latin ("Sori Ultra"), after the version in Hangul ("소리 2.0 울트라").
+            if (is_hangul(word[0]) and j == i + 1) or (not is_hangul(word[0]) and not raw[j][:1].isupper()):
+                continue
+            stem = korean_stem(word) if is_hangul(word[0]) else word
+            if stem.isdigit() or stem in ENGLISH_STOPWORDS or stem in KOREAN_STOPWORDS or stem in _MEMBER_WORDS \
+                    or any(st in self.aliases.by_form for st in (word, stem)) \
+                    or any(mentions(stem, doc) for doc in self._doc_folded.values()) or self.profile.transliterations(stem) \
+                    or translit.skeleton(stem) in {translit.skeleton(m) for m in self._families[family]}:
+                continue  # a general word, a spelling of the articles, or a member in the other script ("소리 맥스")
+            out.append(f"{token} {word}")
+        return tuple(dict.fromkeys(out))
 
     def _version_spellings(self, text: str) -> list[tuple[str, list[str]]]:
         """Each versioned known name in the question ("누리-3", "Nuri-3"), with the spellings of it that

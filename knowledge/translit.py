@@ -50,6 +50,7 @@ def skeleton(word: str) -> str:
     if latin:
         # An English r after a vowel and before a consonant or the end is not written in Hangul.
         text = re.sub(r"(?<=[aeiou])r(?=[^aeiouy]|$)", "", text)
+        text = re.sub(r"(?<=[aeiou])re$", "e", text)  # and before a silent final e: core 코어, care 케어, store 스토어
         text = re.sub(r"(.)\1", r"\1", text)  # doubled letters: one sound
         text = re.sub(r"c(?=[eiy])", "s", text)  # a soft c
     for pair, single in _DIGRAPHS:

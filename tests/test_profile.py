@@ -756,3 +756,21 @@ def test_a_named_member_of_a_family_is_a_sibling_and_units_are_no_versions(tmp_p
     top = kb.retriever.search(gpus, k=1)[0]
     # "Training Mira Max …" follows a sentence naming Mira 1.0, yet it is about Mira Max.
     assert "3,800" in top.sentence.text and features(gpus, top)["sibling_version"] == 1.0
+
+
+def test_a_member_no_article_names_of_a_known_product_line_is_unknown(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"m.md": MEMBERS})
+    prepare = kb.retriever.prepare
+    assert prepare("How many parameters does Mira Ultra have?").unknown_figures == ("mira ultra",)
+    assert prepare("미라 2.0 울트라 모델은 파라미터가 몇 개야?").unknown_figures
+    # Members the article names, in either script, and ordinary words after the name are known.
+    assert not prepare("How many GPUs did Mira Max take?").unknown_figures
+    assert not prepare("미라 2.0 맥스는 몇 점 받았어?").unknown_figures
+    assert not prepare("What did the Mira models score?").unknown_figures
+
+
+def test_an_r_before_a_silent_final_e_is_not_written_in_hangul() -> None:
+    from knowledge import translit
+
+    assert translit.skeleton("core") == translit.skeleton("코어") and translit.skeleton("care") == translit.skeleton("케어")
+    assert translit.skeleton("lite") == translit.skeleton("라이트")
