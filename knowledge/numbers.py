@@ -110,7 +110,7 @@ def _round(value: float) -> float:
 
 
 # --- figures with units -------------------------------------------------------
-# A Korean counter ends its word or is followed by a particle: "1천500대까지", "3개씩", but not "대기" or "장비".
+# A Korean counter ends its word or is followed by a particle: "1천200대까지", "3개씩", but not "대기" or "장비".
 _PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|안팎|씩|[을를이가의에로와과도만는은])?(?![\uac00-\ud7a3])"
 # What a figure counts, read off the word right after it (Korean counters, English nouns).
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
@@ -127,7 +127,7 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     # "1단계", "2차", "3세대", "phase 2": which stage of a programme or generation of a product.
     ("phase", r"(?:단계|차|세대)" + _PARTICLE + r"|(?:st|nd|rd|th)[\s-](?:phase|stage|generation)s?\b"),
     ("count", r"개국|(?:개|대|회|번|장)" + _PARTICLE + r"|건|곳|종|차례|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
-    # Any other plural noun after a number counts it: "3,800 GPUs", "14 sites" (not "2024 as", "1.0 is").
+    # Any other plural noun after a number counts it: "2,000 GPUs", "12 sites" (not "2024 as", "1.0 is").
     ("plural", r"(?!(?:was|has|its|this|plus|less|thus|yes|does|goes|across|across|as|is|us)\b)[a-z][a-z-]*[a-rt-z]s\b"),
 )
 _UNIT_PATTERNS = tuple((kind, re.compile(r"\s?(?:" + pattern + ")", re.I)) for kind, pattern in _UNIT_WORDS)
@@ -162,7 +162,7 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
                 kind, unit_end = name, m.end()
                 break
         if kind == "plural":
-            # "in 2024 sales rose" is a year; "ixi-O 2.0 handles all" and "Sori 2 runs" name a version.
+            # "in 2024 sales rose" is a year; "Zeta-O 2.0 handles all" and "Mira 2 runs" name a version.
             if _YEAR.match(raw.replace(",", "")) or _NAME_BEFORE.search(text[max(0, start - 24):start]):
                 kind, unit_end = "", end
             else:
@@ -174,7 +174,7 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
         if not kind and re.search(r"[$₩€£]\s?$", text[max(0, start - 2):start]):
             kind = "money"
         if not kind and re.search(r"\b(?:scored?|scoring|score of)\s?$", text[max(0, start - 12):start], re.I):
-            kind = "score"  # "Sori Max scored 81.2"
+            kind = "score"  # "Mira Max scored 81.2"
         if not kind and re.search(r"(?:phase|stage)\s?$", text[max(0, start - 8):start], re.I):
             kind = "phase"
         if not kind and _YEAR.match(raw.replace(",", "")):

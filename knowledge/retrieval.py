@@ -62,7 +62,7 @@ _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0
 _NAMED_VERSION = re.compile(
     r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,})(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
 )
-# Words after a product family's name that name no member of it ("Sori model", "소리 시리즈").
+# Words after a product family's name that name no member of it ("Mira model", "미라 시리즈").
 _MEMBER_WORDS = frozenset("model models version versions series family line lineup 모델 버전 시리즈 계열 제품 라인업".split())
 _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
 # Parts of a web address that name no outlet.
@@ -183,7 +183,7 @@ class HybridRetriever:
         )
 
     def _unknown_members(self, text: str) -> tuple[str, ...]:
-        """"Sori Ultra", "소리 2.0 울트라" of a family whose named members are Sori Lite, Core and Max: a member
+        """"Mira Ultra", "미라 2.0 울트라" of a family whose named members are Mira Lite, Core and Max: a member
         no article names in any spelling is another thing, whose figures the articles do not give."""
         if self._families is None:
             heads: dict[str, set[str]] = {}
@@ -191,7 +191,7 @@ class HybridRetriever:
                 head, _, tail = entity.partition(" ")
                 if tail and not any(ch.isdigit() for ch in tail):
                     heads.setdefault(head, set()).add(tail)
-            # A product line names a few members by single words ("Sori Lite / Core / Max"); a company
+            # A product line names a few members by single words ("Mira Lite / Core / Max"); a company
             # with many divisions ("LG …") is not a family whose every next word is a member.
             self._families = {h: frozenset(t) for h, t in heads.items()
                               if 2 <= len(t) <= 5 and len(h) >= 2 and all(" " not in x for x in t)}
@@ -207,7 +207,7 @@ class HybridRetriever:
                 continue
             j = i + 2 if re.fullmatch(r"\d+(?:\.\d+)?", tokens[i + 1]) and i + 2 < len(tokens) else i + 1
             word = tokens[j]
-            # A member is written as a name: capitalised in Latin ("Sori Ultra"), after the version in Hangul ("소리 2.0 울트라").
+            # A member is written as a name: capitalised in Latin ("Mira Ultra"), after the version in Hangul ("미라 2.0 울트라").
             if (is_hangul(word[0]) and j == i + 1) or (not is_hangul(word[0]) and not raw[j][:1].isupper()):
                 continue
             stem = korean_stem(word) if is_hangul(word[0]) else word
@@ -215,7 +215,7 @@ class HybridRetriever:
                     or any(st in self.aliases.by_form for st in (word, stem)) \
                     or any(mentions(stem, doc) for doc in self._doc_folded.values()) or self.profile.transliterations(stem) \
                     or translit.skeleton(stem) in {translit.skeleton(m) for m in self._families[family]}:
-                continue  # a general word, a spelling of the articles, or a member in the other script ("소리 맥스")
+                continue  # a general word, a spelling of the articles, or a member in the other script ("미라 맥스")
             out.append(f"{token} {word}")
         return tuple(dict.fromkeys(out))
 
@@ -486,7 +486,7 @@ class HybridRetriever:
         if not question.versions or (question.asks not in ("quantity", "when", "who") and not question.wants):
             return 0.0
         own = self._own_text(sentence)
-        # The sentence before speaks for this one only when this one names no sibling ("C2는 …" after "… C1").
+        # The sentence before speaks for this one only when this one names no sibling ("Z2는 …" after "… Z1").
         text = own if any(mentions(v, own) for v in self._siblings(question)) else self._near_text(sentence)
         asked = [fold(v) for v in question.versions]
         missing = {_version_family(v) for v in asked if not mentions(v, text)} - {""}
@@ -687,7 +687,7 @@ class HybridRetriever:
             kind = person
         version_miss = 0.0
         if question.versions:
-            # The sentence before speaks for this one only when this one names no sibling ("C2는 …" after "… C1").
+            # The sentence before speaks for this one only when this one names no sibling ("Z2는 …" after "… Z1").
             borrow = context and not any(mentions(v, folded) for v in self._siblings(question))
             present = any(mentions(v, folded) or (borrow and mentions(v, context)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
@@ -731,7 +731,7 @@ class HybridRetriever:
         taken = {(top.sentence.source, top.sentence.start)}
         for part in question.parts[1:]:
             # The part's own question words, searched with the first part's topic ("who led the round" is about
-            # the Series B of the first part); the first part's sentence is taken already.
+            # the funding round of the first part); the first part's sentence is taken already.
             own = read_question(part, len(part) + 1)
             sub = replace(self.prepare(f"{part} {question.parts[0]}", question.history), asks=own.asks, wants=own.wants)
             # A figure or a date must be in the sentence; "who" may be answered by a company, not only a person.
@@ -771,7 +771,7 @@ class HybridRetriever:
         return None
 
     def _document_by_topic(self, question: Question) -> str | None:
-        """"Who wrote the story on Busan's port platform?": the article whose sentences hold most of the belief
+        """"Who wrote the story on the harbour platform?": the article whose sentences hold most of the belief
         for the question's topic words (its words about articles, authors and summaries left out)."""
         # The names were weighed already (they did not decide): the other words say what the story is about.
         topic = tuple(u for u in question.units if u.present and not (set(u.forms) & ABOUT_ARTICLES)
@@ -848,15 +848,15 @@ class HybridRetriever:
         return numbers.years(self._own_text(sentence)) or numbers.years(self._context(sentence))
 
     def _siblings(self, question: Question) -> frozenset[str]:
-        """Versions some article names of the same family as an asked one, other than the asked ones (C2 for C1,
-        Sori Max for Sori 1.0)."""
+        """Versions some article names of the same family as an asked one, other than the asked ones (Z2 for Z1,
+        Mira Max for Mira 1.0)."""
         if not question.versions:
             return frozenset()
         if question.versions not in self._sibling_cache:
             asked = {fold(v) for v in question.versions}
             families = {_version_family(v) for v in asked} - {""}
             versions = {v for profile in self.profile.profiles.values() for v in profile.versions}
-            # Named members of the family count too: "Sori Max" is a sibling of an asked "Sori 1.0".
+            # Named members of the family count too: "Mira Max" is a sibling of an asked "Mira 1.0".
             members = {e for e in self.profile.entity_docs for f in families if len(f) >= 2 and e.startswith(f + " ")}
             self._sibling_cache[question.versions] = frozenset(
                 v for v in versions | members
