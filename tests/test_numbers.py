@@ -115,12 +115,12 @@ def test_counters_before_particles_and_english_plurals_are_counts() -> None:
 def test_stages_and_generations_are_a_strict_kind_of_their_own() -> None:
     from knowledge.numbers import figures_with_units, unknown_figures
 
-    text = "해온 1단계 성과 보고회를 열고 2단계 사업 계획을 발표했다. 2차 사업은 3세대 모델로 간다."
+    text = "누리 1단계 성과 보고회를 열고 2단계 사업 계획을 발표했다. 2차 사업은 3세대 모델로 간다."
     assert [(v, k) for v, _, _, k in figures_with_units(text)] == [
         (1.0, "phase"), (2.0, "phase"), (2.0, "phase"), (3.0, "phase")]
     assert [(v, k) for v, _, _, k in figures_with_units("the first phase and second-generation robots, phase 3")] == [
         (1.0, "phase"), (2.0, "phase"), (3.0, "phase")]
     known = {v for v, *_ in figures_with_units(text)}
     kinded = frozenset((v, k) for v, _, _, k in figures_with_units(text))
-    assert unknown_figures("해온 3단계 예산은?", frozenset(known), kinded) == []  # 3 is stated, as 3세대
-    assert unknown_figures("해온 4단계 예산은?", frozenset(known), kinded) == ["4"]
+    assert unknown_figures("누리 3단계 예산은?", frozenset(known), kinded) == []  # 3 is stated, as 3세대
+    assert unknown_figures("누리 4단계 예산은?", frozenset(known), kinded) == ["4"]
