@@ -23,7 +23,7 @@ from knowledge.locale import en as en_locale
 from knowledge.locale import vocab
 from knowledge.lexical import mentions
 from knowledge.models import Document
-from knowledge.text import fold, is_hangul, korean_stems, words
+from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, korean_stems, words
 
 # A name in parentheses after its other-script spelling: 누리 칩(Nuri Chip).
 _PAREN = re.compile(r"\(([^()\n]{1,40})\)")
@@ -42,6 +42,8 @@ def is_plain_unit(token: str) -> bool:
 _QUOTED = re.compile(r"(?:(?<=[\s(\[])|^)['‘\"“]([^'’\"”\n]{2,20})['’\"”]")
 
 
+# A romanised Korean surname is one syllable: consonants, one Korean vowel, a final consonant ("Saeon" is two).
+_ONE_SYLLABLE = re.compile(r"[^aeiouwy]*(?:a|e|i|o|u|ae|eo|eu|oe|oi|oo|ee|ui|ue|wa|wo|we|wi|ya|yeo|yo|yu|ye|yae|wae|yoo|you|ou|ai)h?[^aeiouwy]*")
 _COMMON_WORDS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
@@ -76,7 +78,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
         for m in _LATIN_RUN.finditer(text):
             run = _trim_run(m.group(0))
             # "People who …": a capitalised vocabulary word opening a sentence is a word, not a name (AI stays).
-            common = " " not in run and not run.isupper() and fold(run) in _COMMON_WORDS
+            common = " " not in run and not run.isupper() and (fold(run) in _COMMON_WORDS or fold(run) in ENGLISH_STOPWORDS)
             if run and not common and not (" " not in run and run.lower() != run and run.lower() in lower_words):
                 entities.add(fold(run))
         versions.update(v for v in map(fold, _VERSION.findall(text)) if not is_plain_unit(v))
@@ -274,7 +276,7 @@ class CorpusProfile:
 
     def surname_matches(self, token: str) -> tuple[str, ...]:
         """Korean personal names whose surname a short romanised token spells ("Park" -> 박재민, "Kim" -> 김영희)."""
-        if not translit.is_latin(token) or len(token) > 5:
+        if not translit.is_latin(token) or len(token) > 5 or not _ONE_SYLLABLE.fullmatch(token.lower()):
             return ()
         key = translit.skeleton(token)
         written = ko_locale.ROMANISED_SURNAMES.get(token.lower(), "")

@@ -774,3 +774,21 @@ def test_an_r_before_a_silent_final_e_is_not_written_in_hangul() -> None:
 
     assert translit.skeleton("core") == translit.skeleton("코어") and translit.skeleton("care") == translit.skeleton("케어")
     assert translit.skeleton("lite") == translit.skeleton("라이트")
+
+
+def test_only_one_syllable_spells_a_surname_and_pronouns_are_no_names(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {
+        "a.md": "# 제타, 새 칩 공개\n\n【 칩신문=정하늘 기자 】 제타가 새 칩을 공개했다.\n",
+        "b.md": "# Zeta Care opens\n\nBy Alex Kim, Imaginary Wire\n\nZeta Care opened a clinic. He said it will grow.\n",
+    })
+    profile = kb.retriever.profile
+    assert profile.surname_matches("Jeong") == ("정하늘",)
+    assert profile.surname_matches("Saeon") == ()  # two syllables (sae-on): a company, not 정
+    assert "he" not in profile.entity_docs
+
+
+def test_a_hospital_name_glued_to_its_kind_is_split() -> None:
+    from knowledge.locale import ko
+
+    assert ko.ORGANISATION_NAME.match("서림대병원").group(1) == "서림"
+    assert ko.ORGANISATION.search("한결병원은 새 센터를 열었다").group(0) == "한결병원"

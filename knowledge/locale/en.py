@@ -11,7 +11,7 @@ STOPWORDS = frozenset(
     should will shall may might any some now currently please explain describe know let give show
     into than then so if not no yes also just only very really more most other such what's whats
     kind sort thing things part way one ones like doesn't didn't news report story
-    cc fyi btw pls plz asap hey folks guys piece per amount
+    cc fyi btw pls plz asap hey folks guys piece per amount he she his her him mr mrs ms dr prof
     """.split()
 )
 

@@ -13,7 +13,7 @@ PERSON_BEFORE_TITLE = re.compile(
 NOT_NAMES = frozenset("이후 이밖에 이외 이어 이날 이번 이에 이와 이처럼 이때 한편 또한 특히 당시 아울러 앞서 최근 지난 올해 현재 그동안 이같이 이는 그는 또 다만 반면 실제 이로써 따라서 그러나 하지만 같은 경우 재계 업계 관계자".split())
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
 ORGANISATION_KINDS = (r"전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|에너지솔루션|디스플레이|이노텍|유플러스|재단|"
-                      r"대학교|대학|협회|위원회|공사|부|청")
+                      r"대학교|대학|대병원|병원|의료원|협회|위원회|공사|부|청")
 # A one-syllable kind (부, 청) needs two syllables before it: 국방부, 특허청, but not 내부, 일부, 전부.
 ORGANISATION = re.compile(
     r"(?:[A-Z][A-Za-z]{0,9}\s?)?(?:[\uac00-\ud7a3A-Za-z]{1,8}(?:" + ORGANISATION_KINDS.replace("|부|청", "") + r")"
