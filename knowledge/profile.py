@@ -23,7 +23,7 @@ from knowledge.locale import en as en_locale
 from knowledge.locale import vocab
 from knowledge.lexical import mentions
 from knowledge.models import Document
-from knowledge.text import ENGLISH_STOPWORDS, fold, is_hangul, korean_stems, words
+from knowledge.text import ENGLISH_STOPWORDS, KOREAN_STOPWORDS, fold, is_hangul, korean_stems, words
 
 # A name in parentheses after its other-script spelling: 누리 칩(Nuri Chip).
 _PAREN = re.compile(r"\(([^()\n]{1,40})\)")
@@ -57,6 +57,20 @@ class DocumentProfile:
     entities: frozenset[str] = frozenset()
     persons: frozenset[str] = frozenset()
     versions: frozenset[str] = frozenset()
+
+
+_SUBJECT = re.compile(r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{3,8})(?:은|는|이|가|의)(?![\uac00-\ud7a3])")
+
+
+def _recurring_subjects(texts: Sequence[str], entities: set[str]) -> set[str]:
+    """Hangul names written without a kind or a Latin alias ("모아실리콘은 …"): a word of three or more
+    syllables that the story makes its subject at least three times and that is no general word."""
+    counts: dict[str, int] = defaultdict(int)
+    for text in texts:
+        for m in _SUBJECT.finditer(text):
+            counts[m.group(1)] += 1
+    return {w for w, n in counts.items() if n >= 3 and w not in _COMMON_WORDS and w not in KOREAN_STOPWORDS
+            and not any(w in e for e in entities)}
 
 
 def profile_document(doc: Document) -> DocumentProfile:
@@ -110,6 +124,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             aliases.append((a_bare, b_bare))
     entities.update(bare for e in list(entities) if (bare := _without_year(e)))
     entities.update(_heads(entities, [fold(t) for t in texts], lower_words))
+    entities.update(_recurring_subjects(texts, entities))
     return DocumentProfile(source, sha256, tuple(dict.fromkeys(aliases)), frozenset(entities), frozenset(persons), frozenset(versions))
 
 

@@ -792,3 +792,15 @@ def test_a_hospital_name_glued_to_its_kind_is_split() -> None:
 
     assert ko.ORGANISATION_NAME.match("서림대병원").group(1) == "서림"
     assert ko.ORGANISATION.search("한결병원은 새 센터를 열었다").group(0) == "한결병원"
+
+
+def test_a_hangul_name_the_story_keeps_as_its_subject_is_an_entity(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {
+        "a.md": "# 새 칩 공개\n\n가온칩스는 새 칩을 공개했다. 가온칩스는 2020년에 세워졌다. 가온칩스의 직원은 210명이다.\n",
+        "b.md": "# Zeta Care opens\n\nZeta Care has 300 staff and opened a clinic in 2019.\n",
+    })
+    assert "가온칩스" in kb.retriever.profile.entity_docs  # no kind, no Latin alias: named as the subject three times
+    assert "새" not in kb.retriever.profile.entity_docs
+    question = kb.retriever.prepare("How many staff does GaonChips have?")
+    assert "가온칩스" in question.entities
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "a.md"
