@@ -177,6 +177,8 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
             kind = "score"  # "Mira Max scored 81.2"
         if not kind and re.search(r"(?:phase|stage)\s?$", text[max(0, start - 8):start], re.I):
             kind = "phase"
+        if not kind and re.search(r"\b(?:cohort|batch|intake)\s?(?:no\.\s?)?$", text[max(0, start - 12):start], re.I):
+            kind = "cohort"  # "Cohort 4 had 64 participants" is 4기
         if not kind and _YEAR.match(raw.replace(",", "")):
             kind = "date"
         if not kind and _MONTH.search(text[max(0, start - 12):start]):
@@ -198,7 +200,7 @@ _NATIVE_KIND = {"명": "people", "팀": "people", "배": "times"}
 # English ordinals before a cohort noun: "the fourth cohort" is 4기.
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
-_ORDINAL_FIGURE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:cohort|batch|class|round)s?\b", re.I)
+_ORDINAL_FIGURE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:cohort|batch|class|round|intake)s?\b", re.I)
 _ORDINAL_PHASE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")[\s-]+(?:phase|stage|generation)s?\b", re.I)
 
 

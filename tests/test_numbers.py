@@ -124,3 +124,14 @@ def test_stages_and_generations_are_a_strict_kind_of_their_own() -> None:
     kinded = frozenset((v, k) for v, _, _, k in figures_with_units(text))
     assert unknown_figures("누리 3단계 예산은?", frozenset(known), kinded) == []  # 3 is stated, as 3세대
     assert unknown_figures("누리 4단계 예산은?", frozenset(known), kinded) == ["4"]
+
+
+def test_an_english_cohort_before_its_number_is_a_cohort() -> None:
+    from knowledge.numbers import figures_with_units, unknown_figures
+
+    text = "Cohort 4 had 64 participants. The fifth intake starts in May."
+    assert [(v, k) for v, _, _, k in figures_with_units(text)][:2] == [(4.0, "cohort"), (64.0, "people")]
+    kinded = frozenset((v, k) for v, _, _, k in figures_with_units(text))
+    known = frozenset(v for v, *_ in figures_with_units(text))
+    assert unknown_figures("아카데미 4기는 몇 명이었어?", known, kinded) == []  # 4기 is "Cohort 4"
+    assert (5.0, "cohort") in kinded  # "the fifth intake"
