@@ -128,7 +128,7 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("phase", r"(?:단계|차|세대)" + _PARTICLE + r"|(?:st|nd|rd|th)[\s-](?:phase|stage|generation)s?\b"),
     ("count", r"개국|(?:개|대|회|번|장)" + _PARTICLE + r"|건|곳|종|차례|units?\b|devices?\b|models?\b|products?\b|languages?\b|countries\b|cases?\b|records?\b"),
     # Any other plural noun after a number counts it: "2,000 GPUs", "12 sites" (not "2024 as", "1.0 is").
-    ("plural", r"(?!(?:was|has|its|this|plus|less|thus|yes|does|goes|across|across|as|is|us)\b)[a-z][a-z-]*[a-rt-z]s\b"),
+    ("plural", r"(?!(?:was|has|its|this|plus|less|thus|yes|does|goes|across|as|is|us)\b)[a-z][a-z-]*[a-rt-z]s\b"),
 )
 _UNIT_PATTERNS = tuple((kind, re.compile(r"\s?(?:" + pattern + ")", re.I)) for kind, pattern in _UNIT_WORDS)
 def is_month(word: str) -> bool:
@@ -137,6 +137,13 @@ def is_month(word: str) -> bool:
 
 
 _MONTH = re.compile(r"(?<![a-z])(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+# A bare number's kind read off the word before it: "₩412", "scored 81.2", "phase 2", "Cohort 4 had …" (4기).
+_KIND_BEFORE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("money", re.compile(r"[$₩€£]\s?$")),
+    ("score", re.compile(r"\b(?:scored?|scoring|score of)\s?$", re.I)),
+    ("phase", re.compile(r"(?:phase|stage)\s?$", re.I)),
+    ("cohort", re.compile(r"\b(?:cohort|batch|intake)\s?(?:no\.\s?)?$", re.I)),
+)
 # A capitalised or hyphenated word right before a number: the number is that name's version.
 _NAME_BEFORE = re.compile(r"(?:^|\s)(?:[A-Z][\w-]*|[\w]+-[\w-]+)\s?$")
 _SIZE_BEFORE = re.compile(r"(?:매개변수|파라미터|parameters?)\s*(?:는|은|가|이|:)?\s*(?:약|총)?\s*$", re.I)
@@ -171,14 +178,9 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
             kind = "count"
         if kind in ("count", "") and _SIZE_BEFORE.search(text[max(0, start - 16):start]):
             kind = "size"  # "매개변수 90억개", "parameters: 9B": the noun before the figure
-        if not kind and re.search(r"[$₩€£]\s?$", text[max(0, start - 2):start]):
-            kind = "money"
-        if not kind and re.search(r"\b(?:scored?|scoring|score of)\s?$", text[max(0, start - 12):start], re.I):
-            kind = "score"  # "Mira Max scored 81.2"
-        if not kind and re.search(r"(?:phase|stage)\s?$", text[max(0, start - 8):start], re.I):
-            kind = "phase"
-        if not kind and re.search(r"\b(?:cohort|batch|intake)\s?(?:no\.\s?)?$", text[max(0, start - 12):start], re.I):
-            kind = "cohort"  # "Cohort 4 had 64 participants" is 4기
+        if not kind:
+            before = text[max(0, start - 12):start]
+            kind = next((name for name, pattern in _KIND_BEFORE if pattern.search(before)), "")
         if not kind and _YEAR.match(raw.replace(",", "")):
             kind = "date"
         if not kind and _MONTH.search(text[max(0, start - 12):start]):

@@ -236,6 +236,7 @@ class CorpusProfile:
     _by_skeleton: dict[str, set[str]] | None = None
     _persons_ko: tuple[str, ...] | None = None
     _persons_latin: tuple[str, ...] | None = None
+    _families: dict[str, frozenset[str]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
@@ -275,6 +276,20 @@ class CorpusProfile:
                                 index[key].add(stem)
                 self._by_skeleton = dict(index)
             return self._by_skeleton
+
+    def families(self) -> dict[str, frozenset[str]]:
+        """Product lines by name, with the single words that name their members: {"mira": {"lite", "max"}}.
+        A company with many divisions ("LG …") names more than a few and is no such line."""
+        with self._lock:
+            if self._families is None:
+                heads: dict[str, set[str]] = defaultdict(set)
+                for entity in self.entity_docs:
+                    head, _, tail = entity.partition(" ")
+                    if tail and not any(ch.isdigit() for ch in tail):
+                        heads[head].add(tail)
+                self._families = {h: frozenset(t) for h, t in heads.items()
+                                  if 2 <= len(t) <= 5 and len(h) >= 2 and all(" " not in x for x in t)}
+            return self._families
 
     def aliases_of(self, form: str) -> tuple[str, ...]:
         """Other spellings the corpus gives for `form` (parenthetical pairs)."""

@@ -169,9 +169,7 @@ def question_parts(text: str) -> tuple[str, ...]:
         piece = piece.strip(" ,?")
         if not piece:
             continue
-        if parts and not _PART_CUE.search(piece):
-            parts[-1] = f"{parts[-1]} {piece}"
-        elif parts and not _PART_CUE.search(parts[-1]):
+        if parts and not (_PART_CUE.search(piece) and _PART_CUE.search(parts[-1])):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)

@@ -114,7 +114,6 @@ class HybridRetriever:
         self._prominence_memo: dict[str, dict[str, float]] = {}
         self._doc_years: dict[str, frozenset[str]] = {}
         self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
-        self._families: dict[str, frozenset[str]] | None = None
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -185,24 +184,15 @@ class HybridRetriever:
     def _unknown_members(self, text: str) -> tuple[str, ...]:
         """"Mira Ultra", "미라 2.0 울트라" of a family whose named members are Mira Lite, Core and Max: a member
         no article names in any spelling is another thing, whose figures the articles do not give."""
-        if self._families is None:
-            heads: dict[str, set[str]] = {}
-            for entity in self.profile.entity_docs:
-                head, _, tail = entity.partition(" ")
-                if tail and not any(ch.isdigit() for ch in tail):
-                    heads.setdefault(head, set()).add(tail)
-            # A product line names a few members by single words ("Mira Lite / Core / Max"); a company
-            # with many divisions ("LG …") is not a family whose every next word is a member.
-            self._families = {h: frozenset(t) for h, t in heads.items()
-                              if 2 <= len(t) <= 5 and len(h) >= 2 and all(" " not in x for x in t)}
-        if not self._families:
+        families = self.profile.families()
+        if not families:
             return ()
         raw = re.findall(r"[A-Za-z]+|[\uac00-\ud7a3]+|\d+(?:\.\d+)?", _SLACK_TOKEN.sub(" ", text))
         tokens = [fold(t) for t in raw]
         out = []
         for i, token in enumerate(tokens[:-1]):
             head = korean_stem(token) if is_hangul(token[0]) else token
-            family = head if head in self._families else next(iter(set(self.profile.transliterations(head)) & self._families.keys()), "")
+            family = head if head in families else next(iter(set(self.profile.transliterations(head)) & families.keys()), "")
             if not family:
                 continue
             j = i + 2 if re.fullmatch(r"\d+(?:\.\d+)?", tokens[i + 1]) and i + 2 < len(tokens) else i + 1
@@ -214,7 +204,7 @@ class HybridRetriever:
             if stem.isdigit() or stem in ENGLISH_STOPWORDS or stem in KOREAN_STOPWORDS or stem in _MEMBER_WORDS \
                     or any(st in self.aliases.by_form for st in (word, stem)) \
                     or any(mentions(stem, doc) for doc in self._doc_folded.values()) or self.profile.transliterations(stem) \
-                    or translit.skeleton(stem) in {translit.skeleton(m) for m in self._families[family]}:
+                    or translit.skeleton(stem) in {translit.skeleton(m) for m in families[family]}:
                 continue  # a general word, a spelling of the articles, or a member in the other script ("미라 맥스")
             out.append(f"{token} {word}")
         return tuple(dict.fromkeys(out))
@@ -728,7 +718,7 @@ class HybridRetriever:
         """For a multi-part question ("How much did it raise, and who led the round?"), the best sentence of the
         answering article for each later part, when it is another sentence and holds the asked kind of answer."""
         out: list[Passage] = []
-        taken = {(top.sentence.source, top.sentence.start)}
+        taken = {top.sentence.start}
         for part in question.parts[1:]:
             # The part's own question words, searched with the first part's topic ("who led the round" is about
             # the funding round of the first part); the first part's sentence is taken already.
@@ -737,12 +727,11 @@ class HybridRetriever:
             # A figure or a date must be in the sentence; "who" may be answered by a company, not only a person.
             figure = bool(sub.wants) or sub.asks in ("quantity", "when")
             for p in self.search(sub, k=8, join=False, within=top.sentence.source):
-                inside = p.sentence.source == top.sentence.source and top.sentence.start <= p.sentence.start < top.sentence.end
-                if p.sentence.source != top.sentence.source or inside or (p.sentence.source, p.sentence.start) in taken:
-                    continue
+                if top.sentence.start <= p.sentence.start < top.sentence.end or p.sentence.start in taken:
+                    continue  # the first sentence (perhaps joined with the next) or an earlier part's
                 if (figure and not _states_kind(sub, p.sentence.text)) or p.features.get("coverage", 0.0) <= 0.0:
                     break  # the article's best sentence for this part does not answer it
-                taken.add((p.sentence.source, p.sentence.start))
+                taken.add(p.sentence.start)
                 out.append(replace(p, features={**p.features, "part": 1.0}))
                 break
         return out
@@ -874,10 +863,10 @@ class HybridRetriever:
         return self.lexical.folded[i - 1]
 
 
-# Below this share of the best article's affinity for the question's names, an article is not its subject.
 # A summary or byline question is about the article holding this share of its topic's top passages.
 TOPIC_SHARE = 0.6
 ABOUT_ARTICLES = en_locale.ABOUT_ARTICLES | ko_locale.ABOUT_ARTICLES
+# Below this share of the best article's affinity for the question's names, an article is not its subject.
 MINOR_DOC = 0.35
 _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")
 
