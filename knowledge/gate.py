@@ -20,6 +20,7 @@ from pathlib import Path
 
 from knowledge import numbers
 from knowledge.lexical import form_match
+from knowledge.locale import ko as ko_locale
 from knowledge.locale import vocab
 from knowledge.models import Passage
 from knowledge.question import Question, asks_amount
@@ -192,6 +193,11 @@ def metric_missing(question: Question, passage: Passage) -> float:
     return 0.0
 
 
+def unknown_organisation(question: Question) -> bool:
+    """Whether an organisation the question names by its Korean kind (…그룹, …전자, …은행) is one no article mentions."""
+    return any(ko_locale.ORGANISATION.fullmatch(name) for name in question.unknown_names)
+
+
 def absent_share(question: Question) -> float:
     total = sum(u.weight for u in question.units)
     if total <= 0:
@@ -227,7 +233,9 @@ class Gate:
         p = probability(self.params, values)
         # A name no article mentions, asked for a figure the passage lacks ("How many GPUs …" of an article
         # without GPUs): in the fitted sets no answerable question looked like this (0 of 240; 5 of 55 unanswerable).
-        unknown_thing = values["unknown_name"] and values["kind_missing"]
+        # An organisation no article names, in Hangul with its kind ("두리그룹의 AI 전략은?"): whatever the
+        # passage says, it is about another company (no answerable question of the fitted sets named one).
+        unknown_thing = (values["unknown_name"] and values["kind_missing"]) or unknown_organisation(question)
         if (values["sibling_version"] or values["year_clash"] or values["amount_missing"] or values["metric_missing"]
                 or values["head_absent"] or unknown_thing) \
                 and p >= self.params.answer_at:

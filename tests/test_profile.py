@@ -578,6 +578,18 @@ def test_an_unknown_thing_asked_for_a_figure_the_passage_lacks_is_capped_however
     assert sure.judge(unknown, [tied]).outcome == ANSWER
 
 
+def test_an_organisation_no_article_names_is_not_answered_from_another_company(tmp_path) -> None:
+    from knowledge.gate import ANSWER, Gate
+
+    kb = _knowledge_base(tmp_path, {"chip.md": CHIP})
+    gate = Gate()
+    other = kb.retriever.prepare("두리전자의 지난해 매출은 얼마야?")
+    assert other.unknown_names == ("두리전자",)
+    assert gate.judge(other, kb.retriever.search(other, k=3)).outcome != ANSWER
+    own = kb.retriever.prepare("제타칩의 지난해 매출은 얼마야?")
+    assert gate.judge(own, kb.retriever.search(own, k=3)).outcome == ANSWER
+
+
 def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
     from knowledge.gate import ANSWER, Gate, features
 
