@@ -44,7 +44,8 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),
     (re.compile(r"기간|얼마나 오래|며칠 동안|how long|duration|몇\s*(?:일|시간|개월|주)"), "duration"),
-    (re.compile(r"몇\s*위|몇\s*등|rank|place"), "rank"),
+    # A result (성적) is told as a score or a place: "2위에 올랐다" answers "성적 어땠어?".
+    (re.compile(r"몇\s*위|몇\s*등|순위|성적|rank|place"), "rank"),
     (re.compile(r"몇\s*개|몇\s*대|몇\s*장|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),
 )
 # A sum of money named as such ("가격은 얼마", "how much does it cost"), and not as a change or a comparison

@@ -68,6 +68,13 @@ _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
 # Parts of a web address that name no outlet.
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "html", "co", "kr", "example"})
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
+# Parenthesised aliases and quote marks, which may sit inside a versioned name: "'에지벤치(EdgeBench) 4.0'".
+_PLAIN = re.compile(r"\s?\([^()]{1,40}\)|['‘’\"“”]")
+
+
+def _names_version(version: str, folded: str) -> bool:
+    """Whether the folded text writes the version, perhaps with an alias or quote marks inside it."""
+    return mentions(version, folded) or (("(" in folded or "'" in folded) and mentions(version, _PLAIN.sub("", folded)))
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
@@ -102,6 +109,8 @@ class HybridRetriever:
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
         self._doc_folded = {d.source: fold(d.text) for d in self.documents}
         self._doc_text = {d.source: d.text for d in self.documents}
+        # The same without parenthesised aliases and quote marks: "'에지벤치(EdgeBench) 4.0'" names 에지벤치 4.0.
+        self._doc_plain = {src: _PLAIN.sub("", text) for src, text in self._doc_folded.items()}
         self._language = {d.source: d.language for d in self.documents}
         self._persons = {source: p.persons for source, p in self.profile.profiles.items()}
         self._lede = {d.source: fold(" ".join([d.title] + [s.text for s in d.sentences[:2] if not s.credit])) for d in self.documents}
@@ -225,7 +234,7 @@ class HybridRetriever:
                 continue  # a name no article writes ("Nuri-1" counts when an article writes 누리)
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
             forms = dict.fromkeys(f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " "))
-            used = [f for f in forms if any(mentions(f, doc) for doc in self._doc_folded.values())]
+            used = [f for f in forms if any(mentions(f, doc) for doc in self._doc_plain.values())]
             if not used:
                 # "Unlike version 1.0, Nuribot 2.0 …": an article about the name may write the version on its own.
                 own = [self._doc_folded[src] for s in spellings for src in self.profile.docs_naming(s) if src in self._doc_folded]
@@ -479,7 +488,7 @@ class HybridRetriever:
         # The sentence before speaks for this one only when this one names no sibling ("Z2는 …" after "… Z1").
         text = own if any(mentions(v, own) for v in self._siblings(question)) else self._near_text(sentence)
         asked = [fold(v) for v in question.versions]
-        missing = {_version_family(v) for v in asked if not mentions(v, text)} - {""}
+        missing = {_version_family(v) for v in asked if not _names_version(v, text)} - {""}
         if not missing:
             return 0.0
         return 1.0 if any(mentions(v, text) and (_version_family(v) in missing or any(v.startswith(f + " ") for f in missing))
@@ -679,7 +688,7 @@ class HybridRetriever:
         if question.versions:
             # The sentence before speaks for this one only when this one names no sibling ("Z2는 …" after "… Z1").
             borrow = context and not any(mentions(v, folded) for v in self._siblings(question))
-            present = any(mentions(v, folded) or (borrow and mentions(v, context)) for v in question.versions)
+            present = any(_names_version(v, folded) or (borrow and _names_version(v, context)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
         dense_scaled = _scaled(dense)
         cross = 1.0 if self._language.get(sentence.source, question.language) != question.language else 0.0

@@ -673,6 +673,28 @@ def test_which_x_questions_need_an_article_that_writes_x() -> None:
     assert asked_head("3b 모델은 어떤 칩에서 돌아가?") == "칩에서"
     # Words that only name the kind of answer are not a thing to find in the article.
     assert asked_head("which year did it open?") == asked_head("모델 크기는 어느 정도임?") == asked_head("which one is it?") == ""
+    assert asked_head("2.4b 모델은 어떤 용도로 나왔어?") == asked_head("what use is the small model for?") == ""
+
+
+BENCH = """# 제타칩, 벤치마크 2위
+제타칩의 NPU '제타-7'은 국제 AI 벤치마크 '루미벤치(LumiBench) 4.0'의 전력 효율 부문에서 참가 칩 17종 가운데 2위에 올랐다.
+회사는 내년에 후속 칩을 내놓는다.
+"""
+
+
+def test_a_versioned_name_written_with_its_alias_inside_is_known_and_a_place_answers_a_result(tmp_path) -> None:
+    from knowledge.gate import features
+    from knowledge.question import read_question
+
+    kb = _knowledge_base(tmp_path, {"bench.md": BENCH})
+    question = kb.retriever.prepare("루미벤치 4.0에서 제타-7 성적 어땠어?")
+    assert question.unknown_figures == ()  # '루미벤치(LumiBench) 4.0' names 루미벤치 4.0
+    assert "rank" in question.wants
+    passage = kb.retriever.search(question, k=1)[0]
+    assert "2위" in passage.sentence.text
+    assert features(question, passage)["kind_missing"] == 0.0 and passage.features["version_miss"] == 0.0
+    assert "루미벤치 5.0" in kb.retriever.prepare("루미벤치 5.0에서 제타-7 성적 어땠어?").unknown_figures
+    assert read_question("몇 위야?", 2000).wants == ("rank",)
 
 
 def test_a_which_x_question_is_capped_when_the_article_never_writes_x(tmp_path) -> None:

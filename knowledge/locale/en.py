@@ -69,6 +69,7 @@ GENERIC_HEADS = frozenset("""
     one ones of is are was were does did do has have had can could will would should the a an about else exactly
     kind kinds type types sort sorts way ways thing things part parts year years month date day time period score size number
     amount share rate percentage figure level role goal purpose aim reason result point points detail details place
+    use uses ranking standing
     cohort cohorts batch round stage phase version generation
     """.split())
 

@@ -47,6 +47,7 @@ ASKED_HEAD = (re.compile(r"(?:어느|어떤|무슨)\s*([\uac00-\ud7a3A-Za-z]+)")
 GENERIC_HEADS = frozenset("""
     것 거 게 건 점 내용 방법 의미 역할 이유 부분 식 방식 계획 목적 목표 효과 의견 말 얘기 이야기 특징 차이 변화 결과 문제 상황 일
     곳 사람 분야 형태 종류 정도 수준 기준 조건 혜택 성과 의도 배경 입장 평가 반응 크기 규모 연도 해 날 때 시기 점수 수치 숫자 비율 순서
+    용도 쓰임 쓰임새 성적 순위
     """.split())
 
 # Words about an article itself (who wrote it, where, a summary of it): not what it is about.
