@@ -209,6 +209,8 @@ def form_match(form: str, text: str) -> float:
         return 0.0
     if _find_word(form, text):
         return 1.0
+    if len(form) == 3 and form.isascii() and form.isalpha() and _find_word(form + "s", text):
+        return 1.0  # "gpu" of "3,800 GPUs": too short to stem, but a plural is the same word
     if " " not in form and form.isascii() and form.isalpha() and len(form) > 3:
         stem = english_stem(form)
         return 1.0 if any(english_stem(w) == stem for w in _LATIN_WORD.findall(text)) else 0.0

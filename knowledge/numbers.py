@@ -204,15 +204,26 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
 _ORDINAL_FIGURE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:cohort|batch|class|round|intake)s?\b", re.I)
 _ORDINAL_PHASE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")[\s-]+(?:phase|stage|generation)s?\b", re.I)
+# Places in a ranking: "second place", "3rd-place", "the runner-up" (2위).
+_ORDINAL_PLACE = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+place\b|\b(runner)[\s-]?up\b|"
+                            r"\b(?:came|comes|come|finished|finishes|ranked|ranks|placed)\s+(" + "|".join(_ORDINALS) + r")\b", re.I)
+
+
+def _place(m: re.Match[str]) -> float:
+    if m.group(2):
+        return 2.0
+    word = (m.group(1) or m.group(3)).lower()
+    return float(_ORDINALS[word]) if word in _ORDINALS else float(re.match(r"\d+", word).group(0))
 
 
 def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     """(value, start, end, kind) of figures written in words: native-numeral counts ("1년에 두 차례" -> 2)
-    and English ordinal cohorts ("the fourth cohort" -> 4)."""
+    English ordinal cohorts ("the fourth cohort" -> 4), stages and places ("second place" -> 2위)."""
     out = [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
            for m in _NATIVE_FIGURE.finditer(text)]
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "cohort") for m in _ORDINAL_FIGURE.finditer(text))
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "phase") for m in _ORDINAL_PHASE.finditer(text))
+    out.extend((_place(m), m.start(), m.end(), "rank") for m in _ORDINAL_PLACE.finditer(text))
     return out
 
 

@@ -169,6 +169,8 @@ class HybridRetriever:
         # A name the question writes in the other script than the articles ("누리봇" for Nuribot, "Hanbit" for 한빛).
         spelled += " | " + " | ".join(t for u in units if u.label not in _GENERAL_FORMS
                                       for t in self.profile.transliterations(korean_stem(u.label) if is_hangul(u.label[:1]) else u.label))
+        # A name of several words in the other script: "Seoul AI Campus" is 서울 AI 캠퍼스, word by word.
+        spelled += " | " + self._respelled(question.text)
         named_versions = self._version_spellings(question.text)
         # "Nuri-1" names 누리-1 when an article writes only that spelling.
         spelled += " | " + " | ".join(f for _, used in named_versions for f in used)
@@ -189,6 +191,17 @@ class HybridRetriever:
             unknown_figures=tuple(self.unknown_figures(question.text)) + unknown_versions,
             versions=versions,
         )
+
+    def _respelled(self, text: str) -> str:
+        """The question with each word that sounds like a corpus word of the other script written in that
+        script (the shortest such spelling), in order, so that names of several words are found whole."""
+        out = []
+        for token in re.findall(r"[A-Za-z]+|[\uac00-\ud7a3]+|\d+(?:\.\d+)?", _SLACK_TOKEN.sub(" ", text)):
+            word = fold(token)
+            spellings = () if word in ENGLISH_STOPWORDS else \
+                self.profile.transliterations(korean_stem(word) if is_hangul(word[0]) else word)
+            out.append(min(spellings, key=len) if spellings else word)
+        return " ".join(out)
 
     def _unknown_members(self, text: str) -> tuple[str, ...]:
         """"Mira Ultra", "미라 2.0 울트라" of a family whose named members are Mira Lite, Core and Max: a member
@@ -475,6 +488,7 @@ class HybridRetriever:
         top[0].features["kind_absent_doc"] = self._kind_absent(question, top[0].sentence.source)
         top[0].features["sibling_version"] = self._sibling_version(question, top[0].sentence)
         top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
+        top[0].features["place_clash"] = self._place_clash(question, top[0].sentence)
         top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
         top[0].features["head_absent"] = self._head_absent(question, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
@@ -531,6 +545,21 @@ class HybridRetriever:
         if sentence.source not in self._doc_years:
             self._doc_years[sentence.source] = numbers.years(self._doc_folded.get(sentence.source, ""))
         return 0.0 if asked & self._doc_years[sentence.source] else 1.0
+
+    def _place_clash(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when the question names a place in a ranking ("who came second", "1위 한 회사") that the sentence,
+        with the one before it, does not state: about another place. A winner may be told without a number
+        ("대상은 … 받았다"), so first place clashes only with another place stated."""
+        text = question.text
+        # "Where did Z-1 place?": a number inside a name is no place.
+        asked = {v for v, start, _, kind in numbers.figures_with_units(text) if kind == "rank"
+                 and not (start and (text[start - 1] == "-" or text[start - 1].isalpha()))}
+        if not asked:
+            return 0.0
+        stated = {v for v, _, _, kind in numbers.figures_with_units(sentence.text + " " + self._context(sentence)) if kind == "rank"}
+        if asked & stated:
+            return 0.0
+        return 1.0 if stated or asked - {1.0} else 0.0
 
     def _kind_absent(self, question: Question, source: str) -> float:
         """1.0 when the question asks for a kind of figure (money, a head count, a score) that its best

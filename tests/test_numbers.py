@@ -135,3 +135,14 @@ def test_an_english_cohort_before_its_number_is_a_cohort() -> None:
     known = frozenset(v for v, *_ in figures_with_units(text))
     assert unknown_figures("아카데미 4기는 몇 명이었어?", known, kinded) == []  # 4기 is "Cohort 4"
     assert (5.0, "cohort") in kinded  # "the fifth intake"
+
+
+def test_english_places_in_a_ranking_are_ranks() -> None:
+    from knowledge.numbers import figures_with_units
+
+    def ranks(text: str) -> set[float]:
+        return {v for v, *_, kind in figures_with_units(text) if kind == "rank"}
+
+    assert ranks("Which team took second place?") == ranks("the runner-up") == ranks("it came second of 17") == {2.0}
+    assert ranks("the 3rd-place team") == ranks("Zeta ranked third among 42 labs") == {3.0}
+    assert ranks("2위에 올랐다") == {2.0} and ranks("in the second round") == set()

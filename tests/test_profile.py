@@ -838,3 +838,40 @@ def test_a_hangul_name_the_story_keeps_as_its_subject_is_an_entity(tmp_path) -> 
     question = kb.retriever.prepare("How many staff does GaonChips have?")
     assert "가온칩스" in question.entities
     assert kb.retriever.search(question, k=1)[0].sentence.source == "a.md"
+
+
+PLACES = """# 제타캠퍼스 2기 해커톤 마무리
+'서울 제타 캠퍼스' 2기 해커톤 대상은 '달빛' 팀이 받았다.
+캠퍼스는 3기 교육생 300명을 모집한다.
+"""
+RANKED = """# 제타칩, 벤치마크 2위
+제타칩은 루미벤치 전력 효율 부문에서 참가 칩 17종 가운데 2위에 올랐다.
+"""
+
+
+def test_a_name_of_several_words_is_found_in_the_other_script_and_a_place_not_stated_is_capped(tmp_path) -> None:
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams
+
+    kb = _knowledge_base(tmp_path, {"places.md": PLACES, "ranked.md": RANKED, "other.md": SIBLINGS})
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    # "Seoul Zeta Campus" is 서울 제타 캠퍼스 word by word.
+    campus = kb.retriever.prepare("How many trainees will Seoul Zeta Campus recruit?")
+    assert "서울 제타 캠퍼스" in campus.entities
+    second = kb.retriever.prepare("Which team took second place in the Seoul Zeta Campus hackathon?")
+    passages = kb.retriever.search(second, k=1)
+    assert "대상" in passages[0].sentence.text and passages[0].features["place_clash"] == 1.0
+    assert sure.judge(second, passages).outcome == UNCERTAIN  # the winner is told, not the runner-up
+    winner = kb.retriever.prepare("Which team took first place in the Seoul Zeta Campus hackathon?")
+    passages = kb.retriever.search(winner, k=1)
+    assert passages[0].features["place_clash"] == 0.0 and sure.judge(winner, passages).outcome == ANSWER
+    first_chip = kb.retriever.prepare("루미벤치 전력 효율 부문 1위 칩은 뭐야?")
+    passages = kb.retriever.search(first_chip, k=1)
+    assert "2위" in passages[0].sentence.text and passages[0].features["place_clash"] == 1.0
+    assert sure.judge(first_chip, passages).outcome != ANSWER
+
+
+def test_a_short_word_matches_its_plural() -> None:
+    from knowledge.lexical import form_match
+
+    assert form_match("gpu", "training took 3,800 gpus for 41 days") == 1.0
+    assert form_match("gpu", "training took 3,800 gpuses") == 0.0
