@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from knowledge import numbers
 from knowledge.locale import vocab
 from knowledge.locale.ko import DEFINITION_MARKERS as KO_MARKERS
 from knowledge.locale.en import DEFINITION_MARKERS as EN_MARKERS
@@ -60,6 +61,8 @@ class QueryUnit:
     foreign: bool = False
     # Some article names it in one of its spellings (a vocabulary word like "Japan" is known, yet may be absent).
     present: bool = True
+    # A cohort or a stage in both languages' spellings ("2기", "cohort 2"): a figure, not a name.
+    figure: bool = False
 
 
 Transliterate = Callable[[str], tuple[str, ...]]
@@ -146,6 +149,15 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             # A word of the vocabulary is not a name: its spelling in the other script is not sought.
             sounds = aliases.sounds_like(bare) if not bare.isdigit() and not (forms and len(forms) > 1) else ()
             units.append(QueryUnit(bare, tuple(dict.fromkeys((forms or (bare,)) + sounds)), known=forms is not None or bool(sounds)))
+    # A cohort or a stage ("2기", "the second cohort", "phase 2") is one unit, spelled as either language writes it.
+    for value, start, end, kind in numbers.figures_with_units(question):
+        if spellings := numbers.ordinal_spellings(value, kind):
+            number = str(int(value))
+            parts = {w for form in spellings for w in re.split(r"[\s-]", form)} | {f[len(number):] for f in spellings if is_hangul(f[-1])}
+            parts |= set(spellings)
+            units = [u for u in units if u.label not in parts]
+            label = fold(question[start:end]).strip()
+            units.append(QueryUnit(spellings[0] if label.isdigit() else label, spellings, figure=True))
     return _dedupe(units)
 
 
@@ -311,7 +323,7 @@ class LexicalIndex:
             # Known: in the vocabulary, or named as a word of its own somewhere ("나이" inside "하나이다" is not "age").
             present = df > 0 and any(self._mentions(f) for f in unit.forms)
             known = unit.known or present
-            out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), known, foreign, present))
+            out.append(QueryUnit(unit.label, unit.forms, weight * (0.5 if short else 1.0), known, foreign, present, unit.figure))
         return out
 
     def _mentions(self, form: str) -> bool:

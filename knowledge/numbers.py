@@ -216,6 +216,24 @@ def _place(m: re.Match[str]) -> float:
     return float(_ORDINALS[word]) if word in _ORDINALS else float(re.match(r"\d+", word).group(0))
 
 
+_ORDINAL_WORDS = {v: k for k, v in _ORDINALS.items()}
+_ORDINAL_NOUNS = {"cohort": (("기",), ("cohort", "batch", "intake")),
+                  "phase": (("단계", "차", "세대"), ("phase", "stage", "generation"))}
+
+
+def ordinal_spellings(value: float, kind: str) -> tuple[str, ...]:
+    """The ways both languages write a cohort or a stage (2기 = cohort 2 = the second cohort), folded;
+    empty for other kinds. An English question meets a Korean sentence through these, and the reverse."""
+    if kind not in _ORDINAL_NOUNS or value != int(value) or not 0 < value < 100:
+        return ()
+    n = int(value)
+    korean, english = _ORDINAL_NOUNS[kind]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    words = [_ORDINAL_WORDS[n], f"{n}{suffix}"] if n in _ORDINAL_WORDS else [f"{n}{suffix}"]
+    return tuple([f"{n}{k}" for k in korean] + [f"{noun} {n}" for noun in english]
+                 + [f"{w}{sep}{noun}" for w in words for noun in english for sep in (" ", "-")])
+
+
 def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     """(value, start, end, kind) of figures written in words: native-numeral counts ("1년에 두 차례" -> 2)
     English ordinal cohorts ("the fourth cohort" -> 4), stages and places ("second place" -> 2위)."""

@@ -165,7 +165,7 @@ class HybridRetriever:
             if is_hangul(unit.label[:1]) and (people := self.profile.romanised_matches(korean_stem(unit.label))):
                 units[i] = self.lexical.weigh([replace(unit, forms=tuple(dict.fromkeys(unit.forms + people)), known=True)])[0]
         # Names in the other script count too: "Nuri2" names 누리2, "한빛" names Hanbit.
-        spelled = " ".join(f for u in units for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
+        spelled = " ".join(f for u in units if not u.figure for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
         # A name the question writes in the other script than the articles ("누리봇" for Nuribot, "Hanbit" for 한빛).
         spelled += " | " + " | ".join(t for u in units if u.label not in _GENERAL_FORMS
                                       for t in self.profile.transliterations(korean_stem(u.label) if is_hangul(u.label[:1]) else u.label))

@@ -875,3 +875,30 @@ def test_a_short_word_matches_its_plural() -> None:
 
     assert form_match("gpu", "training took 3,800 gpus for 41 days") == 1.0
     assert form_match("gpu", "training took 3,800 gpuses") == 0.0
+
+
+COHORTS = """# 제타 캠퍼스, 3기 모집
+제타 캠퍼스는 3기 교육생 300명을 모집한다.
+1기 사업비는 62억원이었고, 2기 사업비는 90억원으로 늘었다.
+2기 경쟁률은 약 11.7대 1이었다.
+"""
+OTHER_EN = """# Mira Robotics opens an academy
+
+Mira Robotics opened an academy whose budget was raised this year for its students.
+The academy trains 45 students per cohort in robotics and data science.
+"""
+
+
+def test_a_cohort_or_a_stage_is_one_unit_spelled_in_both_languages(tmp_path) -> None:
+    from knowledge.lexical import analyse
+
+    units = {u.label: u for u in analyse("How competitive was admission to cohort 2?")}
+    assert "2기" in units["2기"].forms and units["2기"].figure and "2" not in units and "cohort" not in units
+    first = {u.label: u for u in analyse("the budget for the first cohort")}["first cohort"]
+    assert {"1기", "cohort 1", "1st cohort"} <= set(first.forms)
+    assert "second phase" in {u.label: u for u in analyse("2단계 예산")}["2단계"].forms
+    kb = _knowledge_base(tmp_path, {"cohorts.md": COHORTS, "academy.md": OTHER_EN})
+    question = kb.retriever.prepare("What was the budget for the second cohort?")
+    assert question.entities == ()  # a cohort is not a name
+    top = kb.retriever.search(question, k=1)[0].sentence
+    assert top.source == "cohorts.md" and "2기 사업비" in top.text
