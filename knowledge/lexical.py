@@ -158,7 +158,14 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             units = [u for u in units if u.label not in parts]
             label = fold(question[start:end]).strip()
             units.append(QueryUnit(spellings[0] if label.isdigit() else label, spellings, figure=True))
+    # A funding round by its letter ("Series B", "시리즈B") is one unit in both scripts; another letter is another round.
+    for letter in dict.fromkeys(m.group(1) or m.group(2) for m in _FUNDING_ROUND.finditer(fold(question))):
+        units = [u for u in units if u.label not in ("series", "시리즈")]
+        units.append(QueryUnit(f"series {letter}", (f"series {letter}", f"시리즈{letter}", f"시리즈 {letter}"), figure=True))
     return _dedupe(units)
+
+
+_FUNDING_ROUND = re.compile(r"\bseries[\s-]?([a-f])\b|시리즈\s?([a-f])(?![a-z])")
 
 
 def _prefix_alias(stem: str, aliases: Aliases) -> tuple[str, ...] | None:
@@ -211,6 +218,8 @@ def form_match(form: str, text: str) -> float:
             # A word of its own (endings may follow) counts fully; inside another word only half
             # ("나이" in "하나이다" is not "age", though Korean compounds do hide real matches).
             return 1.0 if _find_word(form, text, hangul=True) else 0.5
+        if not is_hangul(form[-1]) and form[-1].isalnum():
+            return 0.0  # "시리즈b", "누리2": a letter or number ends the name, and 시리즈c or 누리3 is another one
         if len(form) == 1:
             # A lone syllable (명, 점, 억) counts only as a counter or a word of its own.
             return 1.0 if _lone_syllable(form).search(text) else 0.0

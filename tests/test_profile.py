@@ -902,3 +902,14 @@ def test_a_cohort_or_a_stage_is_one_unit_spelled_in_both_languages(tmp_path) -> 
     assert question.entities == ()  # a cohort is not a name
     top = kb.retriever.search(question, k=1)[0].sentence
     assert top.source == "cohorts.md" and "2기 사업비" in top.text
+
+
+def test_a_funding_round_is_one_unit_in_both_scripts_and_another_letter_is_another_round() -> None:
+    from knowledge.lexical import analyse, form_match
+
+    units = {u.label: u for u in analyse("Which investor led the Series B round?")}
+    assert "시리즈b" in units["series b"].forms and "series" not in units
+    assert {u.label for u in analyse("시리즈B에 누가 들어왔어?")} >= {"series b"}
+    assert form_match("시리즈b", "이번 시리즈b에는 한빛벤처스가") == 1.0
+    assert form_match("시리즈b", "이번 시리즈c에는 한빛벤처스가") == 0.0
+    assert form_match("누리2", "누리3는 지난달 나왔다") == 0.0
