@@ -674,6 +674,8 @@ def test_which_x_questions_need_an_article_that_writes_x() -> None:
     # Words that only name the kind of answer are not a thing to find in the article.
     assert asked_head("which year did it open?") == asked_head("모델 크기는 어느 정도임?") == asked_head("which one is it?") == ""
     assert asked_head("2.4b 모델은 어떤 용도로 나왔어?") == asked_head("what use is the small model for?") == ""
+    # A party named by its part ("a round led by …" names the investor) is told with a verb.
+    assert asked_head("which investor led the round?") == asked_head("어떤 투자자가 주도했어?") == ""
 
 
 BENCH = """# 제타칩, 벤치마크 2위

@@ -59,7 +59,8 @@ DEFINITION_MARKERS: tuple[str, ...] = (
 )
 
 # "Which X" / "what kind of X" / "what X did …": the noun a question asks to name. Words that only say what kind
-# of answer is wanted (a year, a score, a size) or point back ("which one") are not such a noun.
+# of answer is wanted (a year, a score, a size), point back ("which one") or name a party by the part it plays
+# (investor, partner, winner: articles tell it with a verb, "a round led by …") are not such a noun.
 ASKED_HEAD = (
     re.compile(r"\b(?:which|what)\s+(?:kinds?|types?|sorts?)\s+of\s+([a-z][\w-]*)"),
     re.compile(r"\bwhich\s+([a-z][\w-]*)"),
@@ -70,6 +71,8 @@ GENERIC_HEADS = frozenset("""
     kind kinds type types sort sorts way ways thing things part parts year years month date day time period score size number
     amount share rate percentage figure level role goal purpose aim reason result point points detail details place
     use uses ranking standing
+    investor investors backer backers partner partners customer customers client clients buyer buyers supplier suppliers
+    sponsor sponsors winner winners founder founders leader leaders owner owners operator operators counterparty
     cohort cohorts batch round stage phase version generation
     """.split())
 

@@ -42,12 +42,14 @@ CONTINUES = re.compile(r"^(?:이는|이들은|이들의|이를|이 중|이 가�
 ANNOUNCES = re.compile(r"(?:[:：]\s*$|(?:두|세|네|다섯|여섯|[2-9])\s?(?:갈래|가지|종류|부문|단계|축)(?:로|으로)?\s)")
 
 # "어느 X", "어떤 X", "무슨 X": the noun a question asks to name. Nouns that only say what kind of answer is wanted
-# (내용, 정도, 크기, 연도) or are too general to be written as such (것, 점, 방법) are not such a noun.
+# (내용, 정도, 크기, 연도), are too general to be written as such (것, 점, 방법), or name a party by the part it
+# plays, which articles tell with a verb ("투자를 주도했다" names the 투자자), are not such a noun.
 ASKED_HEAD = (re.compile(r"(?:어느|어떤|무슨)\s*([\uac00-\ud7a3A-Za-z]+)"),)
 GENERIC_HEADS = frozenset("""
     것 거 게 건 점 내용 방법 의미 역할 이유 부분 식 방식 계획 목적 목표 효과 의견 말 얘기 이야기 특징 차이 변화 결과 문제 상황 일
     곳 사람 분야 형태 종류 정도 수준 기준 조건 혜택 성과 의도 배경 입장 평가 반응 크기 규모 연도 해 날 때 시기 점수 수치 숫자 비율 순서
     용도 쓰임 쓰임새 성적 순위
+    투자자 투자사 파트너 협력사 고객 고객사 후원사 수상팀 우승팀 창업자 설립자 운영사 주관사 상대 상대방
     """.split())
 
 # Words about an article itself (who wrote it, where, a summary of it): not what it is about.
