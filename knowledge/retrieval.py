@@ -61,6 +61,8 @@ _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0
 # A name with a version number: 누리-4, Nuri2, 누리2는, Dami 3.0 (two-digit versions at most, not years).
 _NAMED_VERSION = re.compile(
     r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,})(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
+    # "베리봇2세대", "누리 3기": a counter after the number makes it a generation or a count, not a version.
+    r"(?!\s?(?:세대|단계|차|기|명|개|대|년|월|일|위|등|배|곳|건|시간|분|초|억|만|천|조|원|%)(?![가-힣]{2}))"
 )
 # Words after a product family's name that name no member of it ("Mira model", "미라 시리즈").
 _MEMBER_WORDS = frozenset("model models version versions series family line lineup 모델 버전 시리즈 계열 제품 라인업".split())
@@ -178,7 +180,8 @@ class HybridRetriever:
         unknown = tuple(self._unknown_names(question.text))
         if unknown:
             units = [replace(u, foreign=True) if any(fold(n) in u.forms or u.label == fold(n) for n in unknown) else u for u in units]
-        versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(question.text)) if not is_plain_unit(v))
+        plain = _SLACK_TOKEN.sub(" ", question.text)  # "<@U123>" is a user, not version U123
+        versions = tuple(v for v in dict.fromkeys(fold(m) for m in _VERSION.findall(plain)) if not is_plain_unit(v))
         # A versioned known name must be named in an article's spelling; one no article mentions is unknown.
         versions += tuple(dict.fromkeys(f for _, used in named_versions for f in used if f not in versions))
         unknown_versions = tuple(asked for asked, used in named_versions if not used) + self._unknown_members(question.text)
@@ -239,15 +242,15 @@ class HybridRetriever:
         about 누리-2); a version no article mentions ("누리-4", "Nuri4" when only 누리-2/3 exist) is a
         different thing the articles say nothing about."""
         out = []
-        for m in _NAMED_VERSION.finditer(text):
+        for m in _NAMED_VERSION.finditer(_SLACK_TOKEN.sub(" ", text)):
             name, sep, number = fold(m.group(1)), m.group(2), m.group(3)
-            if sep == " " and "." not in number:
-                continue  # "두리 7기", "한빛 4개": a count after a name, not a version
-            if name not in self.profile.entity_docs and not (translit.is_latin(name) and self.profile.transliterations(name)):
-                continue  # a name no article writes ("Nuri-1" counts when an article writes 누리)
+            if name not in self.profile.entity_docs and not self.profile.transliterations(name):
+                continue  # a name no article writes ("Nuri-1" counts when an article writes 누리, 헬름마인드 when Helmmind)
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
+            if sep == " " and "." not in number and not any(f"{s} {number}" in self.profile.entity_docs for s in spellings):
+                continue  # "두리 7기", "한빛 4개": a count after a name, not a version, unless an article names one so ("Mira 3")
             forms = dict.fromkeys(f"{s}{joint}{number}" for s in spellings for joint in ("-", "", " "))
-            used = [f for f in forms if any(mentions(f, doc) for doc in self._doc_plain.values())]
+            used = [f for f in forms if any(mentions(f, doc) for docs in (self._doc_folded, self._doc_plain) for doc in docs.values())]
             if not used:
                 # "Unlike version 1.0, Nuribot 2.0 …": an article about the name may write the version on its own.
                 own = [self._doc_folded[src] for s in spellings for src in self.profile.docs_naming(s) if src in self._doc_folded]

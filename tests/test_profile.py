@@ -915,3 +915,16 @@ def test_a_funding_round_is_one_unit_in_both_scripts_and_another_letter_is_anoth
     assert form_match("시리즈b", "이번 시리즈b에는 한빛벤처스가") == 1.0
     assert form_match("시리즈b", "이번 시리즈c에는 한빛벤처스가") == 0.0
     assert form_match("누리2", "누리3는 지난달 나왔다") == 0.0
+
+
+MIRA3 = """# Mira Robotics plans a third Mira
+
+Mira Robotics sold 300 units of Mira 2 last year. A third system, Mira 3, is being designed for 2027.
+"""
+
+
+def test_versions_are_read_from_the_question_not_from_slack_ids_or_generations(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"mira.md": MIRA3, "cohorts.md": COHORTS})
+    assert kb.retriever.prepare("<@U123> how many units of Mira 2 were sold?").versions == ("mira 2",)
+    assert "mira 3" in kb.retriever.prepare("미라 3은 언제 나와?").versions  # the article names "Mira 3"
+    assert kb.retriever.prepare("미라2세대는 몇 대 팔렸어?").versions == ()  # 2세대: a generation, not "미라 2"
