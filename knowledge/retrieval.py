@@ -70,6 +70,11 @@ _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
 # Parts of a web address that name no outlet.
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "html", "co", "kr", "example"})
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
+# Figures that name one of a series: a place in a ranking, a cohort, a stage or generation.
+_ORDINAL_KINDS = frozenset({"rank", "cohort", "phase"})
+_ORDINAL_COUNTERS = {"기": "cohort", "단계": "phase", "차": "phase", "세대": "phase", "위": "rank"}
+_ORDINAL_LIST_EN = re.compile(r"\b(cohorts?|batch(?:es)?|intakes?|phases?|stages?)\s(\d{1,2})\s?(?:,|and|&|to|-|–)\s?(\d{1,2})\b", re.I)
+_ORDINAL_LIST = re.compile(r"(?<![\d.])(\d{1,2})\s?([·,~∼])\s?(\d{1,2})\s?(기|단계|차|세대|위)")
 # Parenthesised aliases and quote marks, which may sit inside a versioned name: "'에지벤치(EdgeBench) 4.0'".
 _PLAIN = re.compile(r"\s?\([^()]{1,40}\)|['‘’\"“”]")
 
@@ -550,19 +555,31 @@ class HybridRetriever:
         return 0.0 if asked & self._doc_years[sentence.source] else 1.0
 
     def _place_clash(self, question: Question, sentence: Sentence) -> float:
-        """1.0 when the question names a place in a ranking ("who came second", "1위 한 회사") that the sentence,
-        with the one before it, does not state: about another place. A winner may be told without a number
-        ("대상은 … 받았다"), so first place clashes only with another place stated."""
+        """1.0 when the question names a place in a ranking, a cohort or a stage ("who came second", "4기 사업비")
+        that the sentence, with the one before it, does not state while stating another: it is about another
+        one. A place other than first must be stated; a winner may be told without a number ("대상은 … 받았다")."""
         text = question.text
         # "Where did Z-1 place?": a number inside a name is no place.
-        asked = {v for v, start, _, kind in numbers.figures_with_units(text) if kind == "rank"
+        asked = {(v, kind) for v, start, _, kind in numbers.figures_with_units(text) if kind in _ORDINAL_KINDS
                  and not (start and (text[start - 1] == "-" or text[start - 1].isalpha()))}
         if not asked:
             return 0.0
-        stated = {v for v, _, _, kind in numbers.figures_with_units(sentence.text + " " + self._context(sentence)) if kind == "rank"}
-        if asked & stated:
-            return 0.0
-        return 1.0 if stated or asked - {1.0} else 0.0
+        near = sentence.text + " " + self._context(sentence)
+        stated = {(v, kind) for v, _, _, kind in numbers.figures_with_units(near) if kind in _ORDINAL_KINDS}
+        # "1·2기", "1~3단계": every number of a list or range before the counter is stated.
+        for m in _ORDINAL_LIST.finditer(near):
+            low, high, kind = int(m.group(1)), int(m.group(3)), _ORDINAL_COUNTERS[m.group(4)]
+            values = range(low, high + 1) if m.group(2) in "~∼" and high - low < 20 else (low, high)
+            stated |= {(float(v), kind) for v in values}
+        for m in _ORDINAL_LIST_EN.finditer(near):
+            kind = "cohort" if m.group(1).lower().startswith(("cohort", "batch", "intake")) else "phase"
+            stated |= {(float(m.group(2)), kind), (float(m.group(3)), kind)}
+        for kind in {k for _, k in asked}:
+            wanted = {v for v, k in asked if k == kind}
+            told = {v for v, k in stated if k == kind}
+            if not wanted & told and (told or (kind == "rank" and wanted - {1.0})):
+                return 1.0
+        return 0.0
 
     def _kind_absent(self, question: Question, source: str) -> float:
         """1.0 when the question asks for a kind of figure (money, a head count, a score) that its best

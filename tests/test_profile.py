@@ -928,3 +928,22 @@ def test_versions_are_read_from_the_question_not_from_slack_ids_or_generations(t
     assert kb.retriever.prepare("<@U123> how many units of Mira 2 were sold?").versions == ("mira 2",)
     assert "mira 3" in kb.retriever.prepare("미라 3은 언제 나와?").versions  # the article names "Mira 3"
     assert kb.retriever.prepare("미라2세대는 몇 대 팔렸어?").versions == ()  # 2세대: a generation, not "미라 2"
+
+
+def test_a_cohort_the_sentence_does_not_state_while_stating_another_caps_the_answer(tmp_path) -> None:
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams
+
+    listed = COHORTS + "1·2기를 합친 누적 수료생은 291명이며, 이 가운데 218명이 취업에 성공했다.\n"
+    kb = _knowledge_base(tmp_path, {"cohorts.md": listed})
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    third = kb.retriever.prepare("제타 캠퍼스 3기 사업비는 얼마야?")
+    passages = [p for p in kb.retriever.search(third, k=5) if "사업비" in p.sentence.text]
+    assert passages[0].features["place_clash"] == 1.0
+    assert sure.judge(third, passages).outcome == UNCERTAIN  # 1기 and 2기 are told, not 3기
+    second = kb.retriever.prepare("제타 캠퍼스 2기 사업비는 얼마야?")
+    passages = kb.retriever.search(second, k=1)
+    assert passages[0].features["place_clash"] == 0.0 and sure.judge(second, passages).outcome == ANSWER
+    # "1·2기" states both cohorts.
+    first = kb.retriever.prepare("1기 수료생 중 취업한 사람은 몇 명이야?")
+    passages = kb.retriever.search(first, k=1)
+    assert "1·2기" in passages[0].sentence.text and passages[0].features["place_clash"] == 0.0
