@@ -39,7 +39,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|비용|가격|요금|투자|매출|이익|손실|피해액|상금|수당|급여|연봉|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark)|"
                 r"price|cost|revenue|profit|earnings|investment|budget|\bwon\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
-    (re.compile(r"퍼센트|비율|%|percent|percentage|\brate\b|share|몇\s*배|률|" + _COMPARATIVE), "percent"),
+    (re.compile(r"퍼센트|비율|비중|점유율|%|percent|percentage|\brate\b|share|몇\s*배|률|" + _COMPARATIVE), "percent"),
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),
@@ -50,15 +50,19 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # A sum of money named as such ("가격은 얼마", "how much does it cost"), and not as a change or a comparison
 # ("운영 비용이 어떻게 달라졌나", "cost compared with GPUs"), which a percentage answers.
-_MONEY_NOUN = re.compile(r"가격|비용|요금|금액|액수|상금|매출|이익|투자|예산|연봉|수당|급여|몸값|기업가치|price|cost|fee|revenue|profit|invest|budget|"
+_MONEY_NOUN = re.compile(r"얼마(?:를|나|의)?\s*(?:넣|투자|투입|냈|내놓|들였|썼|쏟|출자|벌었)|가격|비용|요금|금액|액수|상금|매출|이익|투자|예산|연봉|수당|급여|몸값|기업가치|price|cost|fee|revenue|profit|invest|budget|"
                          r"salary|allowance|stipend|wage|prize money|valuation|how much (?:[\w'-]+ ){0,6}?(?:pa(?:y|id)|spen[dt]|raised?|earn|charge)")
 _CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|줄였|늘렸|낮췄|높였|절감|\bthan\b|compared|versus|\bvs\b|change|by how much|"
                      r"\b(?:lower|cut|reduc|decreas|shr[iu]nk|increas|boost|rais)\w*\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:cost|budget|price|spend)")
 
 
+# A share of a sum ("해외 매출 비중", "share of revenue") is a percentage, not an amount.
+_SHARE = re.compile(r"비중|비율|점유율|퍼센트|%|\bshare\b|percent|\brate\b")
+
+
 def asks_amount(folded: str) -> bool:
-    """Does the question ask for an amount of money by name (not how one changed)?"""
-    return bool(_MONEY_NOUN.search(folded)) and not _CHANGE.search(folded)
+    """Does the question ask for an amount of money by name (not how one changed, nor its share)?"""
+    return bool(_MONEY_NOUN.search(folded)) and not _CHANGE.search(folded) and not _SHARE.search(folded)
 
 
 _BYLINE = re.compile(

@@ -545,7 +545,7 @@ CHIP = """# 제타칩, 새 NPU '제타-7' 공개
 
 def test_an_asked_amount_of_money_must_be_stated(tmp_path) -> None:
     from knowledge.gate import ANSWER, Gate, features
-    from knowledge.question import asks_amount
+    from knowledge.question import asks_amount, read_question
 
     kb = _knowledge_base(tmp_path, {"chip.md": CHIP})
     gate = Gate()
@@ -558,6 +558,9 @@ def test_an_asked_amount_of_money_must_be_stated(tmp_path) -> None:
     # A change in a cost is answered by a percentage, not an amount.
     assert not asks_amount("제타-7은 기존 칩에 비해 추론 비용이 어떻게 달라졌어?")
     assert asks_amount("how much does the chip cost?") and not asks_amount("what does the pue come to?")
+    # "얼마를 넣었어" asks a sum by its verb; a share asked with 얼마 is a percentage.
+    assert asks_amount("제타칩 시리즈b에 얼마를 넣었어?") and not asks_amount("해외 매출 비중은 얼마야?")
+    assert "percent" in read_question("해외 매출 비중은 얼마야?", 2000).wants
 
 
 def test_an_unknown_thing_asked_for_a_figure_the_passage_lacks_is_capped_however_sure_the_model_is() -> None:
