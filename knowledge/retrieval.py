@@ -497,6 +497,7 @@ class HybridRetriever:
         top[0].features["sibling_version"] = self._sibling_version(question, top[0].sentence)
         top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
         top[0].features["place_clash"] = self._place_clash(question, top[0].sentence)
+        top[0].features["place_absent"] = self._place_absent(question, top[0].sentence.source)
         top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
         top[0].features["head_absent"] = self._head_absent(question, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
@@ -578,6 +579,18 @@ class HybridRetriever:
             wanted = {v for v, k in asked if k == kind}
             told = {v for v, k in stated if k == kind}
             if not wanted & told and (told or (kind == "rank" and wanted - {1.0})):
+                return 1.0
+        return 0.0
+
+    def _place_absent(self, question: Question, source: str) -> float:
+        """1.0 when the question names a place (the US, 일본) that the answering article never writes in any
+        spelling: "In which US state will it run trials?" is not answered by an article about trials in Japan."""
+        text = self._doc_folded.get(source, "")
+        for group in vocab.PLACES:
+            # Short Latin forms only in capitals: "US", not "tell us".
+            named = any(re.search(rf"(?<![A-Za-z]){re.escape(f.upper())}(?![A-Za-z])", question.text) if len(f) <= 3 and f.isascii()
+                        else mentions(f, question.folded) for f in group)
+            if named and not any(mentions(f, text) for f in group):
                 return 1.0
         return 0.0
 

@@ -950,3 +950,24 @@ def test_a_cohort_the_sentence_does_not_state_while_stating_another_caps_the_ans
     first = kb.retriever.prepare("1기 수료생 중 취업한 사람은 몇 명이야?")
     passages = kb.retriever.search(first, k=1)
     assert "1·2기" in passages[0].sentence.text and passages[0].features["place_clash"] == 0.0
+
+
+TRIALS = """# 제타팜, 일본서 실증
+제타팜은 2026년 하반기 일본 시즈오카현의 딸기 온실에서 로봇 실증을 시작한다.
+제타팜의 로봇은 시간당 딸기 1천450개를 딴다.
+"""
+
+
+def test_a_place_the_answering_article_never_names_caps_the_answer(tmp_path) -> None:
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams
+
+    kb = _knowledge_base(tmp_path, {"trials.md": TRIALS})
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    us = kb.retriever.prepare("In which US state will Zetafarm run its field trials?")
+    passages = kb.retriever.search(us, k=1)
+    assert passages[0].features["place_absent"] == 1.0 and sure.judge(us, passages).outcome == UNCERTAIN
+    japan = kb.retriever.prepare("Where in Japan will Zetafarm run its field trials?")
+    passages = kb.retriever.search(japan, k=1)
+    assert passages[0].features["place_absent"] == 0.0 and sure.judge(japan, passages).outcome == ANSWER
+    tell_us = kb.retriever.prepare("tell us how many strawberries the robot picks per hour")
+    assert kb.retriever.search(tell_us, k=1)[0].features["place_absent"] == 0.0  # "us" is no place

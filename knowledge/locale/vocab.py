@@ -217,12 +217,16 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("ten", "10", "열 개"),
     # places
     ("korea", "korean", "south korea", "domestic", "한국", "국내", "한국형"),
+    ("global", "worldwide", "world", "글로벌", "세계", "전 세계"),
+    ("overseas", "abroad", "international", "해외"),
+    ("headquarters", "hq", "본사"),
+)
+# Named places: a question that names one asks about what happens there.
+PLACES: tuple[tuple[str, ...], ...] = (
     ("united states", "us", "usa", "america", "american", "미국"),
     ("china", "chinese", "중국"),
     ("japan", "japanese", "일본"),
     ("europe", "european", "유럽"),
-    ("global", "worldwide", "world", "글로벌", "세계", "전 세계"),
-    ("overseas", "abroad", "international", "해외"),
-    ("headquarters", "hq", "본사"),
     ("seoul", "서울"),
 )
+GROUPS += PLACES
