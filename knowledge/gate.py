@@ -156,6 +156,8 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "place_clash": f.get("place_clash", 0.0),
         # The question names a place (the US, 일본) its answering article never writes: a cap, not fitted.
         "place_absent": f.get("place_absent", 0.0),
+        # A figure asked of the question's subject, from a sentence naming only its other name: a cap, not fitted.
+        "subject_absent": f.get("subject_absent", 0.0),
         # A "which X" question whose X the article never writes (a cap, not a fitted input).
         "head_absent": f.get("head_absent", 0.0),
         # Coverage of what the question asks about its names (their absence is measured by `entity`).
@@ -240,7 +242,7 @@ class Gate:
         # An organisation no article names, in Hangul with its kind ("두리그룹의 AI 전략은?"): whatever the
         # passage says, it is about another company (no answerable question of the fitted sets named one).
         unknown_thing = (values["unknown_name"] and values["kind_missing"]) or unknown_organisation(question)
-        if (values["sibling_version"] or values["year_clash"] or values["place_clash"] or values["place_absent"] or values["amount_missing"] or values["metric_missing"]
+        if (values["sibling_version"] or values["year_clash"] or values["place_clash"] or values["place_absent"] or values["subject_absent"] or values["amount_missing"] or values["metric_missing"]
                 or values["head_absent"] or unknown_thing) \
                 and p >= self.params.answer_at:
             # The passage is about something else: a sibling ("3B" asked, the sentence is about 72B), another

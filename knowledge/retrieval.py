@@ -34,7 +34,7 @@ from knowledge.locale import vocab
 from knowledge.models import Document, Passage, Sentence, Turn
 from knowledge.profile import _VERSION, CorpusProfile, is_plain_unit
 from knowledge.question import Question, is_follow_up, read_question
-from knowledge.scoping import tied_figures
+from knowledge.scoping import SUBJECT_AFTER, name_spans, related, tied_figures
 from knowledge.summary import key_sentences
 from knowledge.text import ENGLISH_STOPWORDS, KOREAN_STOPWORDS, fold, is_hangul, korean_stem, normalize_question
 
@@ -73,6 +73,7 @@ _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
 # Figures that name one of a series: a place in a ranking, a cohort, a stage or generation.
 _ORDINAL_KINDS = frozenset({"rank", "cohort", "phase"})
 _ORDINAL_COUNTERS = {"기": "cohort", "단계": "phase", "차": "phase", "세대": "phase", "위": "rank"}
+_ORDINAL_NAME = re.compile(r"\d{1,2}\s?(?:세대|기|단계|차|위)")
 _ORDINAL_LIST_EN = re.compile(r"\b(cohorts?|batch(?:es)?|intakes?|phases?|stages?)\s(\d{1,2})\s?(?:,|and|&|to|-|–)\s?(\d{1,2})\b", re.I)
 _ORDINAL_LIST = re.compile(r"(?<![\d.])(\d{1,2})\s?([·,~∼])\s?(\d{1,2})\s?(기|단계|차|세대|위)")
 # Parenthesised aliases and quote marks, which may sit inside a versioned name: "'에지벤치(EdgeBench) 4.0'".
@@ -143,8 +144,10 @@ class HybridRetriever:
         self._figures: frozenset[float] | None = None
         self._kinds: tuple[frozenset[tuple[float, str]], dict[str, frozenset[str]]] | None = None
         # Names a figure can belong to (see `knowledge.scoping`); two-letter Latin names (AI, LG, TV) are too general.
+        # A generation, cohort or stage ("2세대", "3기") is a figure, not a thing a figure belongs to.
         self.names = tuple(
-            sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2))
+            sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2)
+                   and not _ORDINAL_NAME.fullmatch(n))
         )
 
     # -- question analysis ------------------------------------------------------
@@ -498,6 +501,7 @@ class HybridRetriever:
         top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
         top[0].features["place_clash"] = self._place_clash(question, top[0].sentence)
         top[0].features["place_absent"] = self._place_absent(question, top[0].sentence.source)
+        top[0].features["subject_absent"] = self._subject_absent(question, top[0].sentence)
         top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
         top[0].features["head_absent"] = self._head_absent(question, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
@@ -581,6 +585,23 @@ class HybridRetriever:
             if not wanted & told and (told or (kind == "rank" and wanted - {1.0})):
                 return 1.0
         return 0.0
+
+    def _subject_absent(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when a figure is asked of the question's subject ("쿠로다농기는 파미온 투자에 얼마를 넣었어?") and the
+        sentence, with the one before it, names only the other name: a figure about 파미온 is not 쿠로다농기's."""
+        if not question.wants or len(question.entities) < 2:
+            return 0.0
+        spans = name_spans(question.folded, question.entities)
+        subject = next((span for span in spans if SUBJECT_AFTER.match(question.folded[span[1]:])), None)
+        if subject is None or subject is not spans[0]:
+            return 0.0
+        name = subject[2]
+        family = {name, *self.profile.aliases_of(name), *self.profile.transliterations(name)}
+        others = [s for s in spans if not any(related(s[2], f) for f in family)]
+        near = self._near_text(sentence)
+        if not others or any(mentions(f, near) for f in family):
+            return 0.0
+        return 1.0 if any(mentions(o[2], near) for o in others) else 0.0
 
     def _place_absent(self, question: Question, source: str) -> float:
         """1.0 when the question names a place (the US, 일본) that the answering article never writes in any

@@ -9,6 +9,7 @@ at all.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from knowledge import numbers
@@ -34,7 +35,7 @@ def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-def _related(a: str, b: str) -> bool:
+def related(a: str, b: str) -> bool:
     """One name is part of the other ("누리" / "누리-9b"), so they are one family."""
     return a in b or b in a
 
@@ -69,9 +70,28 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
             out.append(figure)
             continue
         nearest = min(spans, key=lambda s: _gap(figure, s), default=None)
-        if nearest is None or any(_related(nearest[2], name) for name in asked) or (asked_spans and _gap(figure, nearest) > 40):
+        if nearest is None or any(related(nearest[2], name) for name in asked) or (asked_spans and _gap(figure, nearest) > 40) \
+                or _subject_clause(folded, figure, nearest, asked_spans):
             out.append(figure)
     return out
+
+
+# The asked name as the sentence's subject: "파미온(farmion)이 …", "Zeta Labs, … ," read up to its particle.
+SUBJECT_AFTER = re.compile(r"^(?:\s?\([^()]{0,40}\))?['’\"”]?(?:이|가|은|는|도)(?![\uac00-\ud7a3])")
+# A clause ends between the other name and the figure: "…을 공개하고 320억원을 유치했다", "… and raised $20 million".
+_CLAUSE_END = re.compile(r"[\uac00-\ud7a3](?:고|며|으며|면서|했고|했으며),?\s|,?\s(?:and|while|and has|and it)\s")
+
+
+def _subject_clause(folded: str, figure: tuple[float, int, int, str], nearest: tuple[int, int, str],
+                    asked_spans: list[tuple[int, int, str]]) -> bool:
+    """Whether the figure sits in a later clause of a sentence whose subject is the asked name, past the other
+    name it is nearest to: "파미온이 베리봇의 2세대를 공개하고 320억원을 유치했다" (320억원 is 파미온's). A figure in
+    brackets after the other name ("딥시크 R1(6710억 개)") stays that name's."""
+    _, start, _, _ = figure
+    if nearest[1] > start or "(" in folded[nearest[1]:start] and ")" not in folded[nearest[1]:start]:
+        return False
+    subject = next((a for a in asked_spans if a[1] <= nearest[0] and SUBJECT_AFTER.match(folded[a[1]:])), None)
+    return subject is not None and bool(_CLAUSE_END.search(folded[nearest[1]:start]))
 
 
 def _gap(figure: tuple[float, int, int, str], span: tuple[int, int, str]) -> int:

@@ -971,3 +971,31 @@ def test_a_place_the_answering_article_never_names_caps_the_answer(tmp_path) -> 
     assert passages[0].features["place_absent"] == 0.0 and sure.judge(japan, passages).outcome == ANSWER
     tell_us = kb.retriever.prepare("tell us how many strawberries the robot picks per hour")
     assert kb.retriever.search(tell_us, k=1)[0].features["place_absent"] == 0.0  # "us" is no place
+
+
+ROUND = """# 제타팜, 시리즈B 유치
+스마트팜 스타트업 제타팜(Zetafarm)이 딸기 로봇 '미라봇(Mirabot)'의 2세대 모델을 공개하고 320억원 규모의 시리즈B 투자를 유치했다고 14일 밝혔다.
+이번 시리즈B에는 한빛벤처스가 리드 투자자로 참여했고, 일본 농기계 업체 쿠로다농기(Kuroda Agri)가 새로 합류했다.
+"""
+
+
+def test_a_figure_in_a_later_clause_belongs_to_the_sentence_subject(tmp_path) -> None:
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams
+    from knowledge.scoping import tied_figures
+
+    kb = _knowledge_base(tmp_path, {"round.md": ROUND, "lab.md": LAB_EN})
+    lede = ROUND.splitlines()[1]
+    raised = kb.retriever.prepare("제타팜이 유치한 시리즈B 투자 규모는 얼마야?")
+    # 320억원 follows 미라봇's clause ("…을 공개하고"), yet the sentence's subject, 제타팜, raised it.
+    assert [f[0] for f in tied_figures(raised, lede, kb.retriever.names)] == [32_000_000_000.0]
+    assert "2세대" not in kb.retriever.names  # a generation is a figure, not a name
+    # A figure in brackets after another name stays that name's.
+    assert tied_figures(kb.retriever.prepare("제타팜의 매개변수는 몇 개야?"),
+                        "제타팜은 미라봇(6710억 개 매개변수)의 5% 수준 매개변수로도 좋은 성능을 냈다.", kb.retriever.names) == []
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    put_in = kb.retriever.prepare("쿠로다농기는 제타팜 시리즈B에 얼마를 넣었어?")
+    assert "쿠로다농기" in put_in.entities  # "농기계 업체 쿠로다농기(Kuroda Agri)": 업체 is no part of the name
+    passages = kb.retriever.search(put_in, k=1)
+    # The round's total is 제타팜's, not 쿠로다농기's stake.
+    assert "320억원" in passages[0].sentence.text and passages[0].features["subject_absent"] == 1.0
+    assert sure.judge(put_in, passages).outcome == UNCERTAIN
