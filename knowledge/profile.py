@@ -90,7 +90,11 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
     for text in texts:
         aliases.extend(parenthetical_aliases(text))
         for m in _LATIN_RUN.finditer(text):
-            run = _trim_run(m.group(0))
+            run = m.group(0)
+            if re.match(r"[\uac00-\ud7a3]", text[m.end():m.end() + 1]):
+                # "GPU 64장", "B 320억원": a number before a Korean counter is a figure, not part of the name.
+                run = re.sub(r"[ -]\d+(?:\.\d+)?$", "", run)
+            run = _trim_run(run)
             # "People who …": a capitalised vocabulary word opening a sentence is a word, not a name (AI stays).
             common = " " not in run and not run.isupper() and (fold(run) in _COMMON_WORDS or fold(run) in ENGLISH_STOPWORDS)
             if run and not common and not (" " not in run and run.lower() != run and run.lower() in lower_words):

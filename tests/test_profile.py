@@ -999,3 +999,13 @@ def test_a_figure_in_a_later_clause_belongs_to_the_sentence_subject(tmp_path) ->
     # The round's total is 제타팜's, not 쿠로다농기's stake.
     assert "320억원" in passages[0].sentence.text and passages[0].features["subject_absent"] == 1.0
     assert sure.judge(put_in, passages).outcome == UNCERTAIN
+
+
+def test_a_number_before_a_korean_counter_is_no_part_of_a_latin_name(tmp_path) -> None:
+    text = "# 제타 캠퍼스\n제타 캠퍼스는 클라우드 GPU 64장을 교육생에게 나눠 배정한다. 시리즈B 320억원을 유치한 제타팜(Zetafarm)과 손잡았다.\n"
+    kb = _knowledge_base(tmp_path, {"gpu.md": text})
+    names = set(kb.retriever.profile.entity_docs)
+    assert "gpu 64" not in names and "b 320" not in names
+    question = kb.retriever.prepare("How many cloud GPUs does Zeta Campus hand out?")
+    top = kb.retriever.search(question, k=1)[0]
+    assert "64장" in top.sentence.text and top.features["kind"] > 0  # 64 is the count asked, not a name's number
