@@ -158,6 +158,8 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "place_absent": f.get("place_absent", 0.0),
         # A figure asked of the question's subject, from a sentence naming only its other name: a cap, not fitted.
         "subject_absent": f.get("subject_absent", 0.0),
+        # "How many X" of a sentence that never writes X: its figure counts something else (a cap, not fitted).
+        "counted_absent": f.get("counted_absent", 0.0),
         # A "which X" question whose X the article never writes (a cap, not a fitted input).
         "head_absent": f.get("head_absent", 0.0),
         # Coverage of what the question asks about its names (their absence is measured by `entity`).
@@ -242,7 +244,7 @@ class Gate:
         # An organisation no article names, in Hangul with its kind ("두리그룹의 AI 전략은?"): whatever the
         # passage says, it is about another company (no answerable question of the fitted sets named one).
         unknown_thing = (values["unknown_name"] and values["kind_missing"]) or unknown_organisation(question)
-        if (values["sibling_version"] or values["year_clash"] or values["place_clash"] or values["place_absent"] or values["subject_absent"] or values["amount_missing"] or values["metric_missing"]
+        if (values["sibling_version"] or values["year_clash"] or values["place_clash"] or values["place_absent"] or values["subject_absent"] or values["counted_absent"] or values["amount_missing"] or values["metric_missing"]
                 or values["head_absent"] or unknown_thing) \
                 and p >= self.params.answer_at:
             # The passage is about something else: a sibling ("3B" asked, the sentence is about 72B), another

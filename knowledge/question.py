@@ -96,6 +96,7 @@ class Question:
     unknown_figures: tuple[str, ...] = ()  # figures no sentence states
     versions: tuple[str, ...] = field(default=())  # model sizes / versions named ("32b", "2.0")
     head: str = ""  # the noun a "which X" question asks to name, as written ("foundry", "회사와")
+    counted: str = ""  # the noun a "how many X" question counts, as written ("languages", "언어는")
     parts: tuple[str, ...] = ()  # the questions of a multi-part question ("How much …, and who led it?")
 
     @property
@@ -134,7 +135,7 @@ def read_question(raw: str, limit: int, history: Sequence[Turn] = ()) -> Questio
     first = fold(parts[0]) if len(parts) > 1 else folded
     wants = tuple(dict.fromkeys(wanted_figures(first) + wanted_figures(folded)))
     return Question(text=cleaned, intent=intent, asks=answer_type(first), wants=wants, query=cleaned,
-                    head=asked_head(folded), parts=parts, **base)
+                    head=asked_head(folded), counted=counted_noun(first), parts=parts, **base)
 
 
 def _when_first(folded: str) -> bool:
@@ -194,6 +195,17 @@ def asked_head(folded: str) -> str:
                         not any(word.startswith(g) and len(g) >= 2 for g in locale.GENERIC_HEADS):
                     return word
                 break
+    return ""
+
+
+def counted_noun(folded: str) -> str:
+    """The noun of "how many languages …", "언어는 몇 개 …", or "" when the question counts none or only a
+    general one ("how many people", "몇 명"), which the figure's unit answers."""
+    for locale in (en_locale, ko_locale):
+        if m := locale.COUNTED.search(folded):
+            word = m.group(1)
+            if not any(s in locale.GENERIC_COUNTED for s in (word, *korean_stems(word))):
+                return word
     return ""
 
 

@@ -502,6 +502,7 @@ class HybridRetriever:
         top[0].features["place_clash"] = self._place_clash(question, top[0].sentence)
         top[0].features["place_absent"] = self._place_absent(question, top[0].sentence.source)
         top[0].features["subject_absent"] = self._subject_absent(question, top[0].sentence)
+        top[0].features["counted_absent"] = self._counted_absent(question, top[0].sentence)
         top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
         top[0].features["head_absent"] = self._head_absent(question, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
@@ -585,6 +586,19 @@ class HybridRetriever:
             if not wanted & told and (told or (kind == "rank" and wanted - {1.0})):
                 return 1.0
         return 0.0
+
+    def _counted_absent(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when a "how many X" question's X (languages, 언어) is a word some spelling of which is known, yet the
+        sentence does not write it: its figure counts something else ("세 종류" is no count of languages)."""
+        if not question.counted or "people" in question.wants:
+            return 0.0  # people are counted by the figure's own unit (45명), whatever noun names them
+        counted = fold(question.counted)
+        stem = korean_stem(counted) if is_hangul(counted[:1]) else counted
+        unit = next((u for u in question.units if u.label in (counted, stem) or stem in u.forms), None)
+        if unit is None or not unit.known or unit.figure:
+            return 0.0
+        own = self._own_text(sentence)
+        return 0.0 if any(form_match(f, own) >= 1.0 for f in unit.forms) else 1.0
 
     def _subject_absent(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a figure is asked of the question's subject ("쿠로다농기는 파미온 투자에 얼마를 넣었어?") and the

@@ -1009,3 +1009,32 @@ def test_a_number_before_a_korean_counter_is_no_part_of_a_latin_name(tmp_path) -
     question = kb.retriever.prepare("How many cloud GPUs does Zeta Campus hand out?")
     top = kb.retriever.search(question, k=1)[0]
     assert "64장" in top.sentence.text and top.features["kind"] > 0  # 64 is the count asked, not a name's number
+
+
+GAUSS = """# 제타AI, 멀티모달 모델 '제타2' 공개
+제타2는 텍스트와 코드, 이미지를 한꺼번에 다루는 멀티모달 모델이며 쓰임새에 따라 세 종류로 나뉜다.
+제타2는 13개 언어의 통화를 실시간으로 통역한다.
+"""
+
+
+def test_how_many_x_needs_a_sentence_that_writes_x() -> None:
+    from knowledge.question import counted_noun
+
+    assert counted_noun("how many languages does zeta2 support?") == "languages"
+    assert counted_noun("제타2는 언어 몇 개 지원해?") == "언어"
+    assert counted_noun("how many people joined?") == counted_noun("시간당 몇개 따?") == counted_noun("몇 명이야?") == ""
+
+
+def test_a_count_of_something_else_is_no_answer_to_how_many_x(tmp_path) -> None:
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams
+
+    kb = _knowledge_base(tmp_path, {"zeta.md": GAUSS})
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    retriever = kb.retriever
+    three = next(s for s in retriever.sentences if "세 종류" in s.text)
+    thirteen = next(s for s in retriever.sentences if "13개 언어" in s.text)
+    languages = retriever.prepare("How many languages does Zeta2 interpret?")
+    assert retriever._counted_absent(languages, three) == 1.0 and retriever._counted_absent(languages, thirteen) == 0.0
+    passages = retriever.search(languages, k=1)
+    outcome = sure.judge(languages, passages).outcome
+    assert (passages[0].sentence == thirteen and outcome == ANSWER) or (passages[0].sentence == three and outcome == UNCERTAIN)

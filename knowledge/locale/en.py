@@ -66,6 +66,12 @@ ASKED_HEAD = (
     re.compile(r"\bwhich\s+([a-z][\w-]*)"),
     re.compile(r"\bwhat\s+([a-z][\w-]*)\s+(?:does|did|do|is|was|are|were|has|have|had|will|would|can|could)\b"),
 )
+# "How many X": the noun counted. General nouns (people, times, units) are left to the figure's own unit.
+COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)")
+GENERIC_COUNTED = frozenset("""
+    people persons times ones of more other others different total in units items things kinds types sorts days years
+    months weeks hours minutes the a an
+    """.split())
 GENERIC_HEADS = frozenset("""
     one ones of is are was were does did do has have had can could will would should the a an about else exactly
     kind kinds type types sort sorts way ways thing things part parts year years month date day time period score size number

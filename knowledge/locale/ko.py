@@ -45,6 +45,10 @@ ANNOUNCES = re.compile(r"(?:[:：]\s*$|(?:두|세|네|다섯|여섯|[2-9])\s?(?:
 # (내용, 정도, 크기, 연도), are too general to be written as such (것, 점, 방법), or name a party by the part it
 # plays, which articles tell with a verb ("투자를 주도했다" names the 투자자), are not such a noun.
 ASKED_HEAD = (re.compile(r"(?:어느|어떤|무슨)\s*([\uac00-\ud7a3A-Za-z]+)"),)
+# "X 몇 개": the noun counted, right before 몇 and its counter. General nouns are left to the counter.
+COUNTED = re.compile(r"([\uac00-\ud7a3A-Za-z]{2,})\s*몇\s*(?:개|곳|대|장|건|척|종|편|권|가지|군데)")
+GENERIC_COUNTED = frozenset("사람 것 거 수 총 모두 전체 각각 개수 숫자 규모 현재 지금 올해 작년 대략 약 총합 시간당 하루 하루에 연간 매년 "
+                            "매달 한번에 한 번에 한꺼번에 동시에 최대 평균".split())
 GENERIC_HEADS = frozenset("""
     것 거 게 건 점 내용 방법 의미 역할 이유 부분 식 방식 계획 목적 목표 효과 의견 말 얘기 이야기 특징 차이 변화 결과 문제 상황 일
     곳 사람 분야 형태 종류 정도 수준 기준 조건 혜택 성과 의도 배경 입장 평가 반응 크기 규모 연도 해 날 때 시기 점수 수치 숫자 비율 순서
