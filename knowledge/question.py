@@ -202,9 +202,10 @@ def counted_noun(folded: str) -> str:
     """The noun of "how many languages …", "언어는 몇 개 …", or "" when the question counts none or only a
     general one ("how many people", "몇 명"), which the figure's unit answers."""
     for locale in (en_locale, ko_locale):
-        if m := locale.COUNTED.search(folded):
+        if m := locale.COUNTED.search(folded) or locale.COUNTED_FIRST.search(folded):
             word = m.group(1)
-            if not any(s in locale.GENERIC_COUNTED for s in (word, *korean_stems(word))):
+            words = m.group(0).split()
+            if not any(s in locale.GENERIC_COUNTED for w in words for s in (w, *korean_stems(w))):
                 return word
     return ""
 

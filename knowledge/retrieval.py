@@ -588,14 +588,17 @@ class HybridRetriever:
         return 0.0
 
     def _counted_absent(self, question: Question, sentence: Sentence) -> float:
-        """1.0 when a "how many X" question's X (languages, 언어) is a word some spelling of which is known, yet the
-        sentence does not write it: its figure counts something else ("세 종류" is no count of languages)."""
+        """1.0 when a "how many X" question's X (languages, 언어) is written by the sentence's article, yet not by the
+        sentence: its figure counts something else ("세 종류" is no count of languages)."""
         if not question.counted or "people" in question.wants:
             return 0.0  # people are counted by the figure's own unit (45명), whatever noun names them
         counted = fold(question.counted)
         stem = korean_stem(counted) if is_hangul(counted[:1]) else counted
         unit = next((u for u in question.units if u.label in (counted, stem) or stem in u.forms), None)
         if unit is None or not unit.known or unit.figure:
+            return 0.0
+        # An article that never writes X in any spelling may name it by a word the vocabulary lacks (거점 for sites).
+        if not any(mentions(f, self._doc_folded.get(sentence.source, "")) for f in unit.forms):
             return 0.0
         own = self._own_text(sentence)
         return 0.0 if any(form_match(f, own) >= 1.0 for f in unit.forms) else 1.0

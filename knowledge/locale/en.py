@@ -67,7 +67,10 @@ ASKED_HEAD = (
     re.compile(r"\bwhat\s+([a-z][\w-]*)\s+(?:does|did|do|is|was|are|were|has|have|had|will|would|can|could)\b"),
 )
 # "How many X": the noun counted. General nouns (people, times, units) are left to the figure's own unit.
-COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)")
+COUNTED = re.compile(r"\bhow many (?:[a-z][\w-]* )?([a-z][\w-]*)(?= (?:did|does|do|is|are|was|were|have|has|had|will|can|could|would|"
+                     r"should|in|of|for|at|on|per|with|to|from|that|which|there|across|under|over|by)\b|\s*[?,.]|\s*$)")
+# When no verb or preposition closes the noun phrase, its first word.
+COUNTED_FIRST = re.compile(r"\bhow many ([a-z][\w-]*)")
 GENERIC_COUNTED = frozenset("""
     people persons times ones of more other others different total in units items things kinds types sorts days years
     months weeks hours minutes the a an

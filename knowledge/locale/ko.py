@@ -47,6 +47,7 @@ ANNOUNCES = re.compile(r"(?:[:：]\s*$|(?:두|세|네|다섯|여섯|[2-9])\s?(?:
 ASKED_HEAD = (re.compile(r"(?:어느|어떤|무슨)\s*([\uac00-\ud7a3A-Za-z]+)"),)
 # "X 몇 개": the noun counted, right before 몇 and its counter. General nouns are left to the counter.
 COUNTED = re.compile(r"([\uac00-\ud7a3A-Za-z]{2,})\s*몇\s*(?:개|곳|대|장|건|척|종|편|권|가지|군데)")
+COUNTED_FIRST = COUNTED
 GENERIC_COUNTED = frozenset("사람 것 거 수 총 모두 전체 각각 개수 숫자 규모 현재 지금 올해 작년 대략 약 총합 시간당 하루 하루에 연간 매년 "
                             "매달 한번에 한 번에 한꺼번에 동시에 최대 평균".split())
 GENERIC_HEADS = frozenset("""
