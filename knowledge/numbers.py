@@ -204,6 +204,9 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
 _ORDINAL_FIGURE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:cohort|batch|class|round|intake)s?\b", re.I)
 _ORDINAL_PHASE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")[\s-]+(?:phase|stage|generation)s?\b", re.I)
+# A stage or cohort by a number word after it: "phase two", "cohort three".
+_CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NOUN_NUMBER = re.compile(r"\b(phase|stage|cohort|batch|intake)\s+(" + "|".join(_CARDINALS) + r")\b", re.I)
 # Places in a ranking: "second place", "3rd-place", "the runner-up" (2위).
 _ORDINAL_PLACE = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+place\b|\b(runner)[\s-]?up\b|"
                             r"\b(?:came|comes|come|finished|finishes|ranked|ranks|placed)\s+(" + "|".join(_ORDINALS) + r")\b", re.I)
@@ -242,6 +245,8 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "cohort") for m in _ORDINAL_FIGURE.finditer(text))
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "phase") for m in _ORDINAL_PHASE.finditer(text))
     out.extend((_place(m), m.start(), m.end(), "rank") for m in _ORDINAL_PLACE.finditer(text))
+    out.extend((float(_CARDINALS[m.group(2).lower()]), m.start(), m.end(),
+                "phase" if m.group(1).lower() in ("phase", "stage") else "cohort") for m in _NOUN_NUMBER.finditer(text))
     return out
 
 

@@ -53,6 +53,9 @@ DENSE_FLOOR, DENSE_CEIL = 0.70, 0.92
 VECTOR_MEMORY = 4096
 # Within-document word weights remembered, by (document, spellings); cleared when full.
 LOCAL_MEMORY = 4096
+# A best sentence about another stage or cohort than the asked one gives way to one of the next few
+# candidates that is not, when that one holds at least this share of the ranking's belief.
+PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.02
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
@@ -486,6 +489,7 @@ class HybridRetriever:
         total = sum(weights)
         passages = [replace(p, score=w / total) for p, w in zip(passages, weights)]
         passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
+        passages = self._prefer_stated_place(question, passages)
         top = passages[:k]
         first = self._with_continuation(top[0].sentence) if join else top[0].sentence
         if first is not top[0].sentence:
@@ -494,7 +498,7 @@ class HybridRetriever:
             top = [replace(top[0], sentence=first)] + [p for p in passages[1:] if not inside(p)][: k - 1]
         if len(passages) > 1:
             # How clearly the best passage wins: a gate feature.
-            top[0].features["margin"] = passages[0].score - passages[1].score
+            top[0].features["margin"] = passages[0].score - max(p.score for p in passages[1:])
         top[0].features["top_p"] = passages[0].score
         top[0].features["kind_absent_doc"] = self._kind_absent(question, top[0].sentence.source)
         top[0].features["sibling_version"] = self._sibling_version(question, top[0].sentence)
@@ -560,6 +564,20 @@ class HybridRetriever:
             self._doc_years[sentence.source] = numbers.years(self._doc_folded.get(sentence.source, ""))
         return 0.0 if asked & self._doc_years[sentence.source] else 1.0
 
+    def _prefer_stated_place(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """When the best sentence is about another stage, cohort or place than the one asked ("2단계 사업비" answered by
+        the 1단계 sentence), a close runner-up that is not comes first: the asked one is a hard constraint."""
+        if not passages or not self._place_clash(question, passages[0].sentence):
+            return passages
+        for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
+            if p.score >= PLACE_RERANK_SHARE and not self._place_clash(question, p.sentence):
+                # The passed-over sentences are no candidates: the belief they held is shared out among the rest.
+                skipped = passages[:i]
+                rest = max(1e-9, 1.0 - sum(q.score for q in skipped))
+                return [replace(p, score=p.score / rest)] + [replace(q, score=0.0) for q in skipped] + \
+                    [replace(q, score=q.score / rest) for q in passages[i + 1:]]
+        return passages
+
     def _place_clash(self, question: Question, sentence: Sentence) -> float:
         """1.0 when the question names a place in a ranking, a cohort or a stage ("who came second", "4기 사업비")
         that the sentence, with the one before it, does not state while stating another: it is about another
@@ -601,7 +619,8 @@ class HybridRetriever:
         if not any(mentions(f, self._doc_folded.get(sentence.source, "")) for f in unit.forms):
             return 0.0
         own = self._own_text(sentence)
-        return 0.0 if any(form_match(f, own) >= 1.0 for f in unit.forms) else 1.0
+        # A Korean compound ends in its head: "제조기업 27곳" counts 기업.
+        return 0.0 if any(form_match(f, own) >= 1.0 or (is_hangul(f[:1]) and len(f) >= 2 and f in own) for f in unit.forms) else 1.0
 
     def _subject_absent(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a figure is asked of the question's subject ("쿠로다농기는 파미온 투자에 얼마를 넣었어?") and the

@@ -1038,3 +1038,29 @@ def test_a_count_of_something_else_is_no_answer_to_how_many_x(tmp_path) -> None:
     passages = retriever.search(languages, k=1)
     outcome = sure.judge(languages, passages).outcome
     assert (passages[0].sentence == thirteen and outcome == ANSWER) or (passages[0].sentence == three and outcome == UNCERTAIN)
+
+
+PHASES = """# 제타 컨소시엄 2단계 착수
+제타 컨소시엄은 제조 AI 공동 연구를 위해 꾸려졌다.
+1단계(2023~2024년)에는 총사업비 420억 원이 들어갔으며, 이 가운데 국비가 300억 원, 참여 기업이 낸 민간 부담금이 120억 원이었다.
+1단계에는 중소 제조기업 27곳과 대학 4곳이 참여했다.
+2단계는 내년부터 3년간 이어진다. 3년간 총 760억 원이 투입되며, 국비 520억 원에 민간 240억 원이 더해진다.
+"""
+
+
+def test_a_sentence_about_another_stage_gives_way_to_one_about_the_asked_stage(tmp_path) -> None:
+    from knowledge.gate import features
+    from knowledge.numbers import figures_with_units
+
+    kb = _knowledge_base(tmp_path, {"phases.md": PHASES})
+    second = kb.retriever.prepare("2단계 사업비 중 국비와 민간 부담금은 각각 얼마입니까?")
+    passages = kb.retriever.search(second, k=3)
+    assert "520억" in passages[0].sentence.text and passages[0].features["place_clash"] == 0.0
+    assert features(second, passages[0])["top_p"] >= 0.5  # the passed-over 1단계 sentence holds no belief
+    first = kb.retriever.prepare("1단계 사업비 중 국비는 얼마야?")
+    assert "300억" in kb.retriever.search(first, k=1)[0].sentence.text
+    assert [(v, k) for v, *_, k in figures_with_units("How many firms joined phase two?")] == [(2.0, "phase")]
+    # "제조기업 27곳" counts 기업: a Korean compound ends in its head.
+    companies = kb.retriever.prepare("제타 컨소시엄 1단계 때 기업 몇 개 참여했어?")
+    top = kb.retriever.search(companies, k=1)[0]
+    assert "27곳" in top.sentence.text and top.features["counted_absent"] == 0.0
