@@ -60,8 +60,15 @@ _CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|�
 _SHARE = re.compile(r"비중|비율|점유율|퍼센트|%|\bshare\b|percent|\brate\b")
 
 
+# A goal asked as "what" ("해외 매출 목표는 무엇", "what is the revenue target") may be a share or a rank, not a sum.
+_GOAL = re.compile(r"목표|계획|target|goal|aim|plan")
+_HOW_MUCH = re.compile(r"얼마|how much|규모|액수|금액")
+
+
 def asks_amount(folded: str) -> bool:
-    """Does the question ask for an amount of money by name (not how one changed, nor its share)?"""
+    """Does the question ask for an amount of money by name (not how one changed, nor its share, nor a goal)?"""
+    if _GOAL.search(folded) and not _HOW_MUCH.search(folded):
+        return False
     return bool(_MONEY_NOUN.search(folded)) and not _CHANGE.search(folded) and not _SHARE.search(folded)
 
 
@@ -212,6 +219,8 @@ def counted_noun(folded: str) -> str:
 
 def wanted_figures(folded: str) -> tuple[str, ...]:
     wants = [kind for pattern, kind in _WANTS if pattern.search(folded)]
+    if _GOAL.search(folded) and not _HOW_MUCH.search(folded):
+        wants = [k for k in wants if k != "money"]  # "해외 매출 목표는 무엇": a goal may be a share, not a sum
     if re.search(_COMPARATIVE, folded):
         # "By how much did frames lower the budget?": a degree (a share, a ratio), not an amount of money.
         wants = [k for k in wants if k in ("percent", "times")] + [k for k in wants if k not in ("percent", "times")]
