@@ -182,7 +182,8 @@ def amount_missing(question: Question, passage: Passage) -> float:
 
 # Metrics a figure is a figure of: "영업이익" asked is not answered by 매출, nor "defect rate" by revenue.
 _METRICS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in (
-    "revenue", "profit", "valuation", "price", "defect", "accuracy", "parameter", "token") for f in group)
+    "revenue", "profit", "operating profit", "net profit", "valuation", "price", "defect", "accuracy", "parameter", "token")
+    for f in group)
 
 
 def metric_missing(question: Question, passage: Passage) -> float:

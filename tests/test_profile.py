@@ -604,6 +604,8 @@ def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
     assert "매출" in passages[0].sentence.text  # 128억원 is revenue
     assert features(profit, passages[0])["metric_missing"] == 1.0
     assert Gate().judge(profit, passages).outcome != ANSWER
+    net = kb.retriever.prepare("제타칩 지난해 당기순이익은 얼마야?")
+    assert features(net, kb.retriever.search(net, k=1)[0])["metric_missing"] == 1.0  # no net profit is stated
     revenue = kb.retriever.prepare("What was Zetachip's revenue last year?")
     assert features(revenue, kb.retriever.search(revenue, k=1)[0])["metric_missing"] == 0.0
 
