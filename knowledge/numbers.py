@@ -65,7 +65,7 @@ def kinded_values(texts: Iterable[str]) -> frozenset[tuple[float, str]]:
 
 # Kinds whose figure names one thing ("8기", "90점", "120명"): the same number of another kind is not it.
 # Dates and durations are left out: "2년" and "2 years" parse to different kinds.
-_STRICT_KINDS = frozenset({"cohort", "phase", "score", "percent", "people", "size", "money", "rank", "times"})
+_STRICT_KINDS = frozenset({"cohort", "phase", "score", "percent", "people", "size", "money", "rank", "times", "ratio"})
 
 
 def unknown_figures(question: str, known: frozenset[float],
@@ -115,6 +115,8 @@ _PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|
 # What a figure counts, read off the word right after it (Korean counters, English nouns).
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("percent", r"%|퍼센트|percent\b|per cent\b|pct\b|%p|포인트(?=\s*(?:상승|하락|증가|감소))"),
+    # A ratio such as a competition rate: "약 25대 1", "26 to 1", "11.7:1".
+    ("ratio", r"대\s?1(?![\d.])|to\s?1\b|:\s?1(?![\d.])"),
     ("score", r"점(?![\uac00-\ud7a3])|점을|점이|점으로|점에|points?\b|pts\b"),
     ("money", r"(?:원|달러|유로|엔|위안)(?![\uac00-\ud7a3])|(?:원|달러|유로|위안)(?:으로|이나|에서|까지|씩|[을이의에은는과와대가로도만를])|won\b|dollars?\b|usd\b|krw\b|euros?\b|yen\b"),
     ("people", r"여?\s?명|people\b|persons?\b|applicants?\b|participants?\b|employees?\b|staff\b|students?\b|members?\b|workers?\b|researchers?\b|engineers?\b|users?\b|customers?\b|attendees?\b|teams?\b|팀"),

@@ -34,12 +34,14 @@ _COMPARATIVE = (r"by how much|how much (?:more|less|fewer|cheaper|faster|slower|
 _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"점수|몇\s*점|score|points?|성적"), "score"),
     # A noun for people asks for a head count only with 수/규모 after it ("참가자 수는?"), not in "참가자들은 어떤 혜택을 받나요?".
-    (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이]|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths)\b|headcount|명이"), "people"),
+    (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이랑와과도]|하고|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths)\b|headcount|명이"), "people"),
     # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
     (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자|매출|이익|손실|피해액|상금|수당|급여|연봉|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark)|"
                 r"price|cost|revenue|profit|earnings|investment|budget|\bwon\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
-    (re.compile(r"퍼센트|비율|비중|점유율|%|percent|percentage|\brate\b|share|몇\s*배|률|" + _COMPARATIVE), "percent"),
+    # A competition rate is told as a ratio ("25대 1"), not a percentage.
+    (re.compile(r"경쟁률|경쟁비|competition (?:rate|ratio)|how competitive|applicants per (?:place|seat|spot)"), "ratio"),
+    (re.compile(r"퍼센트|비율|비중|점유율|%|percent|percentage|\brate\b|\bshare\b|몇\s*배|(?<!경쟁)률|" + _COMPARATIVE), "percent"),
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),

@@ -55,7 +55,7 @@ VECTOR_MEMORY = 4096
 LOCAL_MEMORY = 4096
 # A best sentence about another stage or cohort than the asked one gives way to one of the next few
 # candidates that is not, when that one holds at least this share of the ranking's belief.
-PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.02
+PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 
@@ -566,11 +566,12 @@ class HybridRetriever:
 
     def _prefer_stated_place(self, question: Question, passages: list[Passage]) -> list[Passage]:
         """When the best sentence is about another stage, cohort or place than the one asked ("2단계 사업비" answered by
-        the 1단계 sentence), a close runner-up that is not comes first: the asked one is a hard constraint."""
+        the 1단계 sentence), a runner-up of the same article that states the asked one comes first: a hard constraint."""
         if not passages or not self._place_clash(question, passages[0].sentence):
             return passages
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
-            if p.score >= PLACE_RERANK_SHARE and not self._place_clash(question, p.sentence):
+            if p.score >= PLACE_RERANK_SHARE and p.sentence.source == passages[0].sentence.source \
+                    and self._states_asked_place(question, p.sentence):
                 # The passed-over sentences are no candidates: the belief they held is shared out among the rest.
                 skipped = passages[:i]
                 rest = max(1e-9, 1.0 - sum(q.score for q in skipped))
@@ -578,16 +579,34 @@ class HybridRetriever:
                     [replace(q, score=q.score / rest) for q in passages[i + 1:]]
         return passages
 
+    def _states_asked_place(self, question: Question, sentence: Sentence) -> bool:
+        """Whether the sentence, with the one before it, states every stage, cohort or place the question names."""
+        asked, stated = self._asked_and_stated_places(question, sentence)
+        return bool(asked) and asked <= stated
+
     def _place_clash(self, question: Question, sentence: Sentence) -> float:
         """1.0 when the question names a place in a ranking, a cohort or a stage ("who came second", "4기 사업비")
         that the sentence, with the one before it, does not state while stating another: it is about another
         one. A place other than first must be stated; a winner may be told without a number ("대상은 … 받았다")."""
+        asked, stated = self._asked_and_stated_places(question, sentence)
+        if not asked:
+            return 0.0
+        for kind in {k for _, k in asked}:
+            wanted = {v for v, k in asked if k == kind}
+            told = {v for v, k in stated if k == kind}
+            if not wanted & told and (told or (kind == "rank" and wanted - {1.0})):
+                return 1.0
+        return 0.0
+
+    def _asked_and_stated_places(self, question: Question, sentence: Sentence) -> tuple[set[tuple[float, str]], set[tuple[float, str]]]:
+        """The (value, kind) places, cohorts and stages the question names, and those the sentence with the one
+        before it states."""
         text = question.text
         # "Where did Z-1 place?": a number inside a name is no place.
         asked = {(v, kind) for v, start, _, kind in numbers.figures_with_units(text) if kind in _ORDINAL_KINDS
                  and not (start and (text[start - 1] == "-" or text[start - 1].isalpha()))}
         if not asked:
-            return 0.0
+            return asked, set()
         near = sentence.text + " " + self._context(sentence)
         stated = {(v, kind) for v, _, _, kind in numbers.figures_with_units(near) if kind in _ORDINAL_KINDS}
         # "1·2기", "1~3단계": every number of a list or range before the counter is stated.
@@ -598,12 +617,7 @@ class HybridRetriever:
         for m in _ORDINAL_LIST_EN.finditer(near):
             kind = "cohort" if m.group(1).lower().startswith(("cohort", "batch", "intake")) else "phase"
             stated |= {(float(m.group(2)), kind), (float(m.group(3)), kind)}
-        for kind in {k for _, k in asked}:
-            wanted = {v for v, k in asked if k == kind}
-            told = {v for v, k in stated if k == kind}
-            if not wanted & told and (told or (kind == "rank" and wanted - {1.0})):
-                return 1.0
-        return 0.0
+        return asked, stated
 
     def _counted_absent(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a "how many X" question's X (languages, 언어) is written by the sentence's article, yet not by the
