@@ -146,3 +146,18 @@ def test_english_places_in_a_ranking_are_ranks() -> None:
     assert ranks("Which team took second place?") == ranks("the runner-up") == ranks("it came second of 17") == {2.0}
     assert ranks("the 3rd-place team") == ranks("Zeta ranked third among 42 labs") == {3.0}
     assert ranks("2위에 올랐다") == {2.0} and ranks("in the second round") == set()
+
+
+def test_a_competition_rate_is_a_ratio_and_asked_as_one() -> None:
+    from knowledge.numbers import figures_with_units
+    from knowledge.question import read_question
+
+    def ratios(text: str) -> list[float]:
+        return [v for v, *_, kind in figures_with_units(text) if kind == "ratio"]
+
+    assert ratios("약 25대 1의 경쟁률을 뚫었다") == [25.0] and ratios("a ratio of about 26 to 1") == [26.0]
+    assert ratios("정확도 25%") == []
+    assert read_question("2기 경쟁률은?", 2000).wants == ("ratio",)
+    assert read_question("How competitive was admission?", 2000).wants == ("ratio",)
+    assert read_question("성공률은 얼마야?", 2000).wants[:1] != ("ratio",)
+    assert "percent" not in read_question("How do firms train the shared model?", 2000).wants
