@@ -233,12 +233,17 @@ def form_match(form: str, text: str) -> float:
     if len(form) == 3 and form.isascii() and form.isalpha() and _find_word(form + "s", text):
         return 1.0  # "gpu" of "3,800 GPUs": too short to stem, but a plural is the same word
     if " " not in form and form.isascii() and form.isalpha() and len(form) > 3:
-        stem = english_stem(form)
-        return 1.0 if any(english_stem(w) == stem for w in _LATIN_WORD.findall(text)) else 0.0
+        return 1.0 if english_stem(form) in _latin_stems(text) else 0.0
     return 0.0
 
 
 _LATIN_WORD = re.compile(r"[a-z]{4,}")
+
+
+@lru_cache(maxsize=8192)
+def _latin_stems(text: str) -> frozenset[str]:
+    """The English stems of a sentence's words, once per sentence: every question form is compared with them."""
+    return frozenset(english_stem(w) for w in _LATIN_WORD.findall(text)) if text.isascii() or _LATIN_WORD.search(text) else frozenset()
 
 
 def mentions(form: str, text: str) -> bool:
