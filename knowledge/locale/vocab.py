@@ -330,7 +330,7 @@ NEWS: tuple[tuple[str, ...], ...] = (
     ("patent", "patents", "patented", "특허"),
     ("hands-on training", "practical training", "practicum", "실습"),
     ("practical", "on-the-job", "real-world work", "실무"),
-    ("learning", "learn", "learned", "learns", "학습"),
+    ("learning", "learn", "learned", "learns", "trained", "training", "학습"),
     ("install", "installed", "installing", "installation", "설치"),
     ("mass production", "mass-produce", "mass-produced", "mass producing", "양산"),
     ("prototype", "prototypes", "시제품", "프로토타입"),
