@@ -83,6 +83,20 @@ _ORDINAL_LIST = re.compile(r"(?<![\d.])(\d{1,2})\s?([·,~∼])\s?(\d{1,2})\s?(�
 _PLAIN = re.compile(r"\s?\([^()]{1,40}\)|['‘’\"“”]")
 
 
+def _stated_places(text: str) -> set[tuple[float, str]]:
+    """(value, kind) of the places, cohorts and stages a text states, lists and ranges included."""
+    stated = {(v, kind) for v, _, _, kind in numbers.figures_with_units(text) if kind in _ORDINAL_KINDS}
+    # "1·2기", "1~3단계": every number of a list or range before the counter is stated.
+    for m in _ORDINAL_LIST.finditer(text):
+        low, high, kind = int(m.group(1)), int(m.group(3)), _ORDINAL_COUNTERS[m.group(4)]
+        values = range(low, high + 1) if m.group(2) in "~∼" and high - low < 20 else (low, high)
+        stated |= {(float(v), kind) for v in values}
+    for m in _ORDINAL_LIST_EN.finditer(text):
+        kind = "cohort" if m.group(1).lower().startswith(("cohort", "batch", "intake")) else "phase"
+        stated |= {(float(m.group(2)), kind), (float(m.group(3)), kind)}
+    return stated
+
+
 def _names_version(version: str, folded: str) -> bool:
     """Whether the folded text writes the version, perhaps with an alias or quote marks inside it."""
     return mentions(version, folded) or (("(" in folded or "'" in folded) and mentions(version, _PLAIN.sub("", folded)))
@@ -607,17 +621,10 @@ class HybridRetriever:
                  and not (start and (text[start - 1] == "-" or text[start - 1].isalpha()))}
         if not asked:
             return asked, set()
-        near = sentence.text + " " + self._context(sentence)
-        stated = {(v, kind) for v, _, _, kind in numbers.figures_with_units(near) if kind in _ORDINAL_KINDS}
-        # "1·2기", "1~3단계": every number of a list or range before the counter is stated.
-        for m in _ORDINAL_LIST.finditer(near):
-            low, high, kind = int(m.group(1)), int(m.group(3)), _ORDINAL_COUNTERS[m.group(4)]
-            values = range(low, high + 1) if m.group(2) in "~∼" and high - low < 20 else (low, high)
-            stated |= {(float(v), kind) for v in values}
-        for m in _ORDINAL_LIST_EN.finditer(near):
-            kind = "cohort" if m.group(1).lower().startswith(("cohort", "batch", "intake")) else "phase"
-            stated |= {(float(m.group(2)), kind), (float(m.group(3)), kind)}
-        return asked, stated
+        own = _stated_places(sentence.text)
+        # The sentence before speaks for this one only on kinds this one leaves unsaid ("the fifth cohort" is its own).
+        before = {(v, k) for v, k in _stated_places(self._context(sentence)) if k not in {kind for _, kind in own}}
+        return asked, own | before
 
     def _counted_absent(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a "how many X" question's X (languages, 언어) is written by the sentence's article, yet not by the

@@ -1069,3 +1069,12 @@ def test_a_sentence_about_another_stage_gives_way_to_one_about_the_asked_stage(t
     companies = kb.retriever.prepare("제타 컨소시엄 1단계 때 기업 몇 개 참여했어?")
     top = kb.retriever.search(companies, k=1)[0]
     assert "27곳" in top.sentence.text and top.features["counted_absent"] == 0.0
+
+
+def test_a_sentence_stating_its_own_cohort_is_not_spoken_for_by_the_one_before(tmp_path) -> None:
+    text = "# 제타 펠로우\n4기에는 3천140명이 지원해 약 26대 1의 경쟁률을 기록했다. 5기까지 누적 지원자는 1만2천명을 넘었고 560명이 수료했다.\n"
+    kb = _knowledge_base(tmp_path, {"fellows.md": text})
+    fourth = kb.retriever.prepare("제타 펠로우 4기 지원자 수는?")
+    total = next(s for s in kb.retriever.sentences if "5기까지" in s.text)
+    assert kb.retriever._place_clash(fourth, total) == 1.0  # its own 5기, whatever the sentence before says
+    assert "3천140명" in kb.retriever.search(fourth, k=1)[0].sentence.text
