@@ -42,11 +42,11 @@ def test_multidoc_set_over_four_articles(multi_chain) -> None:
     report = evaluate(multi_chain, load_questions(DATA / "multidoc" / "qa_multidoc.jsonl"), default_source=ORIGINAL)
     s = report.summary()
     assert s["quotes_verbatim"] == 1.0
-    # Measured (stop 12) 0.87 correct / 0.92 hit@3 / 0 wrong file / 0.7 OOS declined / 0.04 declined / EN 0.88, KO 0.85.
+    # Measured (stop 13) 0.87 correct / 0.92 hit@3 / 0 wrong file / 0.8 OOS declined / 0.04 declined / EN 0.88, KO 0.85.
     assert s["correct"] >= 0.83, report.misses
     assert s["hit@3"] >= 0.88, report.misses
     assert s["wrong_file_first_quote"] <= 0.02, report.misses
-    assert s["out_of_scope_declined"] >= 0.6, report.misses
+    assert s["out_of_scope_declined"] >= 0.75, report.misses
     assert s["in_scope_declined"] <= 0.06, report.misses
     # Floors per language rather than a gap: a gap test would pass if Korean answers got worse.
     assert s["correct_en"] >= 0.84 and s["correct_ko"] >= 0.8, s
