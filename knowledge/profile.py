@@ -205,7 +205,7 @@ def _preceding_words(before: str, count: int, *, hangul: bool) -> str:
             picked.insert(0, token)
             if len(picked) == count:
                 break
-        # "농기계 업체 쿠로다농기(Kuroda Agri)": a general word before the name is not part of it.
+        # "농기계 업체 한빛농기(Hanbit Agri)": a general word before the name is not part of it.
         while len(picked) > 1 and fold(picked[0]) in _COMMON_WORDS:
             picked.pop(0)
         return " ".join(picked)

@@ -64,7 +64,7 @@ _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0
 # A name with a version number: 누리-4, Nuri2, 누리2는, Dami 3.0 (two-digit versions at most, not years).
 _NAMED_VERSION = re.compile(
     r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,})(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
-    # "베리봇2세대", "누리 3기": a counter after the number makes it a generation or a count, not a version.
+    # "미라봇2세대", "누리 3기": a counter after the number makes it a generation or a count, not a version.
     r"(?!\s?(?:세대|단계|차|기|명|개|대|년|월|일|위|등|배|곳|건|시간|분|초|억|만|천|조|원|%)(?![가-힣]{2}))"
 )
 # Words after a product family's name that name no member of it ("Mira model", "미라 시리즈").
@@ -79,7 +79,7 @@ _ORDINAL_COUNTERS = {"기": "cohort", "단계": "phase", "차": "phase", "세대
 _ORDINAL_NAME = re.compile(r"\d{1,2}\s?(?:세대|기|단계|차|위)")
 _ORDINAL_LIST_EN = re.compile(r"\b(cohorts?|batch(?:es)?|intakes?|phases?|stages?)\s(\d{1,2})\s?(?:,|and|&|to|-|–)\s?(\d{1,2})\b", re.I)
 _ORDINAL_LIST = re.compile(r"(?<![\d.])(\d{1,2})\s?([·,~∼])\s?(\d{1,2})\s?(기|단계|차|세대|위)")
-# Parenthesised aliases and quote marks, which may sit inside a versioned name: "'에지벤치(EdgeBench) 4.0'".
+# Parenthesised aliases and quote marks, which may sit inside a versioned name: "'루미벤치(LumiBench) 4.0'".
 _PLAIN = re.compile(r"\s?\([^()]{1,40}\)|['‘’\"“”]")
 
 
@@ -134,7 +134,7 @@ class HybridRetriever:
         self._by_key = {s.key: i for i, s in enumerate(self.sentences)}
         self._doc_folded = {d.source: fold(d.text) for d in self.documents}
         self._doc_text = {d.source: d.text for d in self.documents}
-        # The same without parenthesised aliases and quote marks: "'에지벤치(EdgeBench) 4.0'" names 에지벤치 4.0.
+        # The same without parenthesised aliases and quote marks: "'루미벤치(LumiBench) 4.0'" names 루미벤치 4.0.
         self._doc_plain = {src: _PLAIN.sub("", text) for src, text in self._doc_folded.items()}
         self._language = {d.source: d.language for d in self.documents}
         self._persons = {source: p.persons for source, p in self.profile.profiles.items()}
@@ -196,7 +196,7 @@ class HybridRetriever:
         # A name the question writes in the other script than the articles ("누리봇" for Nuribot, "Hanbit" for 한빛).
         spelled += " | " + " | ".join(t for u in units if u.label not in _GENERAL_FORMS
                                       for t in self.profile.transliterations(korean_stem(u.label) if is_hangul(u.label[:1]) else u.label))
-        # A name of several words in the other script: "Seoul AI Campus" is 서울 AI 캠퍼스, word by word.
+        # A name of several words in the other script: "Seoul Zeta Campus" is 서울 제타 캠퍼스, word by word.
         spelled += " | " + self._respelled(question.text)
         named_versions = self._version_spellings(question.text)
         # "Nuri-1" names 누리-1 when an article writes only that spelling.
@@ -270,7 +270,7 @@ class HybridRetriever:
         for m in _NAMED_VERSION.finditer(_SLACK_TOKEN.sub(" ", text)):
             name, sep, number = fold(m.group(1)), m.group(2), m.group(3)
             if name not in self.profile.entity_docs and not self.profile.transliterations(name):
-                continue  # a name no article writes ("Nuri-1" counts when an article writes 누리, 헬름마인드 when Helmmind)
+                continue  # a name no article writes ("Nuri-1" counts when an article writes 누리, 미라마인드 when Miramind)
             spellings = (name,) + self.profile.aliases_of(name) + self.profile.transliterations(name)
             if sep == " " and "." not in number and not any(f"{s} {number}" in self.profile.entity_docs for s in spellings):
                 continue  # "두리 7기", "한빛 4개": a count after a name, not a version, unless an article names one so ("Mira 3")
@@ -644,8 +644,8 @@ class HybridRetriever:
         return 0.0 if any(form_match(f, own) >= 1.0 or (is_hangul(f[:1]) and len(f) >= 2 and f in own) for f in unit.forms) else 1.0
 
     def _subject_absent(self, question: Question, sentence: Sentence) -> float:
-        """1.0 when a figure is asked of the question's subject ("쿠로다농기는 파미온 투자에 얼마를 넣었어?") and the
-        sentence, with the one before it, names only the other name: a figure about 파미온 is not 쿠로다농기's."""
+        """1.0 when a figure is asked of the question's subject ("한빛농기는 제타팜 투자에 얼마를 넣었어?") and the
+        sentence, with the one before it, names only the other name: a figure about 제타팜 is not 한빛농기's."""
         if not question.wants or len(question.entities) < 2:
             return 0.0
         spans = name_spans(question.folded, question.entities)

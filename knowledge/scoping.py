@@ -76,7 +76,7 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
     return out
 
 
-# The asked name as the sentence's subject: "파미온(farmion)이 …", "Zeta Labs, … ," read up to its particle.
+# The asked name as the sentence's subject: "제타팜(zetafarm)이 …", "Zeta Labs, … ," read up to its particle.
 SUBJECT_AFTER = re.compile(r"^(?:\s?\([^()]{0,40}\))?['’\"”]?(?:이|가|은|는|도)(?![\uac00-\ud7a3])")
 # A clause ends between the other name and the figure: "…을 공개하고 320억원을 유치했다", "… and raised $20 million".
 _CLAUSE_END = re.compile(r"[\uac00-\ud7a3](?:고|며|으며|면서|했고|했으며),?\s|,?\s(?:and|while|and has|and it)\s")
@@ -85,7 +85,7 @@ _CLAUSE_END = re.compile(r"[\uac00-\ud7a3](?:고|며|으며|면서|했고|했으
 def _subject_clause(folded: str, figure: tuple[float, int, int, str], nearest: tuple[int, int, str],
                     asked_spans: list[tuple[int, int, str]]) -> bool:
     """Whether the figure sits in a later clause of a sentence whose subject is the asked name, past the other
-    name it is nearest to: "파미온이 베리봇의 2세대를 공개하고 320억원을 유치했다" (320억원 is 파미온's). A figure in
+    name it is nearest to: "제타팜이 미라봇의 2세대를 공개하고 320억원을 유치했다" (320억원 is 제타팜's). A figure in
     brackets after the other name ("딥시크 R1(6710억 개)") stays that name's."""
     _, start, _, _ = figure
     if nearest[1] > start or "(" in folded[nearest[1]:start] and ")" not in folded[nearest[1]:start]:
