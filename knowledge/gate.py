@@ -202,6 +202,14 @@ def metric_missing(question: Question, passage: Passage) -> float:
     return 0.0
 
 
+def age_missing(question: Question, passage: Passage) -> bool:
+    """An age asked ("몇 살", "how old") of a passage that states none: a person's age is never read off another figure."""
+    if question.wants[:1] != ("age",):
+        return False
+    text = passage.sentence.text + " " + passage.context
+    return not any(kind == "age" for *_, kind in numbers.figures_with_units(text))
+
+
 def unknown_organisation(question: Question) -> bool:
     """Whether an organisation the question names by its Korean kind (…그룹, …전자, …은행) is one no article mentions."""
     return any(ko_locale.ORGANISATION.fullmatch(name) for name in question.unknown_names)
@@ -244,7 +252,8 @@ class Gate:
         # without GPUs): in the fitted sets no answerable question looked like this (0 of 240; 5 of 55 unanswerable).
         # An organisation no article names, in Hangul with its kind ("두리그룹의 AI 전략은?"): whatever the
         # passage says, it is about another company (no answerable question of the fitted sets named one).
-        unknown_thing = (values["unknown_name"] and values["kind_missing"]) or unknown_organisation(question)
+        unknown_thing = (values["unknown_name"] and values["kind_missing"]) or unknown_organisation(question) \
+            or age_missing(question, passages[0])
         if (values["sibling_version"] or values["year_clash"] or values["place_clash"] or values["place_absent"] or values["subject_absent"] or values["counted_absent"] or values["amount_missing"] or values["metric_missing"]
                 or values["head_absent"] or unknown_thing) \
                 and p >= self.params.answer_at:

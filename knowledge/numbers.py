@@ -65,7 +65,7 @@ def kinded_values(texts: Iterable[str]) -> frozenset[tuple[float, str]]:
 
 # Kinds whose figure names one thing ("8기", "90점", "120명"): the same number of another kind is not it.
 # Dates and durations are left out: "2년" and "2 years" parse to different kinds.
-_STRICT_KINDS = frozenset({"cohort", "phase", "score", "percent", "people", "size", "money", "rank", "times", "ratio"})
+_STRICT_KINDS = frozenset({"cohort", "phase", "score", "percent", "people", "size", "money", "rank", "times", "ratio", "age"})
 
 
 def unknown_figures(question: str, known: frozenset[float],
@@ -115,6 +115,8 @@ _PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|
 # What a figure counts, read off the word right after it (Korean counters, English nouns).
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("percent", r"%|퍼센트|percent\b|per cent\b|pct\b|%p|포인트(?=\s*(?:상승|하락|증가|감소))"),
+    # A person's age: "만 54세", "62살", "54 years old", "aged 54".
+    ("age", r"(?:세|살)(?:부터|까지|이하|이상|미만|초과|이다|였|다|인|이|가|의|에|로|은|는|을|를|도|만)?(?![\uac00-\ud7a3])|[\s-]years?[\s-]old\b"),
     # A ratio such as a competition rate: "약 25대 1", "26 to 1", "11.7:1".
     ("ratio", r"대\s?1(?![\d.])|to\s?1\b|:\s?1(?![\d.])"),
     ("score", r"점(?![\uac00-\ud7a3])|점을|점이|점으로|점에|points?\b|pts\b"),

@@ -161,3 +161,16 @@ def test_a_competition_rate_is_a_ratio_and_asked_as_one() -> None:
     assert read_question("How competitive was admission?", 2000).wants == ("ratio",)
     assert read_question("성공률은 얼마야?", 2000).wants[:1] != ("ratio",)
     assert "percent" not in read_question("How do firms train the shared model?", 2000).wants
+
+
+def test_an_age_is_a_kind_of_its_own_and_asked_as_one() -> None:
+    from knowledge.numbers import figures_with_units
+    from knowledge.question import read_question
+
+    def ages(text: str) -> list[float]:
+        return [v for v, *_, kind in figures_with_units(text) if kind == "age"]
+
+    assert ages("만 34세 이하 청년") == [34.0] and ages("그는 54세다") == [54.0] and ages("a 54-year-old engineer") == [54.0]
+    assert ages("2세대 모델") == [] and ages("세계 1위") == []
+    assert read_question("대표는 올해 몇 살이야?", 2000).wants == ("age",)
+    assert read_question("How old is the CEO?", 2000).wants == ("age",)

@@ -1078,3 +1078,17 @@ def test_a_sentence_stating_its_own_cohort_is_not_spoken_for_by_the_one_before(t
     total = next(s for s in kb.retriever.sentences if "5기까지" in s.text)
     assert kb.retriever._place_clash(fourth, total) == 1.0  # its own 5기, whatever the sentence before says
     assert "3천140명" in kb.retriever.search(fourth, k=1)[0].sentence.text
+
+
+def test_an_age_asked_of_a_passage_that_states_none_is_capped(tmp_path) -> None:
+    from knowledge.gate import ANSWER, UNCERTAIN, Gate, GateParams
+
+    text = "# 제타랩스\n제타랩스의 한도윤 대표는 2019년 회사를 세웠다. 지원 자격은 만 34세 이하 청년이다.\n"
+    kb = _knowledge_base(tmp_path, {"zeta.md": text})
+    sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
+    age = kb.retriever.prepare("제타랩스 한도윤 대표는 올해 몇 살이야?")
+    passages = kb.retriever.search(age, k=1)
+    assert "2019년" in passages[0].sentence.text and sure.judge(age, passages).outcome == UNCERTAIN
+    cap = kb.retriever.prepare("제타랩스 지원 자격의 나이 제한은 몇 살이야?")
+    passages = kb.retriever.search(cap, k=1)
+    assert "34세" in passages[0].sentence.text and sure.judge(cap, passages).outcome == ANSWER
