@@ -69,13 +69,9 @@ def test_who_wrote_it_is_answered_from_the_credit_line(chain, question) -> None:
     assert answer.quotes[0].text == "청년일보=이창현 기자"
 
 
-@pytest.mark.parametrize("question", [
-    pytest.param("구광모 회장 나이가 어떻게 돼?", marks=pytest.mark.xfail(
-        strict=True, reason="known miss: the fitted gate still answers when one predicate word (나이) is absent")),
-    "Is EXAONE Deep available in Japan?",
-])
+@pytest.mark.parametrize("question", ["구광모 회장 나이가 어떻게 돼?", "Is EXAONE Deep available in Japan?"])
 def test_details_the_article_lacks_are_declined_even_when_spelled_inside_other_words(chain, question) -> None:
-    # "나이" occurs inside "하나이다" in the article; Japan never occurs.
+    # "나이" occurs inside "하나이다" in the article, and no age is stated; Japan never occurs.
     assert not chain.ask(question).found
 
 
