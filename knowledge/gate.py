@@ -176,8 +176,7 @@ def amount_missing(question: Question, passage: Passage) -> float:
     passage states none: a price, a sum or a salary cannot be read off a percentage or a chip's speed."""
     if not question.wants or question.wants[0] != "money" or not asks_amount(question.folded):
         return 0.0
-    text = passage.sentence.text + " " + passage.context
-    return 0.0 if any(kind == "money" for *_, kind in numbers.figures_with_units(text)) else 1.0
+    return 0.0 if _states_kind(passage, "money") else 1.0
 
 
 # Metrics a figure is a figure of: "영업이익" asked is not answered by 매출, nor "defect rate" by revenue.
@@ -202,12 +201,16 @@ def metric_missing(question: Question, passage: Passage) -> float:
     return 0.0
 
 
+def _states_kind(passage: Passage, kind: str) -> bool:
+    """Whether the passage, with the sentence before it, states a figure of this kind."""
+    return any(k == kind for *_, k in numbers.figures_with_units(passage.sentence.text + " " + passage.context))
+
+
 def age_missing(question: Question, passage: Passage) -> bool:
     """An age asked ("몇 살", "how old") of a passage that states none: a person's age is never read off another figure."""
     if question.wants[:1] != ("age",):
         return False
-    text = passage.sentence.text + " " + passage.context
-    return not any(kind == "age" for *_, kind in numbers.figures_with_units(text))
+    return not _states_kind(passage, "age")
 
 
 def unknown_organisation(question: Question) -> bool:

@@ -228,6 +228,34 @@ _ORDINAL_NOUNS = {"cohort": (("기",), ("cohort", "batch", "intake")),
                   "phase": (("단계", "차", "세대"), ("phase", "stage", "generation"))}
 
 
+# Figures that name one of a series: a place in a ranking, a cohort, a stage or generation.
+ORDINAL_KINDS = frozenset({"rank", "cohort", "phase"})
+_ORDINAL_COUNTERS = {counter: kind for kind, (korean, _) in _ORDINAL_NOUNS.items() for counter in korean} | {"위": "rank"}
+_COUNTER_ALTERNATIVES = "|".join(sorted(_ORDINAL_COUNTERS, key=len, reverse=True))
+_ORDINAL_WORD = re.compile(r"\d{1,2}\s?(?:" + _COUNTER_ALTERNATIVES + ")")
+_ORDINAL_LIST = re.compile(r"(?<![\d.])(\d{1,2})\s?([·,~∼])\s?(\d{1,2})\s?(" + _COUNTER_ALTERNATIVES + ")")
+_ORDINAL_LIST_EN = re.compile(r"\b(cohorts?|batch(?:es)?|intakes?|phases?|stages?)\s(\d{1,2})\s?(?:,|and|&|to|-|–)\s?(\d{1,2})\b", re.I)
+
+
+def is_ordinal_word(word: str) -> bool:
+    """"2세대", "3기": a generation, cohort or stage written as a word, a figure rather than a name."""
+    return bool(_ORDINAL_WORD.fullmatch(word))
+
+
+def ordinal_places(text: str) -> set[tuple[float, str]]:
+    """(value, kind) of the places, cohorts and stages a text states, lists and ranges included."""
+    stated = {(v, kind) for v, _, _, kind in figures_with_units(text) if kind in ORDINAL_KINDS}
+    # "1·2기", "1~3단계": every number of a list or range before the counter is stated.
+    for m in _ORDINAL_LIST.finditer(text):
+        low, high, kind = int(m.group(1)), int(m.group(3)), _ORDINAL_COUNTERS[m.group(4)]
+        values = range(low, high + 1) if m.group(2) in "~∼" and high - low < 20 else (low, high)
+        stated |= {(float(v), kind) for v in values}
+    for m in _ORDINAL_LIST_EN.finditer(text):
+        kind = "cohort" if m.group(1).lower().startswith(("cohort", "batch", "intake")) else "phase"
+        stated |= {(float(m.group(2)), kind), (float(m.group(3)), kind)}
+    return stated
+
+
 def ordinal_spellings(value: float, kind: str) -> tuple[str, ...]:
     """The ways both languages write a cohort or a stage (2기 = cohort 2 = the second cohort), folded;
     empty for other kinds. An English question meets a Korean sentence through these, and the reverse."""

@@ -73,28 +73,8 @@ _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
 # Parts of a web address that name no outlet.
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "html", "co", "kr", "example"})
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
-# Figures that name one of a series: a place in a ranking, a cohort, a stage or generation.
-_ORDINAL_KINDS = frozenset({"rank", "cohort", "phase"})
-_ORDINAL_COUNTERS = {"기": "cohort", "단계": "phase", "차": "phase", "세대": "phase", "위": "rank"}
-_ORDINAL_NAME = re.compile(r"\d{1,2}\s?(?:세대|기|단계|차|위)")
-_ORDINAL_LIST_EN = re.compile(r"\b(cohorts?|batch(?:es)?|intakes?|phases?|stages?)\s(\d{1,2})\s?(?:,|and|&|to|-|–)\s?(\d{1,2})\b", re.I)
-_ORDINAL_LIST = re.compile(r"(?<![\d.])(\d{1,2})\s?([·,~∼])\s?(\d{1,2})\s?(기|단계|차|세대|위)")
 # Parenthesised aliases and quote marks, which may sit inside a versioned name: "'루미벤치(LumiBench) 4.0'".
 _PLAIN = re.compile(r"\s?\([^()]{1,40}\)|['‘’\"“”]")
-
-
-def _stated_places(text: str) -> set[tuple[float, str]]:
-    """(value, kind) of the places, cohorts and stages a text states, lists and ranges included."""
-    stated = {(v, kind) for v, _, _, kind in numbers.figures_with_units(text) if kind in _ORDINAL_KINDS}
-    # "1·2기", "1~3단계": every number of a list or range before the counter is stated.
-    for m in _ORDINAL_LIST.finditer(text):
-        low, high, kind = int(m.group(1)), int(m.group(3)), _ORDINAL_COUNTERS[m.group(4)]
-        values = range(low, high + 1) if m.group(2) in "~∼" and high - low < 20 else (low, high)
-        stated |= {(float(v), kind) for v in values}
-    for m in _ORDINAL_LIST_EN.finditer(text):
-        kind = "cohort" if m.group(1).lower().startswith(("cohort", "batch", "intake")) else "phase"
-        stated |= {(float(m.group(2)), kind), (float(m.group(3)), kind)}
-    return stated
 
 
 def _names_version(version: str, folded: str) -> bool:
@@ -164,7 +144,7 @@ class HybridRetriever:
         # A generation, cohort or stage ("2세대", "3기") is a figure, not a thing a figure belongs to.
         self.names = tuple(
             sorted(n for n in self.profile.entity_docs if n not in _GENERAL_FORMS and not (n.isalpha() and n.isascii() and len(n) <= 2)
-                   and not _ORDINAL_NAME.fullmatch(n))
+                   and not numbers.is_ordinal_word(n))
         )
 
     # -- question analysis ------------------------------------------------------
@@ -617,13 +597,13 @@ class HybridRetriever:
         before it states."""
         text = question.text
         # "Where did Z-1 place?": a number inside a name is no place.
-        asked = {(v, kind) for v, start, _, kind in numbers.figures_with_units(text) if kind in _ORDINAL_KINDS
+        asked = {(v, kind) for v, start, _, kind in numbers.figures_with_units(text) if kind in numbers.ORDINAL_KINDS
                  and not (start and (text[start - 1] == "-" or text[start - 1].isalpha()))}
         if not asked:
             return asked, set()
-        own = _stated_places(sentence.text)
+        own = numbers.ordinal_places(sentence.text)
         # The sentence before speaks for this one only on kinds this one leaves unsaid ("the fifth cohort" is its own).
-        before = {(v, k) for v, k in _stated_places(self._context(sentence)) if k not in {kind for _, kind in own}}
+        before = {(v, k) for v, k in numbers.ordinal_places(self._context(sentence)) if k not in {kind for _, kind in own}}
         return asked, own | before
 
     def _counted_absent(self, question: Question, sentence: Sentence) -> float:
