@@ -281,6 +281,13 @@ class CorpusProfile:
                         if len(stem) >= 2:
                             for key in translit.skeletons(stem):
                                 index[key].add(stem)
+                # A Latin name of a few words is often one word in Hangul (Nova Cycle, 노바사이클).
+                people = {form for profile in self.profiles.values() for form in profile.persons}
+                for entity in self.entity_docs:
+                    parts = entity.split()
+                    if 2 <= len(parts) <= 3 and entity not in people and all(re.fullmatch(r"[a-z]+", w) for w in parts):
+                        for key in translit.skeletons(entity.replace(" ", "")):
+                            index[key].add(entity)
                 self._by_skeleton = dict(index)
             return self._by_skeleton
 

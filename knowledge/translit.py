@@ -99,7 +99,7 @@ def _same_name(a: str, b: str) -> bool:
     if not ka or ka != kb or len(ka) < 2:
         return False
     needed = MIN_SIMILARITY if len(ka) >= min_classes(a, b) else MIN_SIMILARITY_SHORT
-    return similarity(_plain(a), _plain(b)) >= needed
+    return max(similarity(x, y) for x in _plains(a) for y in _plains(b)) >= needed
 
 
 MIN_SIMILARITY = 0.55
@@ -107,16 +107,23 @@ MIN_SIMILARITY_SHORT = 0.7
 _ROMAN_VOWELS = (("yeo", "yo"), ("eo", "o"), ("ae", "a"), ("wo", "o"))
 
 
-def _plain(word: str) -> str:
-    """Letters of the spelling as they sound, comparable across scripts (x = ks; no epenthetic 'eu')."""
+@lru_cache(maxsize=8192)
+def _plains(word: str) -> tuple[str, ...]:
+    """Letters of the spelling as they sound, comparable across scripts (x = ks, a hard c = k).
+
+    A Hangul spelling has two readings: without the 'eu' Hangul adds to an
+    English consonant (스크린 ~ screen), and as written, which is how a Korean
+    name is romanised (하늘 ~ Haneul). A name may mix both (하늘사이클 ~
+    Haneul Cycle), so the closer reading counts.
+    """
     text = re.sub(r"[^a-z]", "", romanize(word).lower())
     if is_latin(word):
-        for pair, single in (("x", "ks"), ("ee", "i"), ("ea", "i"), ("oo", "u"), ("ph", "p"), ("qu", "kw"), ("q", "kyu")):
+        for pair, single in (("x", "ks"), ("ee", "i"), ("ea", "i"), ("oo", "u"), ("ph", "p"), ("qu", "kw"), ("q", "kyu"), ("ck", "k")):
             text = text.replace(pair, single)
-        return text
+        return (re.sub(r"c(?![eiyh])", "k", re.sub(r"c(?=[eiy])", "s", text)),)
     for pair, single in _ROMAN_VOWELS:
         text = text.replace(pair, single)
-    return re.sub(r"eu(?=[^aeiou]|$)", "", text)
+    return tuple(dict.fromkeys((re.sub(r"eu(?=[^aeiou]|$)", "", text), text)))
 
 
 def similarity(a: str, b: str) -> float:
