@@ -174,15 +174,21 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
 def amount_missing(question: Question, passage: Passage) -> float:
     """1.0 when the question asks for an amount of money ("가격은 얼마", "how much does it cost") and the
     passage states none: a price, a sum or a salary cannot be read off a percentage or a chip's speed."""
-    if not question.wants or question.wants[0] != "money" or not asks_amount(question.folded):
+    if not question.wants or question.wants[0] != "money":
+        return 0.0
+    # Only the first part of a multi-part question is the best passage's to answer ("Who led it, and how much …?").
+    first = fold(question.parts[0]) if len(question.parts) > 1 else question.folded
+    if not asks_amount(first, question.asks):
         return 0.0
     return 0.0 if _states_kind(passage, "money") else 1.0
 
 
 # Metrics a figure is a figure of: "영업이익" asked is not answered by 매출, nor "defect rate" by revenue.
-_METRICS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in (
-    "revenue", "profit", "operating profit", "net profit", "valuation", "price", "defect", "accuracy", "parameter", "token")
-    for f in group)
+_MONEY_METRICS = ("revenue", "profit", "operating profit", "net profit", "valuation", "price")
+_METRICS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in _MONEY_METRICS + ("defect", "accuracy", "parameter", "token")
+                     for f in group)
+# Sums are metrics only when a sum is asked: "how long on a single charge" asks no price.
+_MONEY_METRIC_FORMS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in _MONEY_METRICS for f in group)
 
 
 def metric_missing(question: Question, passage: Passage) -> float:
@@ -196,7 +202,10 @@ def metric_missing(question: Question, passage: Passage) -> float:
     for unit in question.units:
         if first and unit.label not in first:
             continue
-        if set(unit.forms) & _METRICS and not any(form_match(f, text) >= 1.0 for f in unit.forms):
+        metrics = set(unit.forms) & _METRICS
+        if metrics and "money" not in question.wants:
+            metrics -= _MONEY_METRIC_FORMS
+        if metrics and not any(form_match(f, text) >= 1.0 for f in unit.forms):
             return 1.0
     return 0.0
 

@@ -34,7 +34,7 @@ _COMPARATIVE = (r"by how much|how much (?:more|less|fewer|cheaper|faster|slower|
 _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"점수|몇\s*점|score|points?|성적"), "score"),
     # A noun for people asks for a head count only with 수/규모 after it ("참가자 수는?"), not in "참가자들은 어떤 혜택을 받나요?".
-    (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이랑와과도]|하고|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths)\b|headcount|명이"), "people"),
+    (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이랑와과도]|하고|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths|nurses|interns|residents|farmers|teachers|drivers|founders|[a-z]+ians|[a-z]{2,}ists)\b|headcount|명이"), "people"),
     # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
     (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자|매출|이익|손실|피해액|상금|수당|급여|연봉|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark)|"
@@ -68,9 +68,10 @@ _GOAL = re.compile(r"목표|계획|target|goal|aim|plan")
 _HOW_MUCH = re.compile(r"얼마|how much|규모|액수|금액")
 
 
-def asks_amount(folded: str) -> bool:
-    """Does the question ask for an amount of money by name (not how one changed, nor its share, nor a goal)?"""
-    if _GOAL.search(folded) and not _HOW_MUCH.search(folded):
+def asks_amount(folded: str, asks: str = "other") -> bool:
+    """Does the question ask for an amount of money by name (not how one changed, nor its share, nor a goal)?
+    "Who" asks for a party (the investors of a round), not a sum, unless it also asks how much."""
+    if (_GOAL.search(folded) or asks == "who") and not _HOW_MUCH.search(folded):
         return False
     return bool(_MONEY_NOUN.search(folded)) and not _CHANGE.search(folded) and not _SHARE.search(folded)
 
@@ -144,7 +145,10 @@ def read_question(raw: str, limit: int, history: Sequence[Turn] = ()) -> Questio
     # A multi-part question is first about its first part ("연구소장은 누구고 언제부터 맡았나요?" asks who first).
     first = fold(parts[0]) if len(parts) > 1 else folded
     wants = tuple(dict.fromkeys(wanted_figures(first) + wanted_figures(folded)))
-    return Question(text=cleaned, intent=intent, asks=answer_type(first), wants=wants, query=cleaned,
+    asks = answer_type(first)
+    if asks == "who" and not _HOW_MUCH.search(folded):
+        wants = tuple(w for w in wants if w != "money")  # "새로 들어온 투자자는 누구야?" asks for investors, not a sum
+    return Question(text=cleaned, intent=intent, asks=asks, wants=wants, query=cleaned,
                     head=asked_head(folded), counted=counted_noun(first), parts=parts, **base)
 
 

@@ -565,6 +565,26 @@ def test_an_asked_amount_of_money_must_be_stated(tmp_path) -> None:
     assert "percent" in read_question("해외 매출 비중은 얼마야?", 2000).wants
     # A goal asked as "what" may be a share; asked as "how much" it is a sum.
     assert not asks_amount("한 대표가 제시한 2027년 해외 매출 목표는 무엇입니까?") and asks_amount("올해 매출 목표는 얼마야?")
+    # "Who" asks for a party, not a sum; a later "how much" part is its own sentence's to answer.
+    who = read_question("시리즈B에 새로 들어온 투자자는 누구야?", 2000)
+    assert who.asks == "who" and "money" not in who.wants and not asks_amount(who.text.lower(), who.asks)
+    assert asks_amount("who invested and how much did they invest?", "who")
+
+
+ROUND = """# 제타칩, 시리즈B 마무리
+이번 시리즈B에는 한빛벤처스가 리드 투자자로 나섰고, 기존 투자자 8곳이 참여했다.
+제타칩이 유치한 금액은 320억원이다.
+"""
+
+
+def test_the_first_part_of_a_two_part_question_is_not_capped_for_the_second_parts_sum(tmp_path) -> None:
+    from knowledge.gate import features
+
+    kb = _knowledge_base(tmp_path, {"round.md": ROUND})
+    both = kb.retriever.prepare("Who led Zetachip's Series B, and how much did the round raise?")
+    passages = kb.retriever.search(both, k=1)
+    assert "한빛벤처스" in passages[0].sentence.text
+    assert features(both, passages[0])["amount_missing"] == 0.0  # the sum is the second part's sentence
 
 
 def test_an_unknown_thing_asked_for_a_figure_the_passage_lacks_is_capped_however_sure_the_model_is() -> None:
@@ -610,6 +630,25 @@ def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
     assert features(net, kb.retriever.search(net, k=1)[0])["metric_missing"] == 1.0  # no net profit is stated
     revenue = kb.retriever.prepare("What was Zetachip's revenue last year?")
     assert features(revenue, kb.retriever.search(revenue, k=1)[0])["metric_missing"] == 0.0
+    # A word that names a price only when a sum is asked: "a single charge" asked for a duration.
+    (tmp_path / "battery").mkdir()
+    kb = _knowledge_base(tmp_path / "battery", {"bat.md": "# 제타-7 배터리\n제타-7은 한 번 충전으로 9시간 작동한다.\n"})
+    charge = kb.retriever.prepare("How long can Zeta-7 run on a single charge?")
+    assert "money" not in charge.wants and features(charge, kb.retriever.search(charge, k=1)[0])["metric_missing"] == 0.0
+
+
+def test_people_nouns_by_their_ending_ask_for_a_head_count() -> None:
+    from knowledge.question import read_question
+
+    assert read_question("How many clinicians joined the course?", 2000).wants[0] == "people"
+    assert read_question("How many economists were surveyed?", 2000).wants[0] == "people"
+    assert "people" not in read_question("How many lists are there?", 2000).wants
+
+
+def test_chief_officer_titles_are_general_words_not_unknown_names(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"cap.md": "# Zeta plans\n\nChief financial officer Dana Reyes said capital spending would rise to 150 billion won in 2026.\n"})
+    question = kb.retriever.prepare("What level of capex is the CFO guiding for 2026?")
+    assert question.unknown_names == () and not any(u.foreign for u in question.units)
 
 
 def test_a_sentence_stating_the_asked_year_is_marked_for_the_ranker(tmp_path) -> None:
