@@ -188,6 +188,9 @@ def _name_and_kind(stem: str, aliases: Aliases) -> tuple[str, str, tuple[str, ..
 
 
 def _singular(word: str) -> str:
+    """The vocabulary's form of an English plural: universities -> university, chips -> chip."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 

@@ -178,3 +178,8 @@ def test_a_multi_part_question_is_split_into_its_questions() -> None:
     # One question, however long, is one part; a piece without a question word stays with its question.
     assert question_parts("How many people applied to the programme and the camp?") == (
         "How many people applied to the programme and the camp?",)
+
+
+def test_english_plurals_in_ies_find_their_vocabulary_group() -> None:
+    forms = {f for u in analyse("How many universities joined?") for f in u.forms}
+    assert "대학" in forms  # universities -> university -> 대학
