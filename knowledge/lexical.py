@@ -90,7 +90,12 @@ class Aliases:
         m = re.fullmatch(r"(.*?[^\d.])(\d+(?:\.\d+)?)", word)
         if m and len(m.group(1)) >= 2:
             return tuple(f + m.group(2) for f in self.transliterate(m.group(1))) + self.transliterate(m.group(1))
-        return self.transliterate(word)
+        whole = self.transliterate(word)
+        # A hyphenated name may keep its short Latin head in Hangul text: M-Bridge is written M-브릿지.
+        head, dash, tail = word.partition("-")
+        if dash and not whole and head.isascii() and len(tail) >= 3 and "-" not in tail:
+            return tuple(f"{head}-{t}" for t in self.transliterate(tail))
+        return whole
 
 
 def _boundary(form: str) -> re.Pattern[str]:

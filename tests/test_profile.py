@@ -1155,3 +1155,28 @@ def test_a_latin_name_of_two_words_is_found_from_its_one_word_hangul_spelling(tm
     assert "nova cycle" in kb.retriever.prepare("노바사이클 매출 얼마야?").entities
     passages = kb.retriever.search("노바사이클의 매출은 얼마나 늘었어?", k=1)
     assert passages and passages[0].sentence.source == "nova.md"
+
+
+BRIDGE = """# 동남권 제조AI 컨소시엄 'K-브릿지' 2단계 돌입
+K-브릿지는 2023년 1월 출범했다. 1단계에는 제조기업 27곳이 참여했다.
+"""
+
+TOWER = """# Zeta Tower opens
+Zeta Tower opened in 2024 with 27 floors.
+"""
+
+
+def test_a_hyphenated_name_of_mixed_scripts_is_found_from_its_latin_spelling(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"bridge.md": BRIDGE, "tower.md": TOWER})
+    assert "k-브릿지" in kb.retriever.profile.profiles["bridge.md"].entities  # quoted, Latin head + Hangul
+    question = kb.retriever.prepare("When did K-Bridge launch?")
+    assert "k-브릿지" in question.entities and all(u.known for u in question.units if u.label == "k-bridge")
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "bridge.md"
+
+
+def test_won_is_money_only_as_a_currency() -> None:
+    from knowledge.question import read_question
+
+    assert "money" not in read_question("Which company won the top award?", 2000).wants
+    assert "money" in read_question("How many won does it cost?", 2000).wants
+    assert "money" in read_question("Was it 5 billion won or more?", 2000).wants
