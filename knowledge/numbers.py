@@ -125,7 +125,8 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("size", r"개\s?(?:의\s?)?(?:매개변수|파라미터)|(?<=\d)b\b|(?<=\d)\s?billion parameters?|parameters?\b|매개변수|파라미터"),
     ("cohort", r"기(?![\uac00-\ud7a3])|기[에의는가를까와]|기생|(?:st|nd|rd|th) (?:cohort|batch|class)\b|cohorts?\b"),
     ("times", r"배(?![\uac00-\ud7a3])|배[를의로]|times\b|-fold\b|x\b"),
-    ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b"),
+    ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b|"
+                 r"-(?:years?|months?|weeks?|days?|hours?|minutes?)\b"),
     ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월[에부까]|일(?![\uac00-\ud7a3])|일[에부까]|학년도"),
     ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
     # "1단계", "2차", "3세대", "phase 2": which stage of a programme or generation of a product.
@@ -194,13 +195,19 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
     return sorted(out, key=lambda f: f[1])
 
 
-# Native Korean numerals before a counter: 두 차례, 세 갈래, 다섯 명.
-_NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스무": 20}
+# Native Korean numerals before a counter: 두 차례, 세 갈래, 다섯 명, 석 달.
+_NATIVE = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스무": 20}
 _NATIVE_FIGURE = re.compile(
     r"(?<![\uac00-\ud7a30-9])(?!세대)(" + "|".join(sorted(_NATIVE, key=len, reverse=True)) + r")\s?"
-    r"(차례|번|개|명|곳|가지|종류|갈래|팀|대|종|개국|배)(?![\uac00-\ud7a3]{2})"
+    r"(차례|번|개|명|곳|가지|종류|갈래|팀|대|종|개국|배|달|시간)(?![\uac00-\ud7a3]{2})"
 )
-_NATIVE_KIND = {"명": "people", "팀": "people", "배": "times"}
+_NATIVE_KIND = {"명": "people", "팀": "people", "배": "times", "달": "duration", "시간": "duration"}
+# English numbers in words before what they count: "three years of development", "ten teams", "two-week".
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")(?=[\s-])", re.I)
+_WORD_DURATION = re.compile(r"[\s-](?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
+_WORD_KINDS = frozenset({"people", "times", "duration", "count", "plural", "percent", "score"})
 
 
 # English ordinals before a cohort noun: "the fourth cohort" is 4기.
@@ -273,7 +280,18 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     """(value, start, end, kind) of figures written in words: native-numeral counts ("1년에 두 차례" -> 2)
     English ordinal cohorts ("the fourth cohort" -> 4), stages and places ("second place" -> 2위)."""
     out = [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
-           for m in _NATIVE_FIGURE.finditer(text)]
+           for m in _NATIVE_FIGURE.finditer(text) if m.group(1) not in ("석", "넉") or m.group(2) == "달"]
+    for m in _WORD_NUMBER.finditer(text):
+        if span := _WORD_DURATION.match(text, m.end()):
+            out.append((float(_WORD_NUMBERS[m.group(1).lower()]), m.start(), span.end(), "duration"))
+            continue
+        for name, pattern in _UNIT_PATTERNS:
+            unit = pattern.match(text, m.end())
+            if unit:
+                # "one model", "the one that …": a pronoun as often as a count.
+                if name in _WORD_KINDS and not (m.group(1).lower() == "one" and name in ("count", "plural")):
+                    out.append((float(_WORD_NUMBERS[m.group(1).lower()]), m.start(), unit.end(), "count" if name == "plural" else name))
+                break
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "cohort") for m in _ORDINAL_FIGURE.finditer(text))
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "phase") for m in _ORDINAL_PHASE.finditer(text))
     out.extend((_place(m), m.start(), m.end(), "rank") for m in _ORDINAL_PLACE.finditer(text))

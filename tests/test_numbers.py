@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.numbers import figures, kinded_values, unknown_figures, values
+from knowledge.numbers import figures, figures_with_units, kinded_values, unknown_figures, values
 
 ARTICLE = ["누적 참가자는 5기까지 1만2천명을 넘어섰다.", "320억개 매개변수의 '엑사원 딥-32B', 경량 모델 '7.8B'",
            "딥시크 R1(6710억 개 매개변수)의 5% 수준", "2025학년도 수능 수학영역에서 94.5점"]
@@ -174,3 +174,16 @@ def test_an_age_is_a_kind_of_its_own_and_asked_as_one() -> None:
     assert ages("2세대 모델") == [] and ages("세계 1위") == []
     assert read_question("대표는 올해 몇 살이야?", 2000).wants == ("age",)
     assert read_question("How old is the CEO?", 2000).wants == ("age",)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("after more than three years of development", [(3.0, "three years", "duration")]),
+    ("plans to buy the rest within three years; the layer", [(3.0, "three years", "duration")]),
+    ("a three-year partnership and a 14-month trial", [(3.0, "three-year", "duration"), (14.0, "14-month", "duration")]),
+    ("three times faster, with ten teams", [(3.0, "three times", "times"), (10.0, "ten teams", "people")]),
+    ("해커톤에 앞서 한 달 동안, 석 달 만에 세 시간", [(1.0, "한 달", "duration"), (3.0, "석 달", "duration"), (3.0, "세 시간", "duration")]),
+    ("one of the firms, the one model", []),  # "one" as a pronoun is no count
+])
+def test_numbers_in_words_with_what_they_count(text: str, expected: list) -> None:
+    got = [(v, text[s:e], k) for v, s, e, k in figures_with_units(text)]
+    assert got == expected
