@@ -495,7 +495,8 @@ class HybridRetriever:
             top[0].features["margin"] = passages[0].score - max(p.score for p in passages[1:])
         top[0].features["top_p"] = passages[0].score
         top[0].features["kind_absent_doc"] = self._kind_absent(question, top[0].sentence.source)
-        top[0].features["sibling_version"] = self._sibling_version(question, top[0].sentence)
+        top[0].features["sibling_version"] = max(self._sibling_version(question, top[0].sentence),
+                                                 self._generation_clash(question, top[0].sentence))
         top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
         top[0].features["place_clash"] = self._place_clash(question, top[0].sentence)
         top[0].features["place_absent"] = self._place_absent(question, top[0].sentence.source)
@@ -519,6 +520,50 @@ class HybridRetriever:
             return 0.0
         return 1.0 if any(mentions(v, text) and (_version_family(v) in missing or any(v.startswith(f + " ") for f in missing))
                           for v in self._siblings(question)) else 0.0
+
+    def _generation_clash(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when a version or generation of a product is asked and the sentence is about another generation
+        of it: "HelmMind 3" asked, "the first-generation HelmMind …" said; "1세대 타래" asked, "타래2는 …" said."""
+        asked = [(fam, float(m.group(1))) for v in question.versions
+                 if (fam := _version_family(fold(v))) and fam != "size" and (m := re.search(r"(\d+)", fold(v)[len(fam):]))]
+        asked += self._generations(fold(question.text), self._families(question))
+        if not asked:
+            return 0.0
+        own = self._own_text(sentence)
+        if any(_names_version(fold(v), own) for v in question.versions):
+            return 0.0
+        stated = self._generations(own, {fam for fam, _ in asked})
+        if any(fam == f and n == m for fam, n in asked for f, m in stated):
+            return 0.0
+        if any(fam == f and n != m for fam, n in asked for f, m in stated):
+            return 1.0
+        # A sibling named by its number ("타래2") where another generation is asked.
+        for m in _NAMED_VERSION.finditer(own):
+            if any(self._spelled(f, fold(m.group(1))) and n != float(m.group(3)) for f, n in asked):
+                return 1.0
+        return 0.0
+
+    def _families(self, question: Question) -> set[str]:
+        """Product names the question uses, which a generation figure may belong to."""
+        return {e for e in question.entities if " " not in e and len(e) >= 2} | {_version_family(fold(v)) for v in question.versions} - {"", "size"}
+
+    def _spelled(self, family: str, word: str) -> bool:
+        return word == family or word in self.profile.aliases_of(family) or word in self.profile.transliterations(family)
+
+    def _generations(self, folded: str, families: set[str]) -> list[tuple[str, float]]:
+        """(family, generation) for each generation figure written next to one of these names, in any
+        spelling: "first-generation helmmind", "1세대 베리봇", "베리봇 2세대"."""
+        out = []
+        for value, start, end, kind in numbers.figures_with_units(folded):
+            span = folded[start:end]
+            if kind != "phase" or not ("세대" in span or "generation" in span):
+                continue
+            window = folded[end:end + 24] + " " + folded[max(0, start - 24):start]
+            for family in families:
+                spellings = (family,) + self.profile.aliases_of(family) + self.profile.transliterations(family)
+                if any(mentions(f, window) for f in spellings):
+                    out.append((family, value))
+        return out
 
     def _absent_in_document(self, units: Sequence[QueryUnit], source: str) -> float:
         """Weighted share of what the question asks (its words other than names) that the article never

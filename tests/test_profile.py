@@ -1180,3 +1180,28 @@ def test_won_is_money_only_as_a_currency() -> None:
     assert "money" not in read_question("Which company won the top award?", 2000).wants
     assert "money" in read_question("How many won does it cost?", 2000).wants
     assert "money" in read_question("Was it 5 billion won or more?", 2000).wants
+
+
+HELM_GENERATIONS = """# Zeta Marine launches HelmBot 3
+
+Zeta Marine launched HelmBot 3 in May 2025 for cargo ships.
+HelmBot 3 recognises objects at night with 96.4% accuracy.
+The first-generation HelmBot, launched in 2021, was installed on 37 vessels and recognised objects with 91.3% accuracy.
+HelmBot 2 was sold to 12 shipowners in Norway.
+"""
+
+
+def test_a_sentence_about_another_generation_does_not_answer_the_asked_one(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"helm.md": HELM_GENERATIONS})
+    r = kb.retriever
+    by_text = {s.text[:20]: s for s in r.sentences}
+    first_gen, second = by_text["The first-generation"], by_text["HelmBot 2 was sold t"]
+    # Version 2 asked: the first generation is another one; 헬름봇 2 in Hangul is the same question.
+    for asked in ("What accuracy did HelmBot 2 reach?", "헬름봇 2의 정확도는 몇 %야?"):
+        question = r.prepare(asked)
+        assert r._generation_clash(question, first_gen) == 1.0 and r._generation_clash(question, second) == 0.0
+    # The first generation asked: a sentence about HelmBot 2 is about another one, its own sentence is not.
+    question = r.prepare("Which shipowners bought the first-generation HelmBot?")
+    assert r._generation_clash(question, second) == 1.0 and r._generation_clash(question, first_gen) == 0.0
+    top = r.search(r.prepare("How many vessels got the first-generation HelmBot?"), k=1)[0]
+    assert top.sentence.text.startswith("The first-generation") and top.features["sibling_version"] == 0.0
