@@ -91,7 +91,7 @@ class Aliases:
         if m and len(m.group(1)) >= 2:
             return tuple(f + m.group(2) for f in self.transliterate(m.group(1))) + self.transliterate(m.group(1))
         whole = self.transliterate(word)
-        # A hyphenated name may keep its short Latin head in Hangul text: M-Bridge is written M-브릿지.
+        # A hyphenated name may keep its short Latin head in Hangul text: K-Link is written K-링크.
         head, dash, tail = word.partition("-")
         if dash and not whole and head.isascii() and len(tail) >= 3 and "-" not in tail:
             return tuple(f"{head}-{t}" for t in self.transliterate(tail))

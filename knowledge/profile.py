@@ -102,7 +102,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
         versions.update(v for v in map(fold, _VERSION.findall(text)) if not is_plain_unit(v))
         for m in _QUOTED.finditer(text):
             term = m.group(1).split("(")[0].strip()
-            # A quoted Hangul name, or one of mixed scripts ('M-브릿지').
+            # A quoted Hangul name, or one of mixed scripts ('K-링크').
             if (is_hangul(term[:1]) or re.match(r"[A-Za-z0-9]{1,3}-[\uac00-\ud7a3]", term)) and len(term.split()) <= 3:
                 entities.add(fold(term))
         for m in ko_locale.PERSON_BEFORE_TITLE.finditer(text):

@@ -523,7 +523,7 @@ class HybridRetriever:
 
     def _generation_clash(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a version or generation of a product is asked and the sentence is about another generation
-        of it: "HelmMind 3" asked, "the first-generation HelmMind …" said; "1세대 타래" asked, "타래2는 …" said."""
+        of it: "SeaBot 3" asked, "the first-generation SeaBot …" said; "1세대 누리" asked, "누리2는 …" said."""
         asked = [(fam, float(m.group(1))) for v in question.versions
                  if (fam := _version_family(fold(v))) and fam != "size" and (m := re.search(r"(\d+)", fold(v)[len(fam):]))]
         asked += self._generations(fold(question.text), self._families(question))
@@ -537,7 +537,7 @@ class HybridRetriever:
             return 0.0
         if any(fam == f and n != m for fam, n in asked for f, m in stated):
             return 1.0
-        # A sibling named by its number ("타래2") where another generation is asked.
+        # A sibling named by its number ("누리2") where another generation is asked.
         for m in _NAMED_VERSION.finditer(own):
             if any(self._spelled(f, fold(m.group(1))) and n != float(m.group(3)) for f, n in asked):
                 return 1.0
@@ -552,7 +552,7 @@ class HybridRetriever:
 
     def _generations(self, folded: str, families: set[str]) -> list[tuple[str, float]]:
         """(family, generation) for each generation figure written next to one of these names, in any
-        spelling: "first-generation helmmind", "1세대 베리봇", "베리봇 2세대"."""
+        spelling: "first-generation seabot", "1세대 누리봇", "누리봇 2세대"."""
         out = []
         for value, start, end, kind in numbers.figures_with_units(folded):
             span = folded[start:end]

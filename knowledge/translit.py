@@ -113,8 +113,8 @@ def _plains(word: str) -> tuple[str, ...]:
 
     A Hangul spelling has two readings: without the 'eu' Hangul adds to an
     English consonant (스크린 ~ screen), and as written, which is how a Korean
-    name is romanised (하늘 ~ Haneul). A name may mix both (하늘사이클 ~
-    Haneul Cycle), so the closer reading counts.
+    name is romanised (바다 ~ Bada). A name may mix both (바다사이클 ~
+    Bada Cycle), so the closer reading counts.
     """
     text = re.sub(r"[^a-z]", "", romanize(word).lower())
     if is_latin(word):
