@@ -521,6 +521,16 @@ class HybridRetriever:
         return 1.0 if any(mentions(v, text) and (_version_family(v) in missing or any(v.startswith(f + " ") for f in missing))
                           for v in self._siblings(question)) else 0.0
 
+    def _names_party(self, question: Question, text: str) -> bool:
+        """Whether the sentence names an organisation by its kind (…벤처스, … Capital) that the question does not."""
+        asked = fold(question.text) + " " + " ".join(question.entities)
+        for m in (*ko_locale.PARTY.finditer(text), *en_locale.PARTY.finditer(text)):
+            name = fold(m.group(0)).strip()
+            stem = ko_locale.PARTY_NAME.sub("", name) if is_hangul(name[:1]) else name.split()[0]
+            if stem not in asked and name not in asked:
+                return True
+        return False
+
     def _generation_clash(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a version or generation of a product is asked and the sentence is about another generation
         of it: "SeaBot 3" asked, "the first-generation SeaBot …" said; "1세대 누리" asked, "누리2는 …" said."""
@@ -848,7 +858,8 @@ class HybridRetriever:
         person = 0.0
         if question.asks == "who":
             person = 1.0 if any(mentions(p, folded) for p in self._persons.get(sentence.source, ())) else 0.0
-            kind = person
+            # An investor, a fund or a firm answers "who led the round" too, when it is not what the question names.
+            kind = person or (0.5 if self._names_party(question, sentence.text) else 0.0)
         version_miss = 0.0
         if question.versions:
             # The sentence before speaks for this one only when this one names no sibling ("Z2는 …" after "… Z1").

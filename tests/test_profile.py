@@ -1205,3 +1205,19 @@ def test_a_sentence_about_another_generation_does_not_answer_the_asked_one(tmp_p
     assert r._generation_clash(question, second) == 1.0 and r._generation_clash(question, first_gen) == 0.0
     top = r.search(r.prepare("How many vessels got the first-generation HelmBot?"), k=1)[0]
     assert top.sentence.text.startswith("The first-generation") and top.features["sibling_version"] == 0.0
+
+
+INVESTORS = """# 제타칩, 시리즈B 320억원 유치
+제타칩이 시리즈B 투자 유치를 마무리했다. 투자 규모는 320억원이다.
+이번 시리즈B에는 누리벤처스가 리드 투자자로 나섰고, 한솔캐피탈이 새로 합류했다.
+제타칩은 2020년 설립됐다.
+"""
+
+
+def test_who_is_answered_by_an_investor_or_a_firm_as_well_as_a_person(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"round.md": INVESTORS})
+    question = kb.retriever.prepare("제타칩 시리즈B는 누가 리드했어?")
+    top = kb.retriever.search(question, k=1)[0]
+    assert "누리벤처스" in top.sentence.text and top.features["kind"] > 0.0
+    # A firm the question names itself is no answer to "who".
+    assert not kb.retriever._names_party(kb.retriever.prepare("누리벤처스는 누구야?"), "누리벤처스가 투자했다.")
