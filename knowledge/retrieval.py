@@ -58,6 +58,8 @@ LOCAL_MEMORY = 4096
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
+# Sentences of the answering article tried for each part of a multi-part question.
+PART_CANDIDATES = 4
 
 _ROMANISED_PERSON = re.compile(r"(?<![A-Za-z])(?:([A-Z][a-z]{0,4}) ([A-Z][a-z]{1,5}-[a-z]{1,5})|([A-Z][a-z]{1,5}-[a-z]{1,5}) ([A-Z][a-z]{0,4}))(?![A-Za-z-])")
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
@@ -901,21 +903,27 @@ class HybridRetriever:
 
     def part_passages(self, question: Question, top: Passage) -> list[Passage]:
         """For a multi-part question ("How much did it raise, and who led the round?"), the best sentence of the
-        answering article for each later part, when it is another sentence and holds the asked kind of answer."""
+        answering article for each part the best passage does not answer: each later part, and the first one
+        when the best passage states none of what it asks (it answered a later part)."""
         out: list[Passage] = []
         taken = {top.sentence.start}
-        for part in question.parts[1:]:
-            # The part's own question words, searched with the first part's topic ("who led the round" is about
-            # the funding round of the first part); the first part's sentence is taken already.
+        for index, part in enumerate(question.parts):
             own = read_question(part, len(part) + 1)
-            sub = replace(self.prepare(f"{part} {question.parts[0]}", question.history), asks=own.asks, wants=own.wants)
             # A figure or a date must be in the sentence; "who" may be answered by a company, not only a person.
-            figure = bool(sub.wants) or sub.asks in ("quantity", "when")
-            for p in self.search(sub, k=8, join=False, within=top.sentence.source):
+            figure = bool(own.wants) or own.asks in ("quantity", "when")
+            if index == 0:
+                if not figure or _states_kind(own, top.sentence.text):
+                    continue
+                sub = replace(self.prepare(part, question.history), asks=own.asks, wants=own.wants)
+            else:
+                # The part's own question words, searched with the first part's topic ("who led the round" is about
+                # the funding round of the first part); the first part's sentence is taken already.
+                sub = replace(self.prepare(f"{part} {question.parts[0]}", question.history), asks=own.asks, wants=own.wants)
+            for p in self.search(sub, k=8, join=False, within=top.sentence.source)[:PART_CANDIDATES]:
                 if top.sentence.start <= p.sentence.start < top.sentence.end or p.sentence.start in taken:
-                    continue  # the first sentence (perhaps joined with the next) or an earlier part's
+                    continue  # the best sentence (perhaps joined with the next) or an earlier part's
                 if (figure and not _states_kind(sub, p.sentence.text)) or p.features.get("coverage", 0.0) <= 0.0:
-                    break  # the article's best sentence for this part does not answer it
+                    continue  # it does not answer this part: a close runner-up may
                 taken.add(p.sentence.start)
                 out.append(replace(p, features={**p.features, "part": 1.0}))
                 break

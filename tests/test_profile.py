@@ -795,7 +795,8 @@ FUNDING = """# 제타로보, 시리즈B 300억원 유치
 
 제타로보는 300억원 규모의 시리즈B 투자 유치를 마무리했다고 밝혔다.
 이번 투자에서 인정받은 기업가치는 약 2천억원이다.
-벤처캐피털 새벽파트너스가 리드 투자자로 나섰다.
+한서윤 대표는 "로봇이 물류센터 한 층을 통째로 맡는다"고 말했다.
+새벽파트너스가 투자를 이끌었다.
 회사는 2026년 9월 새 공장을 연다.
 """
 
@@ -817,6 +818,14 @@ def test_each_part_of_a_multi_part_question_brings_its_own_quote(tmp_path) -> No
     assert any("2천억원" in q.text for q in score.quotes[1:])
     single = chain.ask("제타로보 시리즈B 투자 규모는 얼마였어?")
     assert not any("2026년 9월" in q.text for q in single.quotes)
+    # A close runner-up answers a later part when the article's best sentence for it does not (a quote, no name).
+    lead = chain.ask("How much did Zetarobo raise in its Series B, and who led the round?")
+    assert any("새벽파트너스" in q.text for q in lead.quotes)
+    # When the best passage answers a later part, the first part brings its own sentence.
+    retriever = chain.kb.retriever
+    reverse = retriever.prepare("제타로보 새 공장은 언제 열고, 기업가치는 얼마로 인정받았어?")
+    valuation = next(p for p in retriever.search(reverse, k=8, join=False) if "2천억원" in p.sentence.text)
+    assert any("2026년 9월" in p.sentence.text for p in retriever.part_passages(reverse, valuation))
 
 
 MEMBERS = """# Zeta Games ships Mira 2.0
