@@ -150,7 +150,7 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
             bare = word[:-2] if word.endswith("'s") else word
             if bare in ENGLISH_STOPWORDS or (len(bare) < 2 and not bare.isdigit()):
                 continue
-            forms = aliases.by_form.get(bare) or aliases.by_form.get(_singular(bare))
+            forms = _inflected_forms(bare, aliases)
             # A word of the vocabulary is not a name: its spelling in the other script is not sought.
             sounds = aliases.sounds_like(bare) if not bare.isdigit() and not (forms and len(forms) > 1) else ()
             units.append(QueryUnit(bare, tuple(dict.fromkeys((forms or (bare,)) + sounds)), known=forms is not None or bool(sounds)))
@@ -190,6 +190,18 @@ def _name_and_kind(stem: str, aliases: Aliases) -> tuple[str, str, tuple[str, ..
         if len(kind) >= 2 and kind in aliases.by_form and (sounds := aliases.sounds_like(name)):
             return name, kind, sounds
     return None
+
+
+def _inflected_forms(word: str, aliases: Aliases) -> tuple[str, ...] | None:
+    """The vocabulary forms of an English word and of its inflections: "damage" also finds the group of
+    "damaged" (손상), "ship" that of "shipped". None when no inflection is in the vocabulary."""
+    stems = [word, _singular(word)]
+    if word.endswith("ed") and len(word) > 4:
+        stems += [word[:-2], word[:-1]]  # shipped -> shipp(ed), launched -> launch, damaged -> damage
+    else:
+        stems += [word + "d" if word.endswith("e") else word + "ed", word + "s"]
+    found = [aliases.by_form[s] for s in dict.fromkeys(stems) if s in aliases.by_form]
+    return tuple(dict.fromkeys(f for forms in found for f in forms)) if found else None
 
 
 def _singular(word: str) -> str:

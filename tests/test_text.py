@@ -183,3 +183,9 @@ def test_a_multi_part_question_is_split_into_its_questions() -> None:
 def test_english_plurals_in_ies_find_their_vocabulary_group() -> None:
     forms = {f for u in analyse("How many universities joined?") for f in u.forms}
     assert "대학" in forms  # universities -> university -> 대학
+
+
+def test_an_english_word_finds_the_vocabulary_groups_of_its_inflections() -> None:
+    forms = {u.label: set(u.forms) for u in analyse("What is the damage rate, and how many were shipped?")}
+    assert {"손상", "피해"} <= forms["damage"]  # "damaged" (손상) and "damage" (피해) are one word
+    assert "출하" in forms["shipped"]
