@@ -523,6 +523,10 @@ class HybridRetriever:
         return 1.0 if any(mentions(v, text) and (_version_family(v) in missing or any(v.startswith(f + " ") for f in missing))
                           for v in self._siblings(question)) else 0.0
 
+    def _names_person(self, sentence: Sentence) -> bool:
+        folded = self._own_text(sentence)
+        return any(mentions(p, folded) for p in self._persons.get(sentence.source, ()))
+
     def _names_party(self, question: Question, text: str) -> bool:
         """Whether the sentence names an organisation by its kind (…벤처스, … Capital) that the question does not."""
         asked = fold(question.text) + " " + " ".join(question.entities)
@@ -912,7 +916,10 @@ class HybridRetriever:
             # A figure or a date must be in the sentence; "who" may be answered by a company, not only a person.
             figure = bool(own.wants) or own.asks in ("quantity", "when")
             if index == 0:
-                if not figure or _states_kind(own, top.sentence.text):
+                # "Who led it, and how much …?" answered by the sum's sentence: the first part looks for its own.
+                answered = _states_kind(own, top.sentence.text) if figure else \
+                    own.asks != "who" or self._names_person(top.sentence) or self._names_party(own, top.sentence.text)
+                if answered:
                     continue
                 sub = replace(self.prepare(part, question.history), asks=own.asks, wants=own.wants)
             else:

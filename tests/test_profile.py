@@ -826,6 +826,10 @@ def test_each_part_of_a_multi_part_question_brings_its_own_quote(tmp_path) -> No
     reverse = retriever.prepare("제타로보 새 공장은 언제 열고, 기업가치는 얼마로 인정받았어?")
     valuation = next(p for p in retriever.search(reverse, k=8, join=False) if "2천억원" in p.sentence.text)
     assert any("2026년 9월" in p.sentence.text for p in retriever.part_passages(reverse, valuation))
+    # "Who led it, and how much?" answered by the sum's sentence: the lead investor's sentence is brought too.
+    who = retriever.prepare("제타로보 시리즈B는 누가 이끌었고, 얼마를 유치했어?")
+    raised = next(p for p in retriever.search(who, k=8, join=False) if "300억원" in p.sentence.text)
+    assert any("새벽파트너스" in p.sentence.text for p in retriever.part_passages(who, raised))
 
 
 MEMBERS = """# Zeta Games ships Mira 2.0
