@@ -176,7 +176,8 @@ def answer_type(folded: str) -> str:
 
 # Where a second question starts: ", and who …", "…? When …", "얼마였고, 그중 …"; a part counts only with a question word.
 _PART_BREAK = re.compile(r"\?\s+|;\s+|,?\s+and\s+(?=(?:at |in |for |to |from |by )?(?:who|whom|whose|what|when|where|which|how)\b)|"
-                         r",\s+(?=(?:and\s+)?(?:at |in |for |to |from |by )?(?:who|whom|whose|what|when|where|which|how)\b)|(?<=[고며])\s*,?\s+",
+                         r",\s+(?=(?:and\s+)?(?:at |in |for |to |from |by )?(?:who|whom|whose|what|when|where|which|how)\b)|(?<=[고며])\s*,?\s+|"
+                         r",\s+(?=몇|얼마|언제|누가|누구|어디|무엇|뭐|어떤|어느)",
                          re.I)
 _PART_CUE = re.compile(r"\b(?:who|whom|whose|what|when|where|which|how)\b|몇|얼마|누구|누가|언제|어디|무엇|뭐|어떤|어느|무슨|비교", re.I)
 

@@ -172,6 +172,7 @@ def test_a_multi_part_question_is_split_into_its_questions() -> None:
         "How much did Zeta raise in its Series B", "who led the round")
     assert question_parts("누리 1단계 사업비는 얼마였고, 그중 국비는 얼마였습니까?") == ("누리 1단계 사업비는 얼마였고", "그중 국비는 얼마였습니까")
     assert len(question_parts("Which company signed, how many units, and at how many sites?")) == 3
+    assert question_parts("계약으로 몇 척에, 몇 년에 걸쳐 설치돼?") == ("계약으로 몇 척에", "몇 년에 걸쳐 설치돼")
     # The first part decides what is asked first: "who", then "since when".
     led = read_question("연구소장은 누구고 언제부터 맡았나요?", 2000)
     assert led.asks == "who" and led.wants == ("date",)
