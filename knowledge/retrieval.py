@@ -129,6 +129,7 @@ class HybridRetriever:
                           for src, rows in self._doc_rows.items()}
         self._prominence_memo: dict[str, dict[str, float]] = {}
         self._doc_years: dict[str, frozenset[str]] = {}
+        self._doc_stages: dict[str, frozenset[tuple[float, str]]] = {}
         self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
@@ -622,10 +623,16 @@ class HybridRetriever:
     def _prefer_stated_place(self, question: Question, passages: list[Passage]) -> list[Passage]:
         """When the best sentence is about another stage, cohort or place than the one asked ("2단계 사업비" answered by
         the 1단계 sentence), a runner-up of the same article that states the asked one comes first: a hard constraint."""
-        if not passages or not self._place_clash(question, passages[0].sentence):
+        if not passages:
+            return passages
+        top = passages[0].sentence.source
+        # An article that never states the asked stage or cohort ("phase two" of an article with none)
+        # gives way to another article's sentence that states it.
+        elsewhere = self._never_states_asked_stage(question, top)
+        if not elsewhere and not self._place_clash(question, passages[0].sentence):
             return passages
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
-            if p.score >= PLACE_RERANK_SHARE and p.sentence.source == passages[0].sentence.source \
+            if p.score >= PLACE_RERANK_SHARE and (p.sentence.source != top if elsewhere else p.sentence.source == top) \
                     and self._states_asked_place(question, p.sentence):
                 # The passed-over sentences are no candidates: the belief they held is shared out among the rest.
                 skipped = passages[:i]
@@ -633,6 +640,16 @@ class HybridRetriever:
                 return [replace(p, score=p.score / rest)] + [replace(q, score=0.0) for q in skipped] + \
                     [replace(q, score=q.score / rest) for q in passages[i + 1:]]
         return passages
+
+    def _never_states_asked_stage(self, question: Question, source: str) -> bool:
+        """Whether the question names a stage, generation or cohort ("phase two", "4기") that this article
+        never states with the same kind of word (a second generation is no phase two)."""
+        asked = _stages(question.text)
+        if not asked:
+            return False
+        if source not in self._doc_stages:
+            self._doc_stages[source] = frozenset(_stages(self._doc_text.get(source, "")))
+        return not asked & self._doc_stages[source]
 
     def _states_asked_place(self, question: Question, sentence: Sentence) -> bool:
         """Whether the sentence, with the one before it, states every stage, cohort or place the question names."""
@@ -1103,6 +1120,19 @@ def _scaled(cosine: float) -> float:
 def _names_unit(unit: QueryUnit, entities: Sequence[str]) -> bool:
     """Does this unit spell one of the question's names ("누리", "한빛 ai연구소")?"""
     return any(form == name or (len(form) >= 2 and form in name) for form in unit.forms for name in entities)
+
+
+def _stages(text: str) -> set[tuple[float, str]]:
+    """The (number, word) stages, generations and cohorts a text states: "phase two" and "2단계" are (2, stage),
+    "2세대" and "second-generation" (2, generation), "4기" and "the fourth cohort" (4, cohort)."""
+    out = set()
+    for value, start, end, kind in numbers.figures_with_units(text):
+        if kind == "cohort":
+            out.add((value, "cohort"))
+        elif kind == "phase":
+            span = text[start:end].lower()
+            out.add((value, "generation" if "세대" in span or "generation" in span else "stage"))
+    return out
 
 
 def _states_kind(question: Question, text: str) -> bool:

@@ -1234,3 +1234,22 @@ def test_who_is_answered_by_an_investor_or_a_firm_as_well_as_a_person(tmp_path) 
     assert "누리벤처스" in top.sentence.text and top.features["kind"] > 0.0
     # A firm the question names itself is no answer to "who".
     assert not kb.retriever._names_party(kb.retriever.prepare("누리벤처스는 누구야?"), "누리벤처스가 투자했다.")
+
+
+STAGES_KO = """# 제타 컨소시엄 2단계 돌입
+제타 컨소시엄은 1단계 사업을 마쳤다. 2단계에는 3년간 총 760억 원이 투입된다.
+"""
+
+GENERATION_EN = """# Nova Cycle opens a plant
+
+Nova Cycle will invest 290 billion won in its second-generation recycling line, which opens in 2027.
+"""
+
+
+def test_an_article_that_never_states_the_asked_stage_gives_way_to_one_that_does(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"zeta.md": STAGES_KO, "nova.md": GENERATION_EN})
+    # A second generation is no phase two: the English article states none, the Korean one states 2단계.
+    question = kb.retriever.prepare("How much will be spent on phase two?")
+    assert kb.retriever._never_states_asked_stage(question, "nova.md")
+    assert not kb.retriever._never_states_asked_stage(question, "zeta.md")
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "zeta.md"
