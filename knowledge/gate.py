@@ -196,7 +196,8 @@ def metric_missing(question: Question, passage: Passage) -> float:
     parameters, tokens, a price) that the passage and the sentence before it never name in any spelling."""
     if not question.wants and question.asks != "quantity":
         return 0.0
-    text = fold(passage.sentence.text) + " " + passage.context
+    own = fold(passage.sentence.text)
+    text = own + " " + passage.context
     # A later part of a multi-part question ("…얼마였고, 기업가치는?") is answered by its own sentence.
     first = fold(question.parts[0]) if len(question.parts) > 1 else ""
     for unit in question.units:
@@ -205,7 +206,14 @@ def metric_missing(question: Question, passage: Passage) -> float:
         metrics = set(unit.forms) & _METRICS
         if metrics and "money" not in question.wants:
             metrics -= _MONEY_METRIC_FORMS
-        if metrics and not any(form_match(f, text) >= 1.0 for f in unit.forms):
+        if not metrics:
+            continue
+        if not any(form_match(f, text) >= 1.0 for f in unit.forms):
+            return 1.0
+        # The sentence before names the metric, but this one states another ("booked ₩301 billion in revenue"
+        # after a sentence on operating profit): its figure is of that one.
+        others = {f for f in _METRICS - set(unit.forms) if form_match(f, own) >= 1.0}
+        if others and not any(form_match(f, own) >= 1.0 for f in unit.forms):
             return 1.0
     return 0.0
 

@@ -199,8 +199,10 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
 _NATIVE = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스무": 20}
 _NATIVE_FIGURE = re.compile(
     r"(?<![\uac00-\ud7a30-9])(?!세대)(" + "|".join(sorted(_NATIVE, key=len, reverse=True)) + r")\s?"
-    r"(차례|번|개|명|곳|가지|종류|갈래|팀|대|종|개국|배|달|시간)(?![\uac00-\ud7a3]{2})"
+    r"(차례|번(?!\s?째)|개|명|곳|가지|종류|갈래|팀|대|종|개국|배|달|시간)(?![\uac00-\ud7a3]{2})"
 )
+# Native ordinals before a stage or cohort: "두 번째 단계" is 2단계, "첫 번째 기수" 1기.
+_NATIVE_ORDINAL = re.compile(r"(?<![\uac00-\ud7a3])(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?(?:번)?\s?째\s?(단계|세대|기수|기|차)")
 _NATIVE_KIND = {"명": "people", "팀": "people", "배": "times", "달": "duration", "시간": "duration"}
 # English numbers in words before what they count: "three years of development", "ten teams", "two-week".
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -292,6 +294,8 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
                 if name in _WORD_KINDS and not (m.group(1).lower() == "one" and name in ("count", "plural")):
                     out.append((float(_WORD_NUMBERS[m.group(1).lower()]), m.start(), unit.end(), "count" if name == "plural" else name))
                 break
+    out.extend((float(_NATIVE.get(m.group(1), 1)), m.start(), m.end(), "cohort" if m.group(2).startswith("기") else "phase")
+               for m in _NATIVE_ORDINAL.finditer(text))
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "cohort") for m in _ORDINAL_FIGURE.finditer(text))
     out.extend((float(_ORDINALS[m.group(1).lower()]), m.start(), m.end(), "phase") for m in _ORDINAL_PHASE.finditer(text))
     out.extend((_place(m), m.start(), m.end(), "rank") for m in _ORDINAL_PLACE.finditer(text))

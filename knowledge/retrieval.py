@@ -629,11 +629,16 @@ class HybridRetriever:
         # An article that never states the asked stage or cohort ("phase two" of an article with none)
         # gives way to another article's sentence that states it.
         elsewhere = self._never_states_asked_stage(question, top)
-        if not elsewhere and not self._place_clash(question, passages[0].sentence):
+        if elsewhere or self._place_clash(question, passages[0].sentence):
+            stated = self._states_asked_place
+        elif self._year_clash(question, passages[0].sentence) and self._stated_years(passages[0].sentence):
+            # "2024년 매출" answered by the 2025 sentence: a sentence of the same article that states 2024 comes first.
+            stated = lambda q, sentence: bool(numbers.years(q.folded) & numbers.years(self._own_text(sentence)))  # noqa: E731
+        else:
             return passages
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
             if p.score >= PLACE_RERANK_SHARE and (p.sentence.source != top if elsewhere else p.sentence.source == top) \
-                    and self._states_asked_place(question, p.sentence):
+                    and stated(question, p.sentence):
                 # The passed-over sentences are no candidates: the belief they held is shared out among the rest.
                 skipped = passages[:i]
                 rest = max(1e-9, 1.0 - sum(q.score for q in skipped))

@@ -187,3 +187,9 @@ def test_an_age_is_a_kind_of_its_own_and_asked_as_one() -> None:
 def test_numbers_in_words_with_what_they_count(text: str, expected: list) -> None:
     got = [(v, text[s:e], k) for v, s, e, k in figures_with_units(text)]
     assert got == expected
+
+
+def test_native_korean_ordinals_before_a_stage_or_cohort() -> None:
+    assert [(v, k) for v, *_, k in figures_with_units("두 번째 단계에서 쓰는 플랫폼")] == [(2.0, "phase")]
+    assert [(v, k) for v, *_, k in figures_with_units("첫 번째 기수 참가자")] == [(1.0, "cohort")]
+    assert [(v, k) for v, *_, k in figures_with_units("1년에 두 번 열렸다")] == [(1.0, "date"), (2.0, "count")]

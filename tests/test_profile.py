@@ -1253,3 +1253,26 @@ def test_an_article_that_never_states_the_asked_stage_gives_way_to_one_that_does
     assert kb.retriever._never_states_asked_stage(question, "nova.md")
     assert not kb.retriever._never_states_asked_stage(question, "zeta.md")
     assert kb.retriever.search(question, k=1)[0].sentence.source == "zeta.md"
+
+
+NOVA_YEARS = """# Nova Cycle results
+
+Nova Cycle reported that revenue for 2024 climbed 38% to 412.6 billion won, and operating profit rose to 41 billion won.
+For the first nine months of 2025, revenue reached 356.2 billion won, up 21% year on year.
+"""
+
+
+def test_a_sentence_of_the_same_article_that_states_the_asked_year_comes_first(tmp_path) -> None:
+    from knowledge.gate import features
+
+    kb = _knowledge_base(tmp_path, {"nova.md": NOVA_YEARS})
+    r = kb.retriever
+    nine_months = next(s for s in r.sentences if s.text.startswith("For the first nine months"))
+    # Asked of 2024, the 2025 sentence clashes; wherever it ranks, the 2024 sentence is put first.
+    question = r.prepare("노바사이클의 2024년 매출은 얼마였어?")
+    assert r._year_clash(question, nine_months) == 1.0
+    assert "2024" in r.search(question, k=1)[0].sentence.text
+    # Operating profit named by the sentence before does not make the revenue sentence an answer to it.
+    profit = r.prepare("What was Nova Cycle's operating profit for 2025?")
+    top = next(p for p in r.search(profit, k=3, join=False) if p.sentence is nine_months or p.sentence.text == nine_months.text)
+    assert features(profit, top)["metric_missing"] == 1.0
