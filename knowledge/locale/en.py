@@ -103,6 +103,6 @@ PREPOSITIONS = frozenset({
     "until", "upon", "within", "without",
 })
 
-# A party that may answer "who" besides a person: "Blue Harbor Ventures", "Vistula Metals SA", "Gwangan Capital".
+# A party that may answer "who" besides a person: "North Bay Ventures", "Kestrel Metals SA", "Seaview Capital".
 PARTY = re.compile(r"\b(?:[A-Z][\w&'-]*\s){1,4}(?:Capital|Ventures|Partners|Investments?|Holdings|Bank|Securities|Group|Fund|"
                    r"Labs|Technologies|Industries|Metals|Motors|Electronics|Inc|Corp|Co|Ltd|AB|AS|SA|AG|GmbH|LLC)\b")
