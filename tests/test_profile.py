@@ -572,7 +572,7 @@ def test_an_asked_amount_of_money_must_be_stated(tmp_path) -> None:
 
 
 ROUND = """# 제타칩, 시리즈B 마무리
-이번 시리즈B에는 한빛벤처스가 리드 투자자로 나섰고, 기존 투자자 8곳이 참여했다.
+이번 시리즈B에는 해솔벤처스가 리드 투자자로 나섰고, 기존 투자자 8곳이 참여했다.
 제타칩이 유치한 금액은 320억원이다.
 """
 
@@ -583,7 +583,7 @@ def test_the_first_part_of_a_two_part_question_is_not_capped_for_the_second_part
     kb = _knowledge_base(tmp_path, {"round.md": ROUND})
     both = kb.retriever.prepare("Who led Zetachip's Series B, and how much did the round raise?")
     passages = kb.retriever.search(both, k=1)
-    assert "한빛벤처스" in passages[0].sentence.text
+    assert "해솔벤처스" in passages[0].sentence.text
     assert features(both, passages[0])["amount_missing"] == 0.0  # the sum is the second part's sentence
 
 

@@ -20,7 +20,7 @@ ORGANISATION = re.compile(
     r"|[\uac00-\ud7a3A-Za-z]{2,8}(?:부|청))"
     r"(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))"
 )
-# A party that may answer "who" besides a person: investors, funds and firms by their kind ("한빛벤처스", "누리캐피탈").
+# A party that may answer "who" besides a person: investors, funds and firms by their kind ("해솔벤처스", "누리캐피탈").
 PARTY_KINDS = r"인베스트먼트|벤처스|벤처투자|캐피탈|파트너스|자산운용|홀딩스|증권|은행|그룹|전자|재단"
 PARTY = re.compile(r"[\uac00-\ud7a3A-Za-z]{1,8}(?:" + PARTY_KINDS + r")(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))")
 PARTY_NAME = re.compile(r"(?:" + PARTY_KINDS + r")$")
