@@ -571,7 +571,7 @@ def test_an_asked_amount_of_money_must_be_stated(tmp_path) -> None:
     assert asks_amount("who invested and how much did they invest?", "who")
 
 
-ROUND = """# 제타칩, 시리즈B 마무리
+LEAD_ROUND = """# 제타칩, 시리즈B 마무리
 이번 시리즈B에는 해솔벤처스가 리드 투자자로 나섰고, 기존 투자자 8곳이 참여했다.
 제타칩이 유치한 금액은 320억원이다.
 """
@@ -580,7 +580,7 @@ ROUND = """# 제타칩, 시리즈B 마무리
 def test_the_first_part_of_a_two_part_question_is_not_capped_for_the_second_parts_sum(tmp_path) -> None:
     from knowledge.gate import features
 
-    kb = _knowledge_base(tmp_path, {"round.md": ROUND})
+    kb = _knowledge_base(tmp_path, {"round.md": LEAD_ROUND})
     both = kb.retriever.prepare("Who led Zetachip's Series B, and how much did the round raise?")
     passages = kb.retriever.search(both, k=1)
     assert "해솔벤처스" in passages[0].sentence.text
@@ -973,8 +973,8 @@ def test_a_funding_round_is_one_unit_in_both_scripts_and_another_letter_is_anoth
     units = {u.label: u for u in analyse("Which investor led the Series B round?")}
     assert "시리즈b" in units["series b"].forms and "series" not in units
     assert {u.label for u in analyse("시리즈B에 누가 들어왔어?")} >= {"series b"}
-    assert form_match("시리즈b", "이번 시리즈b에는 한빛벤처스가") == 1.0
-    assert form_match("시리즈b", "이번 시리즈c에는 한빛벤처스가") == 0.0
+    assert form_match("시리즈b", "이번 시리즈b에는 해솔벤처스가") == 1.0
+    assert form_match("시리즈b", "이번 시리즈c에는 해솔벤처스가") == 0.0
     assert form_match("누리2", "누리3는 지난달 나왔다") == 0.0
 
 
@@ -1034,7 +1034,7 @@ def test_a_place_the_answering_article_never_names_caps_the_answer(tmp_path) -> 
 
 ROUND = """# 제타팜, 시리즈B 유치
 스마트팜 스타트업 제타팜(Zetafarm)이 딸기 로봇 '미라봇(Mirabot)'의 2세대 모델을 공개하고 320억원 규모의 시리즈B 투자를 유치했다고 14일 밝혔다.
-이번 시리즈B에는 한빛벤처스가 리드 투자자로 참여했고, 일본 농기계 업체 쿠로다농기(Kuroda Agri)가 새로 합류했다.
+이번 시리즈B에는 해솔벤처스가 리드 투자자로 참여했고, 일본 농기계 업체 사쿠라농기(Sakura Agri)가 새로 합류했다.
 """
 
 
@@ -1052,10 +1052,10 @@ def test_a_figure_in_a_later_clause_belongs_to_the_sentence_subject(tmp_path) ->
     assert tied_figures(kb.retriever.prepare("제타팜의 매개변수는 몇 개야?"),
                         "제타팜은 미라봇(6710억 개 매개변수)의 5% 수준 매개변수로도 좋은 성능을 냈다.", kb.retriever.names) == []
     sure = Gate(GateParams(weights={}, bias=5.0, answer_at=0.6, uncertain_at=0.5))  # p = 0.99 whatever the features
-    put_in = kb.retriever.prepare("쿠로다농기는 제타팜 시리즈B에 얼마를 넣었어?")
-    assert "쿠로다농기" in put_in.entities  # "농기계 업체 쿠로다농기(Kuroda Agri)": 업체 is no part of the name
+    put_in = kb.retriever.prepare("사쿠라농기는 제타팜 시리즈B에 얼마를 넣었어?")
+    assert "사쿠라농기" in put_in.entities  # "농기계 업체 사쿠라농기(Sakura Agri)": 업체 is no part of the name
     passages = kb.retriever.search(put_in, k=1)
-    # The round's total is 제타팜's, not 쿠로다농기's stake.
+    # The round's total is 제타팜's, not 사쿠라농기's stake.
     assert "320억원" in passages[0].sentence.text and passages[0].features["subject_absent"] == 1.0
     assert sure.judge(put_in, passages).outcome == UNCERTAIN
 
