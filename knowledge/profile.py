@@ -282,12 +282,16 @@ class CorpusProfile:
                         if len(stem) >= 2:
                             for key in translit.skeletons(stem):
                                 index[key].add(stem)
+                    # An English plural is written without its s in Hangul: Tides 타이드, royalties 로열티.
+                    if not is_hangul(word) and (singular := _singular(word)) != word:
+                        for key in translit.skeletons(singular):
+                            index[key].add(word)
                 # A Latin name of a few words is often one word in Hangul (Nova Cycle, 노바사이클).
                 people = {form for profile in self.profiles.values() for form in profile.persons}
                 for entity in self.entity_docs:
                     parts = entity.split()
                     if 2 <= len(parts) <= 3 and entity not in people and all(re.fullmatch(r"[a-z]+", w) for w in parts):
-                        for key in translit.skeletons(entity.replace(" ", "")):
+                        for key in translit.skeletons(entity.replace(" ", "")) | translit.skeletons(_singular(entity).replace(" ", "")):
                             index[key].add(entity)
                 self._by_skeleton = dict(index)
             return self._by_skeleton
@@ -317,7 +321,8 @@ class CorpusProfile:
         found = {w for key in translit.skeletons(word) for w in index.get(key, ())}
         # A person's full Hangul name is surname + given name: one Latin word ("Serin") does not spell it.
         people = set(self._korean_persons()) if latin else set()
-        return tuple(sorted(w for w in found if translit.is_latin(w) != latin and w not in people and translit.same_name(word, w)))
+        return tuple(sorted(w for w in found if translit.is_latin(w) != latin and w not in people
+                            and (translit.same_name(word, w) or translit.same_name(word, _singular(w)))))
 
     def surname_matches(self, token: str) -> tuple[str, ...]:
         """Korean personal names whose surname a short romanised token spells ("Park" -> 박재민, "Kim" -> 김영희)."""
@@ -404,3 +409,11 @@ def _occurrences(form: str, text: str) -> Iterable[int]:
         if not (latin_edge or latin_tail or hangul_glued):
             yield start
         start = text.find(form, start + 1)
+
+
+def _singular(word: str) -> str:
+    """An English plural's singular (tides -> tide, royalties -> royalty); other words as they are."""
+    head, _, last = word.rpartition(" ")
+    if len(last) <= 4 or not last.endswith("s") or last.endswith("ss"):
+        return word
+    return head + (" " if head else "") + (last[:-3] + "y" if last.endswith("ies") else last[:-1])

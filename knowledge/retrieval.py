@@ -207,11 +207,21 @@ class HybridRetriever:
         """The question with each word that sounds like a corpus word of the other script written in that
         script (the shortest such spelling), in order, so that names of several words are found whole."""
         out = []
-        for token in re.findall(r"[A-Za-z]+|[\uac00-\ud7a3]+|\d+(?:\.\d+)?", _SLACK_TOKEN.sub(" ", text)):
-            word = fold(token)
+        tokens = [fold(t) for t in re.findall(r"[A-Za-z]+|[\uac00-\ud7a3]+|\d+(?:\.\d+)?", _SLACK_TOKEN.sub(" ", text))]
+        i = 0
+        while i < len(tokens):
+            word = tokens[i]
+            # Two Hangul words may spell one Latin name of two words ("엠버 타이드" for Ember Tides).
+            if i + 1 < len(tokens) and is_hangul(word[0]) and is_hangul(tokens[i + 1][0]):
+                whole = [t for t in self.profile.transliterations(word + korean_stem(tokens[i + 1])) if " " in t]
+                if whole:
+                    out.append(min(whole, key=len))
+                    i += 2
+                    continue
             spellings = () if word in ENGLISH_STOPWORDS else \
                 self.profile.transliterations(korean_stem(word) if is_hangul(word[0]) else word)
             out.append(min(spellings, key=len) if spellings else word)
+            i += 1
         return " ".join(out)
 
     def _unknown_members(self, text: str) -> tuple[str, ...]:

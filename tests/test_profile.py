@@ -1278,3 +1278,25 @@ def test_a_sentence_of_the_same_article_that_states_the_asked_year_comes_first(t
     after_profit = Passage(sentence=nine_months, score=1.0, context=r._context(nine_months))
     assert "operating profit" in after_profit.context
     assert features(profit, after_profit)["metric_missing"] == 1.0
+
+
+GAME_EN = """# Zeta Studios posts record half
+
+Zeta Studios said its open-world game "Timber Tides" passed 9.3 million cumulative downloads in June.
+The studio pays royalties to 45 voice actors whose voices train its characters.
+"""
+
+GAME_KO = """# 해솔로직스, 항로 AI 공개
+
+해솔로직스는 항로 최적화 AI '웨이브-13B'를 공개했다. 누적 투자 유치액은 620억 원으로 늘었다.
+"""
+
+
+def test_a_hangul_spelling_of_an_english_plural_and_of_a_two_word_title_finds_it(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"zeta.md": GAME_EN, "haesol.md": GAME_KO})
+    r = kb.retriever
+    assert "royalties" in r.profile.transliterations("로열티")  # a plural is written without its s in Hangul
+    # "팀버 타이드" is two Hangul words for one Latin name of two words.
+    question = r.prepare("팀버 타이드 누적 다운로드 수가 얼마나 돼요?")
+    assert "timber tides" in question.entities
+    assert r.search(question, k=1)[0].sentence.source == "zeta.md"

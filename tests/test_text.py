@@ -190,3 +190,8 @@ def test_an_english_word_finds_the_vocabulary_groups_of_its_inflections() -> Non
     forms = {u.label: set(u.forms) for u in analyse("What is the damage rate, and how many were shipped?")}
     assert {"손상", "피해"} <= forms["damage"]  # "damaged" (손상) and "damage" (피해) are one word
     assert "출하" in forms["shipped"]
+
+
+def test_business_abbreviations_and_periods_have_both_spellings() -> None:
+    forms = {u.label: set(u.forms) for u in analyse("who is the JV partner, and what was Q2 revenue?")}
+    assert "합작법인" in forms["jv"] and "2분기" in forms["q2"]
