@@ -211,7 +211,7 @@ class HybridRetriever:
         i = 0
         while i < len(tokens):
             word = tokens[i]
-            # Two Hangul words may spell one Latin name of two words ("엠버 타이드" for Ember Tides).
+            # Two Hangul words may spell one Latin name of two words ("팀버 타이드" for Timber Tides).
             if i + 1 < len(tokens) and is_hangul(word[0]) and is_hangul(tokens[i + 1][0]):
                 whole = [t for t in self.profile.transliterations(word + korean_stem(tokens[i + 1])) if " " in t]
                 if whole:
