@@ -574,8 +574,11 @@ class HybridRetriever:
         """Product names the question uses, which a generation figure may belong to."""
         return {e for e in question.entities if " " not in e and len(e) >= 2} | {_version_family(fold(v)) for v in question.versions} - {"", "size"}
 
+    def _spellings(self, family: str) -> tuple[str, ...]:
+        return (family,) + self.profile.aliases_of(family) + self.profile.transliterations(family)
+
     def _spelled(self, family: str, word: str) -> bool:
-        return word == family or word in self.profile.aliases_of(family) or word in self.profile.transliterations(family)
+        return word in self._spellings(family)
 
     def _generations(self, folded: str, families: set[str]) -> list[tuple[str, float]]:
         """(family, generation) for each generation figure written next to one of these names, in any
@@ -587,8 +590,7 @@ class HybridRetriever:
                 continue
             window = folded[end:end + 24] + " " + folded[max(0, start - 24):start]
             for family in families:
-                spellings = (family,) + self.profile.aliases_of(family) + self.profile.transliterations(family)
-                if any(mentions(f, window) for f in spellings):
+                if any(mentions(f, window) for f in self._spellings(family)):
                     out.append((family, value))
         return out
 
@@ -895,7 +897,7 @@ class HybridRetriever:
         kind = (1.0 if not question.wants or any(f[3] == question.wants[0] for f in tied) else 0.5) if tied else 0.0
         person = 0.0
         if question.asks == "who":
-            person = 1.0 if any(mentions(p, folded) for p in self._persons.get(sentence.source, ())) else 0.0
+            person = 1.0 if self._names_person(sentence) else 0.0
             # An investor, a fund or a firm answers "who led the round" too, when it is not what the question names.
             kind = person or (0.5 if self._names_party(question, sentence.text) else 0.0)
         version_miss = 0.0
