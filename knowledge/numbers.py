@@ -32,18 +32,33 @@ def figures(text: str) -> list[tuple[float, int, int]]:
     """(value, start, end) of each figure; Korean compounds (1만2천) are joined."""
     out: list[tuple[float, int, int]] = []
     last_ko_scale: float | None = None  # the previous figure's Korean scale, if it had one
+    tail = 0.0  # the part of the previous figure below 만 ("1천" of "2조1천"), which a following 억 multiplies
     for m in _TOKEN.finditer(text):
         number = float(m.group(1).replace(",", ""))
         ko, en_word, en_suffix = m.group(2), m.group(3), m.group(4)
         scale = _ko_scale(ko) or _EN_SCALE.get((en_word or en_suffix or "").lower()) or 1.0
         follows = bool(out) and not text[out[-1][2] : m.start()].strip()
+        big = _big_scale(ko)
         if follows and last_ko_scale is not None and scale < last_ko_scale:
             value, start, _ = out.pop()  # "1만" + "2천"
             out.append((value + number * scale, start, m.end()))
+            tail = tail + number * scale if scale < 1e4 else 0.0
+        elif follows and tail and big and last_ko_scale is not None and last_ko_scale < 1e4 and \
+                (out[-1][0] - tail == 0 or out[-1][0] - tail >= big * 1e4):
+            # "1천200억" is (1천 + 200)억 and "2조1천500억" is 2조 + (1천 + 500)억: 억 and 만 scale the group before them.
+            value, start, _ = out.pop()
+            out.append((value - tail + (tail + number * scale / big) * big, start, m.end()))
+            tail = 0.0
         else:
             out.append((number * scale, m.start(), m.end()))
+            tail = number * scale if ko and scale < 1e4 else 0.0
         last_ko_scale = _ko_scale(ko) if ko else None
     return out
+
+
+def _big_scale(word: str | None) -> float:
+    """The 조/억/만 of a Korean scale word ("천억" -> 1e8), 0.0 when it has none."""
+    return max((_KO_SCALE[ch] for ch in word or "" if ch in "조억만"), default=0.0)
 
 
 def _ko_scale(word: str | None) -> float:
@@ -86,8 +101,13 @@ def unknown_figures(question: str, known: frozenset[float],
         candidates = [_round(value * s) for s in _BARE_SCALES] if bare else [_round(value)]
         kind = kinds.get(start, "")
         # "Nuri-2 parameters": a number hyphened to a name is its version, whatever word follows.
-        named = start >= 2 and question[start - 1] == "-" and (question[start - 2].isalpha())
-        if kinded is not None and kind in _STRICT_KINDS and not named:
+        named = start >= 2 and question[start - 1] == "-" and question[start - 2].isalpha()
+        # So is one glued to a name of two letters or more ("뮤즈2 파라미터"), unlike "약2천" or "총3명": it is
+        # stated somewhere as a bare number ("Muse 2").
+        glued = start >= 2 and question[start - 1].isalpha() and question[start - 2].isalpha()
+        if kinded is not None and glued and not named:
+            found = any((c, "") in kinded for c in candidates)
+        elif kinded is not None and kind in _STRICT_KINDS and not named:
             found = any((c, kind) in kinded for c in candidates)
         else:
             found = any(c in known for c in candidates)
@@ -263,6 +283,21 @@ def ordinal_places(text: str) -> set[tuple[float, str]]:
         kind = "cohort" if m.group(1).lower().startswith(("cohort", "batch", "intake")) else "phase"
         stated |= {(float(m.group(2)), kind), (float(m.group(3)), kind)}
     return stated
+
+
+# A stage or generation named as what another is measured against: "1세대의 두 배", "1세대보다", "than the first generation".
+_COMPARED_AFTER = re.compile(r"\s?(?:모델|제품|버전|때)?(?:의\s?(?:약\s?)?[\w.]+\s?(?:배|수준|절반)|보다|대비|에\s?비해|에\s?비하면|[과와]\s?비교)")
+_COMPARED_BEFORE = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?|double|twice|times|up from|down from)\b[^.;:]{0,25}$", re.I)
+
+
+def compared_places(text: str) -> set[tuple[float, str]]:
+    """The (value, kind) stages and generations a text names only as the base of a comparison: "시간당 수확량은
+    1천450개로 1세대의 두 배" is about the new generation, not the first."""
+    out = set()
+    for value, start, end, kind in figures_with_units(text):
+        if kind in ORDINAL_KINDS and (_COMPARED_AFTER.match(text, end) or _COMPARED_BEFORE.search(text[max(0, start - 30):start])):
+            out.add((value, kind))
+    return out
 
 
 def ordinal_spellings(value: float, kind: str) -> tuple[str, ...]:
