@@ -37,8 +37,8 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이랑와과도]|하고|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths|nurses|interns|residents|farmers|teachers|drivers|founders|[a-z]+ians|[a-z]{2,}ists)\b|headcount|명이"), "people"),
     # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
     (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자|매출|이익|손실|피해액|상금|수당|급여|연봉|"
-                r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark)|"
-                r"price|cost|revenue|profit|earnings|investment|budget|(?:\d|illion|thousand|korean|how many|in)\s*won\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
+                r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark|sunk|sink|plough|plow|put)|"
+                r"price|cost|revenue|profit|earnings|investment|budget|envelope|(?:\d|illion|thousand|korean|how many|in)\s*won\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
     (re.compile(r"몇\s*살|몇\s*세|나이|연세|how old|\bage\b"), "age"),
     # A competition rate is told as a ratio ("25대 1"), not a percentage.
     (re.compile(r"경쟁률|경쟁비|competition (?:rate|ratio)|how competitive|applicants per (?:place|seat|spot)"), "ratio"),
@@ -54,7 +54,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
 # A sum of money named as such ("가격은 얼마", "how much does it cost"), and not as a change or a comparison
 # ("운영 비용이 어떻게 달라졌나", "cost compared with GPUs"), which a percentage answers.
 _MONEY_NOUN = re.compile(r"얼마(?:를|나|의)?\s*(?:넣|투자|투입|냈|내놓|들였|썼|쏟|출자|벌었)|사업비|자금|기금|출연금|가격|비용|요금|금액|액수|상금|매출|이익|투자|예산|연봉|수당|급여|몸값|기업가치|price|cost|fee|revenue|profit|invest|budget|"
-                         r"salary|allowance|stipend|wage|prize money|valuation|how much (?:[\w'-]+ ){0,6}?(?:pa(?:y|id)|spen[dt]|raised?|earn|charge)")
+                         r"salary|allowance|stipend|wage|prize money|valuation|how much (?:[\w'-]+ ){0,6}?(?:pa(?:y|id)|spen[dt]|raised?|earn|charge|sunk|sink|pour)|envelope")
 _CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|줄였|늘렸|낮췄|높였|절감|\bthan\b|compared|versus|\bvs\b|change|by how much|"
                      r"\b(?:lower|cut|reduc|decreas|shr[iu]nk|increas|boost|rais)\w*\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:cost|budget|price|spend)")
 
@@ -159,7 +159,21 @@ def _when_first(folded: str) -> bool:
     if not when:
         return False
     quantity = _QUANTITY.search(folded)
-    return not (quantity and quantity.start() < when.start() and folded.lstrip().startswith(("how", "what")))
+    if quantity and quantity.start() < when.start() and folded.lstrip().startswith(("how", "what")):
+        return False
+    # "What conditions did it attach when it granted …?": after another question word, a "when" that does not
+    # start a question of its own ("…, and when?") opens a clause.
+    return not (when.group(0) == "when" and _OTHER_WH.match(folded) and not _ASKS_NEXT.search(folded[: when.start()]))
+
+
+_OTHER_WH = re.compile(r"\s*(?:what|which|who|whom|whose|how|where|why)\b")
+_ASKS_NEXT = re.compile(r"(?:\band|\bor|,|\?|;)\s*$")
+
+
+# "Who is eligible?", "누가 지원할 수 있어?", "대상은 누구야?": a kind of people (students aged 14-18), not a named one.
+_ELIGIBLE = re.compile(r"who (?:is|are|was|were) eligible|who (?:can|could|may) (?:apply|join|enter|take part|participate|sign up|enrol|enroll|attend|use)|"
+                       r"who qualifies|who (?:is|are) (?:it|this|the \w+) (?:for|aimed at|open to)|"
+                       r"누가\s*(?:지원|참여|참가|신청|응모|이용)(?:할|하)\s*수|(?:대상|자격)(?:은|이)?\s*(?:누구|누군)")
 
 
 def answer_type(folded: str) -> str:
@@ -167,7 +181,7 @@ def answer_type(folded: str) -> str:
         return "when"
     if _QUANTITY.search(folded):
         return "quantity"
-    if _WHO.search(folded):
+    if _WHO.search(folded) and not _ELIGIBLE.search(folded):
         return "who"
     if _DEFINITION.search(folded):
         return "definition"

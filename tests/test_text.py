@@ -70,8 +70,30 @@ def test_answer_types_and_wanted_figures() -> None:
     assert wanted_figures("how many lectures can participants take?") == ("count",)
 
 
+def test_a_when_clause_after_another_question_word_is_no_when_question() -> None:
+    from knowledge.question import answer_type
+
+    assert answer_type("what conditions did the regulator attach when it granted the licence?") == "other"
+    assert answer_type("who was ceo when it was founded?") == "who"
+    assert answer_type("where and when was it launched?") == "when"
+    assert answer_type("when was it founded?") == "when"
+
+
+def test_eligibility_asks_for_a_kind_of_people_not_a_named_one() -> None:
+    from knowledge.question import answer_type
+
+    assert answer_type("who is eligible for the camp?") == "other"
+    assert answer_type("who can apply for the programme?") == "other"
+    assert answer_type("지원 대상은 누구야?") == "other"
+    assert answer_type("누가 참여할 수 있어?") == "other"
+    assert answer_type("who led the round?") == "who"
+
+
 def test_how_much_asks_for_money_only_with_a_money_word() -> None:
     from knowledge.question import wanted_figures
+
+    assert wanted_figures("how much has the insurer sunk into developing it?") == ("money",)
+    assert wanted_figures("what is the total envelope for phase two?")[0] == "money"
 
     assert wanted_figures("가격은 얼마야?") == ("money",)
     assert wanted_figures("how much did the bank invest in ai?") == ("money",)

@@ -36,7 +36,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("newspaper", "outlet", "publication", "media", "신문", "언론사", "매체"),
     # actions and events
     ("found", "founded", "establish", "established", "set up", "launch of", "설립", "창립", "출범", "세웠", "세운"),
-    ("launch", "launched", "release", "released", "unveil", "unveiled", "introduce", "introduced", "debut", "come out", "came out",
+    ("launch", "launched", "release", "released", "unveil", "unveiled", "show off", "showed off", "shows off", "showcase", "showcased", "introduce", "introduced", "debut", "come out", "came out",
      "출시", "공개", "선보", "발표"),
     ("announce", "announced", "announcement", "발표", "밝혔"),
     ("develop", "developed", "development", "build", "built", "개발"),
@@ -584,5 +584,14 @@ NEWS: tuple[tuple[str, ...], ...] = (
     ("planning", "planned to", "예정"),
     ("targets", "targeted", "aim", "aimed", "aiming", "겨냥"),
     ("example", "examples", "case study", "사례"),
+    ("talent", "talents", "professionals", "skilled workers", "인재"),
+    ("nurture", "nurtured", "nurturing", "train up", "trained up", "양성", "육성"),
+    ("preliminary", "preliminaries", "preliminary round", "qualifier", "qualifiers", "qualifying round", "예선"),
+    ("final round", "finals", "finalist", "finalists", "본선", "결선"),
+    ("branch", "branches", "영업점", "지점"),
+    ("condition", "conditions", "조건"),
+    ("lead manager", "underwriter", "underwriters", "bookrunner", "주관사"),
+    ("composition", "chemistry", "chemistries", "조성"),
+    ("hour", "hours", "시간"),
 )
 GROUPS += NEWS
