@@ -203,7 +203,9 @@ def compose(question: Question, passages: Sequence[Passage], documents: Mapping[
     source_language = doc.language if doc else "ko"
     clause = best_clause(top.text, question)
     partial = clause != top.text.strip() and len(clause) < len(top.text) * 0.8
-    cited = (primary,) if primary else choose_citations(passages)
+    # A runner-up that carries the figure stands alone, unless it answers a later part of a multi-part
+    # question ("Who led it, and how much did it raise?"): then the best passage answers the first part.
+    cited = (primary,) if primary and passages[primary].features.get("part", 0.0) < 2 else choose_citations(passages)
     place = where(doc, top.paragraph, language)
     if language == "en":
         if figs:

@@ -108,7 +108,8 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
         for m in ko_locale.PERSON_BEFORE_TITLE.finditer(text):
             # "재계 안팎에선 구 회장이": the title is 구's (a surname right before it), not the first word's.
             surname_first = re.fullmatch(r"[\uac00-\ud7a3]", m.group(0).split()[-1]) is not None and len(m.group(0).split()) > 1
-            if m.group(1) not in _COMMON_WORDS and m.group(1) not in ko_locale.NOT_NAMES and not surname_first:
+            if m.group(1) not in _COMMON_WORDS and m.group(1) not in ko_locale.NOT_NAMES and not surname_first and \
+                    _has_surname(m.group(1)):
                 persons.add(m.group(1))
         for m in en_locale.PERSON_AFTER_TITLE.finditer(text):
             persons.add(fold(m.group(1)))
@@ -120,7 +121,8 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
         entities.update((a, b))
         # A Korean personal name in parentheses after a romanised one: Jamie Park (박재민).
         for latin, hangul in ((a, b), (b, a)):
-            if translit.is_latin(latin) and re.fullmatch(r"[\uac00-\ud7a3]{2,4}", hangul) and len(latin.split()) >= 2:
+            if translit.is_latin(latin) and re.fullmatch(r"[\uac00-\ud7a3]{2,4}", hangul) and 2 <= len(latin.split()) <= 3 and \
+                    _romanised_person(latin, hangul):
                 persons.update((latin, hangul))
     # An event named with its year ("Hanbit AI Challenge 2025") is asked about without it too.
     for a, b in list(aliases):
@@ -131,6 +133,26 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
     entities.update(_heads(entities, [fold(t) for t in texts], lower_words))
     entities.update(_recurring_subjects(texts, entities))
     return DocumentProfile(source, sha256, tuple(dict.fromkeys(aliases)), frozenset(entities), frozenset(persons), frozenset(versions))
+
+
+def _has_surname(hangul: str) -> bool:
+    return hangul[:1] in ko_locale.SURNAMES or hangul[:2] in ko_locale.SURNAMES
+
+
+def _romanised_person(latin: str, hangul: str) -> bool:
+    """Is "Jamie Park (박재민)" / "구광모(Koo Kwang-mo)" a person: a Hangul name that starts with a surname, and a
+    Latin one of two or three words of which the first or the last sounds like it ("Park" ~ 박)?"""
+    words = latin.split()
+    if not 2 <= len(words) <= 3 or not _has_surname(hangul) or ko_locale.ORGANISATION_NAME.match(hangul):
+        return False
+    surname = hangul[:2] if hangul[:2] in ko_locale.SURNAMES else hangul[:1]
+    for word in (words[0], words[-1]):
+        if surname in ko_locale.ROMANISED_SURNAMES.get(word, ""):
+            return True
+        ours, theirs = translit.skeleton(word.split("-")[0]), translit.skeleton(surname)
+        if ours and theirs and ours[0] == theirs[0]:
+            return True
+    return False
 
 
 def _without_year(name: str) -> str:

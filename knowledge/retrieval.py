@@ -56,6 +56,8 @@ LOCAL_MEMORY = 4096
 # A best sentence about another stage or cohort than the asked one gives way to one of the next few
 # candidates that is not, when that one holds at least this share of the ranking's belief.
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
+# A runner-up within this share of the best passage's score comes first when only it states the asked kind of figure.
+KIND_RERANK_RATIO = 0.5
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 # Sentences of the answering article tried for each part of a multi-part question.
@@ -497,6 +499,7 @@ class HybridRetriever:
         passages = [replace(p, score=w / total) for p, w in zip(passages, weights)]
         passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
         passages = self._prefer_stated_place(question, passages)
+        passages = self._prefer_stated_kind(question, passages)
         top = passages[:k]
         first = self._with_continuation(top[0].sentence) if join else top[0].sentence
         if first is not top[0].sentence:
@@ -658,6 +661,19 @@ class HybridRetriever:
                     [replace(q, score=q.score / rest) for q in passages[i + 1:]]
         return passages
 
+    def _prefer_stated_kind(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """When a figure is asked ("설립 때 몇 명으로 시작했어?") and the best sentence states none of its kind,
+        a close runner-up of the same article that does comes first: a number of people answers, a year does not."""
+        if len(passages) < 2 or not question.wants or question.asks not in ("quantity", "when") or passages[0].features.get("kind", 0.0) > 0.0:
+            return passages
+        top = passages[0]
+        for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
+            # It must match the question's words as well as the best one does: an age of applicants is no CEO's age.
+            if p.sentence.source == top.sentence.source and p.features.get("kind", 0.0) >= 1.0 and p.score >= top.score * KIND_RERANK_RATIO \
+                    and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0):
+                return [p, *passages[:i], *passages[i + 1:]]
+        return passages
+
     def _never_states_asked_stage(self, question: Question, source: str) -> bool:
         """Whether the question names a stage, generation or cohort ("phase two", "4기") that this article
         never states with the same kind of word (a second generation is no phase two)."""
@@ -690,13 +706,15 @@ class HybridRetriever:
     def _asked_and_stated_places(self, question: Question, sentence: Sentence) -> tuple[set[tuple[float, str]], set[tuple[float, str]]]:
         """The (value, kind) places, cohorts and stages the question names, and those the sentence with the one
         before it states."""
-        text = question.text
-        # "Where did Z-1 place?": a number inside a name is no place.
+        # A multi-part question is about its first part's stage ("Muse 2's size, and the first generation's?").
+        text = question.parts[0] if len(question.parts) > 1 else question.text
+        # "Where did Z-1 place?": a number inside a Latin name is no place; "베리봇2세대" is a generation typed glued.
         asked = {(v, kind) for v, start, _, kind in numbers.figures_with_units(text) if kind in numbers.ORDINAL_KINDS
-                 and not (start and (text[start - 1] == "-" or text[start - 1].isalpha()))}
+                 and not (start and (text[start - 1] == "-" or (text[start - 1].isalpha() and text[start - 1].isascii())))}
         if not asked:
             return asked, set()
-        own = numbers.ordinal_places(sentence.text)
+        # A generation the sentence names only to compare with ("1세대의 두 배") is not what it is about.
+        own = numbers.ordinal_places(sentence.text) - numbers.compared_places(sentence.text)
         # The sentence before speaks for this one only on kinds this one leaves unsaid ("the fifth cohort" is its own).
         before = {(v, k) for v, k in numbers.ordinal_places(self._context(sentence)) if k not in {kind for _, kind in own}}
         return asked, own | before
@@ -966,7 +984,7 @@ class HybridRetriever:
                 if (figure and not _states_kind(sub, p.sentence.text)) or p.features.get("coverage", 0.0) <= 0.0:
                     continue  # it does not answer this part: a close runner-up may
                 taken.add(p.sentence.start)
-                out.append(replace(p, features={**p.features, "part": 1.0}))
+                out.append(replace(p, features={**p.features, "part": float(index + 1)}))  # which part it answers, from 1
                 break
         return out
 

@@ -692,6 +692,25 @@ def test_an_article_naming_the_asked_company_in_passing_is_not_the_questions_sub
     assert sources == {"school.md"}  # duri.md names Zeta once; its 12,000 are someone else's
 
 
+def test_a_hangul_alias_is_a_person_only_when_it_starts_with_a_surname_the_latin_name_sounds() -> None:
+    from knowledge.profile import _profile
+
+    persons = _profile("p.md", "x", (
+        "제타텔레콤은 청소년 교육 프로그램 '제타 새싹캠프(Zeta AI Sprouts)'를 연다.",
+        "한빛그룹(Hanbit Group)은 투자를 늘린다.", "공감지능(Affectionate Intelligence)을 내세웠다.",
+        "Jamie Park (박재민) said so.", "구광모(Koo Kwang-mo) 회장이 말했다.", "Lee Min-ji (이민지) spoke.",
+    )).persons
+    assert {"jamie park", "박재민", "koo kwang-mo", "구광모", "lee min-ji", "이민지"} <= persons
+    assert not persons & {"새싹캠프", "zeta ai sprouts", "한빛그룹", "hanbit group", "공감지능", "affectionate intelligence"}
+
+
+def test_common_words_before_a_degree_are_not_people() -> None:
+    from knowledge.profile import _profile
+
+    persons = _profile("p.md", "x", ("연구소 직원은 210명이며, 이 가운데 박사 학위 소지자는 68명이다.", "제타 연구소 출신 박사 과정생이 많다.")).persons
+    assert not persons
+
+
 def test_a_word_before_a_surname_and_title_is_not_a_person() -> None:
     from knowledge.profile import _profile
 
@@ -826,10 +845,32 @@ def test_each_part_of_a_multi_part_question_brings_its_own_quote(tmp_path) -> No
     reverse = retriever.prepare("제타로보 새 공장은 언제 열고, 기업가치는 얼마로 인정받았어?")
     valuation = next(p for p in retriever.search(reverse, k=8, join=False) if "2천억원" in p.sentence.text)
     assert any("2026년 9월" in p.sentence.text for p in retriever.part_passages(reverse, valuation))
+    led = chain.ask("Who led Zetarobo's Series B, and how much did it raise?")
+    assert {"새벽파트너스", "300억원"} <= {w for q in led.quotes for w in ("새벽파트너스", "300억원") if w in q.text}
     # "Who led it, and how much?" answered by the sum's sentence: the lead investor's sentence is brought too.
     who = retriever.prepare("제타로보 시리즈B는 누가 이끌었고, 얼마를 유치했어?")
     raised = next(p for p in retriever.search(who, k=8, join=False) if "300억원" in p.sentence.text)
     assert any("새벽파트너스" in p.sentence.text for p in retriever.part_passages(who, raised))
+
+
+def test_a_later_parts_figure_does_not_push_out_the_sentence_that_answers_the_first_part() -> None:
+    from knowledge.models import Passage, Sentence
+    from knowledge.offline import compose
+    from knowledge.question import read_question
+
+    def passage(text: str, index: int, score: float, part: float = 0.0) -> Passage:
+        sentence = Sentence(text=text, source="f.md", title="t", start=index * 100, end=index * 100 + len(text), paragraph=index + 1, index=index)
+        return Passage(sentence=sentence, score=score, features={"part": part} if part else {})
+
+    led, raised = "새벽파트너스가 투자를 이끌었다.", "제타로보는 300억원 규모의 시리즈B 투자 유치를 마무리했다."
+    question = read_question("Who led Zetarobo's Series B, and how much did it raise?", 200)
+    # The best passage answers "who"; the sum comes from the second part's sentence: both are cited, "who" first.
+    draft = compose(question, [passage(led, 0, 0.9), passage(raised, 1, 0.6, part=2.0)], {})
+    assert draft.cited == (0, 1) and "30 billion won" in draft.text
+    # A runner-up that answers the first part itself (the best passage answered a later one) is cited alone.
+    first = read_question("How much did Zetarobo raise, and who led the round?", 200)
+    alone = compose(first, [passage(led, 0, 0.9), passage(raised, 1, 0.6, part=1.0)], {})
+    assert alone.cited == (1,)
 
 
 MEMBERS = """# Zeta Games ships Mira 2.0
@@ -1300,3 +1341,67 @@ def test_a_hangul_spelling_of_an_english_plural_and_of_a_two_word_title_finds_it
     question = r.prepare("팀버 타이드 누적 다운로드 수가 얼마나 돼요?")
     assert "timber tides" in question.entities
     assert r.search(question, k=1)[0].sentence.source == "zeta.md"
+
+
+FOUNDING = """# 제타그룹, AI 연구 확대
+
+제타그룹은 AI 분야 경쟁력 확보를 위해 지난 2020년 제타연구소를 출범시켰다.
+이후 제타그룹은 2021년 제타연구소를 통해 초거대 AI 모델을 공개했다.
+제타 관계자는 "설립 당시 인원은 40여명이었고 현재는 약 200명 규모에 달한다"고 밝혔다.
+"""
+
+
+def test_a_close_runner_up_that_states_the_asked_kind_of_figure_comes_first(tmp_path) -> None:
+    from dataclasses import replace
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "zeta.md").write_text(FOUNDING, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    retriever = kb.retriever
+    question = retriever.prepare("제타연구소는 설립 때 몇 명으로 시작했어?")
+    found = {p.sentence.text[:4]: p for p in retriever.search(question, k=3, join=False)}
+    opened, staff = found["제타그룹"], found["제타 관"]
+    # The best sentence states a year, a runner-up the head count: the head count comes first when it is close.
+    ranked = [replace(opened, score=0.3, features={**opened.features, "kind": 0.0, "coverage": 0.4}),
+              replace(staff, score=0.25, features={**staff.features, "kind": 1.0, "coverage": 0.4})]
+    assert retriever._prefer_stated_kind(question, ranked)[0].sentence is staff.sentence
+    far = [ranked[0], replace(ranked[1], score=0.1)]
+    assert retriever._prefer_stated_kind(question, far)[0].sentence is opened.sentence
+    # One that matches fewer of the question's words is about something else (an age of applicants, not the CEO's).
+    unlike = [ranked[0], replace(ranked[1], features={**ranked[1].features, "coverage": 0.1})]
+    assert retriever._prefer_stated_kind(question, unlike)[0].sentence is opened.sentence
+    # A question that asks for no figure keeps the ranking.
+    what = retriever.prepare("제타연구소는 무엇을 연구해?")
+    assert retriever._prefer_stated_kind(what, ranked)[0].sentence is opened.sentence
+
+
+def test_a_number_glued_to_a_name_is_its_version_stated_as_a_bare_number() -> None:
+    from knowledge.numbers import kinded_values, unknown_figures, values
+
+    article = ["Muse 2 has 14 billion parameters, double the first generation.", "총 3명이 참여했다."]
+    known, kinded = values(article), kinded_values(article)
+    assert unknown_figures("뮤즈2 파라미터 몇개야?", known, kinded) == []
+    assert unknown_figures("뮤즈3 파라미터 몇개야?", known, kinded) == ["3"]  # 3명 is no version
+
+
+HARVEST = """# 제타팜, 수확로봇 '딸봇 2세대' 공개
+
+제타팜이 딸기 수확로봇 '딸봇 2세대'를 공개했다.
+
+2023년 처음 선보인 1세대 딸봇은 카메라 2대로 익은 딸기를 골라 시간당 약 600개를 땄지만, 손상률이 7.8%에 달했다. 2세대는 카메라를 4대로 늘리고 집게를 바꿨다. 시간당 수확량은 1천450개로 1세대의 두 배를 넘고, 손상률은 1.9%로 낮아졌다.
+
+2세대 딸봇은 2026년 3월부터 농가 40곳에 먼저 보급된다.
+"""
+
+
+def test_a_generation_named_only_as_the_base_of_a_comparison_is_not_what_the_sentence_is_about(tmp_path) -> None:
+    from knowledge.numbers import compared_places
+
+    assert compared_places("시간당 수확량은 1천450개로 1세대의 두 배를 넘었다.") == {(1.0, "phase")}
+    assert compared_places("It rated natural 92% of the time, compared with 78% for the first generation.") == {(1.0, "phase")}
+    assert compared_places("2세대는 카메라를 4대로 늘렸다.") == set()
+    kb = _knowledge_base(tmp_path, {"harvest.md": HARVEST})
+    for asked in ("딸봇 2세대는 시간당 몇 개 따?", "딸봇2세대 시간당 몇개 따?"):
+        top = kb.retriever.search(kb.retriever.prepare(asked), k=1)[0]
+        assert "1천450개" in top.sentence.text, asked

@@ -6,11 +6,11 @@ import re
 # A person's name before a title, perhaps with an organisation between: 홍길동 한빛그룹 회장, 김영희 기자.
 PERSON_BEFORE_TITLE = re.compile(
     r"(?<![A-Za-z0-9\uac00-\ud7a3])([\uac00-\ud7a3]{2,3})\s(?:당시\s|현\s|전\s)?(?:[^\s]{1,16}\s){0,2}(?=[\uac00-\ud7a3A-Za-z]{0,8}"
-    r"(?:회장|부회장|사장|부사장|대표이사|대표|원장|연구원장|센터장|소장|본부장|부문장|사업부장|부장|실장|팀장|그룹장|단장|국장|처장|위원장|이사장|행장|부행장|총장|교수|연구교수|박사|장관|차관|의원|전무|상무|이사|CEO|CTO|CFO|CIO|기자|특파원|애널리스트|연구위원|수석연구원)"
+    r"(?:회장|부회장|사장|부사장|대표이사|대표|원장|연구원장|센터장|소장|본부장|부문장|사업부장|부장|실장|팀장|그룹장|단장|국장|처장|위원장|이사장|행장|부행장|총장|교수|연구교수|박사(?!\s?(?:학위|과정|후|급))|장관|차관|의원|전무|상무|이사|CEO|CTO|CFO|CIO|기자|특파원|애널리스트|연구위원|수석연구원)"
     r"(?:\([^)\s]{1,6}\))?(?:이|은|는|가|을|를|의|과|와|도|에게|께서|으로|이었|이던)?(?![\uac00-\ud7a3]))"
 )
 # Words that open a sentence before a name and title ("이후 홍 회장은"): never a person's name.
-NOT_NAMES = frozenset("이후 이밖에 이외 이어 이날 이번 이에 이와 이처럼 이때 한편 또한 특히 당시 아울러 앞서 최근 지난 올해 현재 그동안 이같이 이는 그는 또 다만 반면 실제 이로써 따라서 그러나 하지만 같은 경우 재계 업계 관계자".split())
+NOT_NAMES = frozenset("가운데 이중 이후 이밖에 이외 이어 이날 이번 이에 이와 이처럼 이때 한편 또한 특히 당시 아울러 앞서 최근 지난 올해 현재 그동안 이같이 이는 그는 또 다만 반면 실제 이로써 따라서 그러나 하지만 같은 경우 재계 업계 관계자".split())
 # Organisations by their usual endings: 삼성전자, LG그룹, LG AI연구원, 삼성리서치.
 ORGANISATION_KINDS = (r"전자|그룹|연구원|연구소|리서치|텔레콤|증권|은행|보험|화학|에너지솔루션|디스플레이|이노텍|유플러스|재단|"
                       r"대학교|대학|대병원|병원|의료원|협회|위원회|공사|부|청")
@@ -27,6 +27,12 @@ PARTY_NAME = re.compile(r"(?:" + PARTY_KINDS + r")$")
 
 # The name before its kind: "한빛그룹" -> "한빛" (2+ characters left).
 ORGANISATION_NAME = re.compile(r"^(.{2,}?)\s?(?:" + ORGANISATION_KINDS + r")$")
+
+# The common Korean surnames (one syllable, and the two-syllable ones): a Hangul name in parentheses after a
+# romanised one is a person's only when it starts with one ("Jamie Park (박재민)", not "… Sprouts (새싹캠프)").
+SURNAMES = frozenset("김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 전 홍 유 고 문 양 손 배 백 허 남 심 노 하 곽 성 차 주 우 구 "
+                     "민 류 나 진 지 엄 채 원 천 방 공 현 함 변 염 여 추 도 소 석 선 설 마 길 연 위 표 명 기 반 왕 금 옥 육 인 맹 제 모 "
+                     "탁 국 어 은 편 용 예 경 봉 사 부 피 범 태 두 감 음 빈 동 온 호 황보 남궁 제갈 선우 독고 사공 서문".split())
 
 # Korean surnames as they are usually romanised, where the spelling does not sound out the Hangul
 # (이 = Lee/Rhee/Yi, 노 = Roh, 오 = Oh): general language knowledge, not any article's people.
