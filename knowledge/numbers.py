@@ -286,7 +286,7 @@ def ordinal_places(text: str) -> set[tuple[float, str]]:
 
 
 # A stage or generation named as what another is measured against: "1세대의 두 배", "1세대보다", "than the first generation".
-_COMPARED_AFTER = re.compile(r"\s?(?:모델|제품|버전|때)?(?:의\s?(?:약\s?)?[\w.]+\s?(?:배|수준|절반)|보다|대비|에\s?비해|에\s?비하면|[과와]\s?비교)")
+_COMPARED_AFTER = re.compile(r"\s?(?:\([^)]{1,20}\))?\s?(?:모델|제품|버전|때)?(?:의\s?(?:약\s?)?[\w.]+\s?(?:배|수준|절반)|보다|대비|에\s?비해|에\s?비하면|[과와]\s?비교)")
 _COMPARED_BEFORE = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?|double|twice|times|up from|down from)\b[^.;:]{0,25}$", re.I)
 
 

@@ -693,7 +693,7 @@ class HybridRetriever:
         """1.0 when the question names a place in a ranking, a cohort or a stage ("who came second", "4기 사업비")
         that the sentence, with the one before it, does not state while stating another: it is about another
         one. A place other than first must be stated; a winner may be told without a number ("대상은 … 받았다")."""
-        asked, stated = self._asked_and_stated_places(question, sentence)
+        asked, stated = self._asked_and_stated_places(question, sentence, clash=True)
         if not asked:
             return 0.0
         for kind in {k for _, k in asked}:
@@ -703,7 +703,7 @@ class HybridRetriever:
                 return 1.0
         return 0.0
 
-    def _asked_and_stated_places(self, question: Question, sentence: Sentence) -> tuple[set[tuple[float, str]], set[tuple[float, str]]]:
+    def _asked_and_stated_places(self, question: Question, sentence: Sentence, *, clash: bool = False) -> tuple[set[tuple[float, str]], set[tuple[float, str]]]:
         """The (value, kind) places, cohorts and stages the question names, and those the sentence with the one
         before it states."""
         # A multi-part question is about its first part's stage ("Muse 2's size, and the first generation's?").
@@ -711,13 +711,35 @@ class HybridRetriever:
         # "Where did Z-1 place?": a number inside a Latin name is no place; "베리봇2세대" is a generation typed glued.
         asked = {(v, kind) for v, start, _, kind in numbers.figures_with_units(text) if kind in numbers.ORDINAL_KINDS
                  and not (start and (text[start - 1] == "-" or (text[start - 1].isalpha() and text[start - 1].isascii())))}
+        implied = None if asked else self._implied_generation(text, sentence.source)
+        if implied:
+            asked = {(implied, "phase")}
         if not asked:
             return asked, set()
         # A generation the sentence names only to compare with ("1세대의 두 배") is not what it is about.
         own = numbers.ordinal_places(sentence.text) - numbers.compared_places(sentence.text)
+        if implied and clash:
+            return asked, own  # "the new robot" clashes only with a sentence that itself names an older generation
         # The sentence before speaks for this one only on kinds this one leaves unsaid ("the fifth cohort" is its own).
         before = {(v, k) for v, k in numbers.ordinal_places(self._context(sentence)) if k not in {kind for _, kind in own}}
         return asked, own | before
+
+    def _implied_generation(self, text: str, source: str) -> float | None:
+        """The generation "the new BerryBot" or "the legacy unit" means in an article that states two or more:
+        the newest one, the one before it, or the first ("the original model"); None without such a word."""
+        folded = fold(text)
+        cues = [(m.start(), "new") for m in _NEWEST.finditer(folded)] + [(m.start(), m.group(0)) for m in _OLDER.finditer(folded)]
+        if not cues:
+            return None
+        if source not in self._doc_stages:
+            self._doc_stages[source] = frozenset(_stages(self._doc_text.get(source, "")))
+        generations = sorted({v for v, word in self._doc_stages[source] if word == "generation"})
+        if len(generations) < 2:
+            return None
+        cue = min(cues)[1]  # "the new one versus the legacy one" is about the new one
+        if cue == "new":
+            return generations[-1]
+        return generations[0] if cue in _FIRST_CUES else generations[-2]
 
     def _counted_absent(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a "how many X" question's X (languages, 언어) is written by the sentence's article, yet not by the
@@ -1155,6 +1177,14 @@ def _scaled(cosine: float) -> float:
 def _names_unit(unit: QueryUnit, entities: Sequence[str]) -> bool:
     """Does this unit spell one of the question's names ("누리", "한빛 ai연구소")?"""
     return any(form == name or (len(form) >= 2 and form in name) for form in unit.forms for name in entities)
+
+
+# Words that name a product's newest generation, or an older one, without its number.
+_NEWEST = re.compile(r"\b(?:new|newest|latest|newer|new-gen(?:eration)?|next-gen(?:eration)?)\b|신형|최신|신모델|"
+                     r"새\s?(?:모델|버전|로봇|제품|칩|엔진)|(?:이번에|새로)\s?(?:나온|공개된|출시된|선보인)")
+_OLDER = re.compile(r"\b(?:legacy|previous|predecessor|older|prior|original|very first|first-ever)\b|구형|구모델|전작|"
+                    r"이전\s?(?:모델|버전|제품)|기존\s?(?:모델|버전|제품)|처음\s?(?:나온|선보인|출시된)")
+_FIRST_CUES = frozenset({"original", "very first", "first-ever"}) | {m for m in ("처음 나온", "처음 선보인", "처음 출시된", "처음나온", "처음선보인", "처음출시된")}
 
 
 def _stages(text: str) -> set[tuple[float, str]]:

@@ -1405,3 +1405,16 @@ def test_a_generation_named_only_as_the_base_of_a_comparison_is_not_what_the_sen
     for asked in ("딸봇 2세대는 시간당 몇 개 따?", "딸봇2세대 시간당 몇개 따?"):
         top = kb.retriever.search(kb.retriever.prepare(asked), k=1)[0]
         assert "1천450개" in top.sentence.text, asked
+
+
+def test_the_new_or_the_legacy_product_means_a_generation_of_those_the_article_states(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"harvest.md": HARVEST})
+    for asked, expected in (("신형 딸봇 손상률은 몇 %야?", "1.9%"), ("What's the damage rate on the new Ttalbot?", "1.9%"),
+                            ("기존 모델 손상률은 몇 %였어?", "7.8%")):
+        top = kb.retriever.search(kb.retriever.prepare(asked), k=1)[0]
+        assert expected in top.sentence.text, asked
+    # An article that states one generation gives "new" no number.
+    (tmp_path / "one").mkdir()
+    single = _knowledge_base(tmp_path / "one", {"one.md": "# 제타\n\n제타팜의 1세대 딸봇은 손상률이 7.8%다.\n"})
+    assert single.retriever._implied_generation("신형 딸봇 손상률은?", "one.md") is None
+    assert kb.retriever._implied_generation("the original Ttalbot", "harvest.md") == 1.0
