@@ -87,6 +87,16 @@ def _names_version(version: str, folded: str) -> bool:
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
+def _english_word(token: str, text: str) -> bool:
+    """Is this Latin word of the question an English word rather than a name to spell in Hangul? A word of the
+    general vocabulary, or an inflected one written in lower case ("rated" is no 라이트, "showing" no 쇼잉)."""
+    if not token.isascii() or not token.isalpha():
+        return False
+    if token in _GENERAL_FORMS:
+        return True
+    return len(token) >= 5 and token.endswith(("ed", "ing", "ly")) and re.search(rf"(?<![A-Za-z]){token}(?![A-Za-z])", text) is not None
+
+
 class HybridRetriever:
     """Finds the sentences that answer a question, in Korean or English, across documents."""
 
@@ -179,7 +189,7 @@ class HybridRetriever:
         # Names in the other script count too: "Nuri2" names 누리2, "한빛" names Hanbit.
         spelled = " ".join(f for u in units if not u.figure for f in u.forms if f != u.label and f not in _GENERAL_FORMS)
         # A name the question writes in the other script than the articles ("누리봇" for Nuribot, "Hanbit" for 한빛).
-        spelled += " | " + " | ".join(t for u in units if u.label not in _GENERAL_FORMS
+        spelled += " | " + " | ".join(t for u in units if u.label not in _GENERAL_FORMS and not _english_word(u.label, question.text)
                                       for t in self.profile.transliterations(korean_stem(u.label) if is_hangul(u.label[:1]) else u.label))
         # A name of several words in the other script: "Seoul Zeta Campus" is 서울 제타 캠퍼스, word by word.
         spelled += " | " + self._respelled(question.text)
@@ -220,7 +230,7 @@ class HybridRetriever:
                     out.append(min(whole, key=len))
                     i += 2
                     continue
-            spellings = () if word in ENGLISH_STOPWORDS else \
+            spellings = () if word in ENGLISH_STOPWORDS or _english_word(word, text) else \
                 self.profile.transliterations(korean_stem(word) if is_hangul(word[0]) else word)
             out.append(min(spellings, key=len) if spellings else word)
             i += 1

@@ -1418,3 +1418,14 @@ def test_the_new_or_the_legacy_product_means_a_generation_of_those_the_article_s
     single = _knowledge_base(tmp_path / "one", {"one.md": "# 제타\n\n제타팜의 1세대 딸봇은 손상률이 7.8%다.\n"})
     assert single.retriever._implied_generation("신형 딸봇 손상률은?", "one.md") is None
     assert kb.retriever._implied_generation("the original Ttalbot", "harvest.md") == 1.0
+
+
+def test_an_inflected_english_word_is_not_respelled_as_a_hangul_name(tmp_path) -> None:
+    from knowledge.retrieval import _english_word
+
+    text = "# 제타, 라이트 출시\n\n제타는 경량판 '라이트'를 월 49만 원에 내놓았다. 상위판 '노바'는 월 90만 원이다.\n"
+    kb = _knowledge_base(tmp_path, {"zeta.md": text})
+    assert "라이트" not in kb.retriever.prepare("How often was the model rated natural?").entities
+    assert "노바" in kb.retriever.prepare("How much does Nova cost?").entities
+    assert _english_word("rated", "it was rated natural") and not _english_word("rated", "Rated R")
+    assert _english_word("company", "which company") and not _english_word("lite", "lite price")
