@@ -125,6 +125,31 @@ def years(text: str) -> frozenset[str]:
     return frozenset(_YEAR_IN_TEXT.findall(text))
 
 
+# Years written relative to the article's own ("올해", "지난해", "last year"), with their offset.
+_RELATIVE_YEARS = ((re.compile(r"재작년|the year before last"), -2), (re.compile(r"지난해|작년|전년|last year|a year earlier|a year ago"), -1),
+                   (re.compile(r"올해|금년|올\s?(?:상반기|하반기|1분기|2분기|3분기|4분기)|this year"), 0), (re.compile(r"내년|next year"), 1))
+# A full date: "2025년 10월 14일", "October 14, 2025", "2025-10-14".
+_FULL_DATE = re.compile(r"((?:19|20)\d{2})년\s?\d{1,2}월\s?\d{1,2}일|(?:january|february|march|april|may|june|july|august|september|"
+                        r"october|november|december)\s\d{1,2},\s((?:19|20)\d{2})|((?:19|20)\d{2})-\d{2}-\d{2}", re.I)
+
+
+def relative_years(text: str, year: int | None) -> frozenset[str]:
+    """The years a (folded) text names relative to the article's year: "지난해" in a 2025 article is 2024."""
+    if year is None:
+        return frozenset()
+    return frozenset(str(year + offset) for pattern, offset in _RELATIVE_YEARS if pattern.search(text))
+
+
+def article_year(date: str, text: str) -> int | None:
+    """The year an article is written in: its date when known, else the first full date of its opening lines
+    (the event it reports); None when neither says."""
+    if m := re.match(r"((?:19|20)\d{2})", date or ""):
+        return int(m.group(1))
+    if m := _FULL_DATE.search(text[:600]):
+        return int(next(g for g in m.groups() if g))
+    return None
+
+
 def _round(value: float) -> float:
     return float(f"{value:.6g}")
 

@@ -58,6 +58,8 @@ LOCAL_MEMORY = 4096
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # A runner-up within this share of the best passage's score comes first when only it states the asked kind of figure.
 KIND_RERANK_RATIO = 0.5
+# A sentence stating the asked year replaces the best one only when it covers at least this share of its words.
+YEAR_RERANK_COVERAGE = 0.5
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 # Sentences of the answering article tried for each part of a multi-part question.
@@ -141,6 +143,7 @@ class HybridRetriever:
                           for src, rows in self._doc_rows.items()}
         self._prominence_memo: dict[str, dict[str, float]] = {}
         self._doc_years: dict[str, frozenset[str]] = {}
+        self._doc_year: dict[str, int | None] = {}
         self._doc_stages: dict[str, frozenset[tuple[float, str]]] = {}
         self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
@@ -658,7 +661,10 @@ class HybridRetriever:
             stated = self._states_asked_place
         elif self._year_clash(question, passages[0].sentence) and self._stated_years(passages[0].sentence):
             # "2024년 매출" answered by the 2025 sentence: a sentence of the same article that states 2024 comes first.
-            stated = lambda q, sentence: bool(numbers.years(q.folded) & numbers.years(self._own_text(sentence)))  # noqa: E731
+            # ... when it matches the question's words at least half as well: "this year's index" is no spending.
+            floor = passages[0].features.get("coverage", 0.0) * YEAR_RERANK_COVERAGE
+            stated = lambda q, sentence: bool(numbers.years(q.folded) & self._own_years(sentence)) and \
+                self._coverage_of(passages, sentence) >= floor  # noqa: E731
         else:
             return passages
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
@@ -670,6 +676,10 @@ class HybridRetriever:
                 return [replace(p, score=p.score / rest)] + [replace(q, score=0.0) for q in skipped] + \
                     [replace(q, score=q.score / rest) for q in passages[i + 1:]]
         return passages
+
+    @staticmethod
+    def _coverage_of(passages: list[Passage], sentence: Sentence) -> float:
+        return next((p.features.get("coverage", 0.0) for p in passages if p.sentence is sentence), 0.0)
 
     def _prefer_stated_kind(self, question: Question, passages: list[Passage]) -> list[Passage]:
         """When a figure is asked ("설립 때 몇 명으로 시작했어?") and the best sentence states none of its kind,
@@ -1118,7 +1128,19 @@ class HybridRetriever:
     def _stated_years(self, sentence: Sentence) -> frozenset[str]:
         """The years a sentence states; the one before it speaks for it only when it states none: "In the first
         half of 2025 …" after "… in 2024" is about 2025."""
-        return numbers.years(self._own_text(sentence)) or numbers.years(self._context(sentence))
+        year = self._article_year(sentence.source)
+        return self._own_years(sentence) or numbers.years(self._context(sentence)) | numbers.relative_years(self._context(sentence), year)
+
+    def _own_years(self, sentence: Sentence) -> frozenset[str]:
+        """The years the sentence itself states, "지난해" in a 2025 article as 2024."""
+        own = self._own_text(sentence)
+        return numbers.years(own) | numbers.relative_years(own, self._article_year(sentence.source))
+
+    def _article_year(self, source: str) -> int | None:
+        if source not in self._doc_year:
+            doc = next((d for d in self.documents if d.source == source), None)
+            self._doc_year[source] = numbers.article_year(doc.date, doc.text) if doc else None
+        return self._doc_year[source]
 
     def _siblings(self, question: Question) -> frozenset[str]:
         """Versions some article names of the same family as an asked one, other than the asked ones (Z2 for Z1,

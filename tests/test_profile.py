@@ -1429,3 +1429,22 @@ def test_an_inflected_english_word_is_not_respelled_as_a_hangul_name(tmp_path) -
     assert "노바" in kb.retriever.prepare("How much does Nova cost?").entities
     assert _english_word("rated", "it was rated natural") and not _english_word("rated", "Rated R")
     assert _english_word("company", "which company") and not _english_word("lite", "lite price")
+
+
+RELATIVE_YEARS = """# 제타로보, 상반기 매출 30억원
+
+(서울=제타뉴스) 김하늘 기자 = 제타로보는 2025년 8월 14일 상반기 실적을 발표했다.
+
+제타로보의 올해 상반기 매출은 30억원으로 집계됐다. 회사의 지난해 매출은 41억원이었다. 회사는 올해 연간 매출 목표를 90억원으로 제시했다.
+"""
+
+
+def test_years_written_relative_to_the_article_are_its_years(tmp_path) -> None:
+    from knowledge.numbers import article_year, relative_years
+
+    assert relative_years("지난해 매출은", 2025) == {"2024"} and relative_years("올 상반기 매출", 2025) == {"2025"}
+    assert relative_years("next year", 2025) == {"2026"} and relative_years("지난해", None) == frozenset()
+    assert article_year("2024-03-02", "") == 2024 and article_year("", "제타는 2025년 8월 14일 발표했다.") == 2025
+    kb = _knowledge_base(tmp_path, {"zeta.md": RELATIVE_YEARS})
+    top = kb.retriever.search(kb.retriever.prepare("What was Zetarobo's revenue in 2024?"), k=1)[0]
+    assert "41억원" in top.sentence.text
