@@ -22,7 +22,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("executive", "executives", "임원", "경영진"),
     ("board", "board of directors", "directors", "이사회", "이사진"),
     ("take office", "took office", "taking office", "inauguration", "inaugurated", "취임"),
-    ("employee", "employees", "staff", "workforce", "worker", "workers", "직원", "임직원", "인력", "인원"),
+    ("employee", "employees", "staff", "workforce", "worker", "workers", "직원", "임직원", "인력", "인원", "일하", "일해", "근무"),
     ("researcher", "researchers", "scientist", "연구원", "연구진", "연구자"),
     ("institute", "lab", "laboratory", "research center", "연구소", "연구원", "연구센터"),
     ("university", "college", "school", "대학", "대학교", "학교"),
@@ -35,7 +35,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("reporter", "journalist", "author", "writer", "wrote", "written", "byline", "기자", "작성자", "썼"),
     ("newspaper", "outlet", "publication", "media", "신문", "언론사", "매체"),
     # actions and events
-    ("found", "founded", "establish", "established", "set up", "launch of", "설립", "창립", "출범", "세웠", "세운"),
+    ("found", "founded", "establish", "established", "set up", "launch of", "설립", "창립", "출범", "세웠", "세운", "생겼", "생긴"),
     ("launch", "launched", "release", "released", "unveil", "unveiled", "show off", "showed off", "shows off", "showcase", "showcased", "introduce", "introduced", "debut", "come out", "came out",
      "출시", "공개", "선보", "발표"),
     ("announce", "announced", "announcement", "발표", "밝혔"),
