@@ -117,6 +117,10 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             persons.add(fold(m.group(1)))
         for m in ko_locale.ORGANISATION.finditer(text):
             entities.add(fold(m.group(0)))
+        for m in ko_locale.COMPANY_NAME.finditer(text):
+            name = m.group(1)
+            if name not in ko_locale.NOT_COMPANY_NAMES and name not in _COMMON_WORDS and name not in KOREAN_STOPWORDS:
+                entities.add(name)
     for a, b in aliases:
         entities.update((a, b))
         # A Korean personal name in parentheses after a romanised one: Jamie Park (박재민).
@@ -311,6 +315,10 @@ class CorpusProfile:
                 # A Latin name of a few words is often one word in Hangul (Nova Cycle, 노바사이클).
                 people = {form for profile in self.profiles.values() for form in profile.persons}
                 for entity in self.entity_docs:
+                    # A Hangul name the corpus writes only inside a longer word ("누리" of "누리손해보험은").
+                    if re.fullmatch(r"[\uac00-\ud7a3]{2,}", entity):
+                        for key in translit.skeletons(entity):
+                            index[key].add(entity)
                     parts = entity.split()
                     if 2 <= len(parts) <= 3 and entity not in people and all(re.fullmatch(r"[a-z]+", w) for w in parts):
                         for key in translit.skeletons(entity.replace(" ", "")) | translit.skeletons(_singular(entity).replace(" ", "")):

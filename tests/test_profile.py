@@ -1448,3 +1448,12 @@ def test_years_written_relative_to_the_article_are_its_years(tmp_path) -> None:
     kb = _knowledge_base(tmp_path, {"zeta.md": RELATIVE_YEARS})
     top = kb.retriever.search(kb.retriever.prepare("What was Zetarobo's revenue in 2024?"), k=1)[0]
     assert "41억원" in top.sentence.text
+
+
+def test_a_company_written_solid_with_its_kind_is_named_by_its_name_alone(tmp_path) -> None:
+    from knowledge.profile import _profile
+
+    entities = _profile("p.md", "x", ("제타손해보험은 AI 상담을 도입했다. 제타손보는 클린테크와 자동차보험 사업도 한다.", "누리랩스는 국내은행과 협력한다.")).entities
+    assert {"제타", "누리"} <= entities and not entities & {"클린", "자동차", "국내"}
+    kb = _knowledge_base(tmp_path, {"nuri.md": "# 누리손해보험, AI 상담 도입\n\n누리손해보험은 AI 상담원 '아리'를 도입했다.\n"})
+    assert "누리" in kb.retriever.prepare("How many calls does Nuri's agent handle?").entities

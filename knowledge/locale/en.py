@@ -6,6 +6,7 @@ import re
 STOPWORDS = frozenset(
     """
     what which who whom whose when where why how many much does do did done is are was were be been being am
+    something anything everything nothing someone anyone everyone somebody anybody whatever whichever
     the a an of in on at to for with by from about according article say says said tell me us you your i we
     it its it's their they them there this that these those and or as get got have has had can could would
     should will shall may might any some now currently please explain describe know let give show

@@ -25,6 +25,19 @@ PARTY_KINDS = r"인베스트먼트|벤처스|벤처투자|캐피탈|파트너스
 PARTY = re.compile(r"[\uac00-\ud7a3A-Za-z]{1,8}(?:" + PARTY_KINDS + r")(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))")
 PARTY_NAME = re.compile(r"(?:" + PARTY_KINDS + r")$")
 
+# A company written solid with its kind ("새온손해보험", "말결랩스", "한빛텔레콤"): the name before the kind is
+# how questions name it ("Saeon", "말결"), even when the article never writes it alone.
+COMPANY_NAME = re.compile(
+    r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,5}?)(?:손해보험|생명보험|손보|생보|전자|그룹|텔레콤|증권|은행|보험|화학|캐피탈|벤처스|"
+    r"인베스트먼트|파트너스|자산운용|홀딩스|중공업|제약|로보틱스|테크|랩스|모빌리티|스튜디오|실리콘|바이오|헬스케어)"
+    r"(?=[은는이가을를의와과에도로만]?(?:[^\uac00-\ud7a3]|$))"
+)
+# Words that qualify a kind of company rather than name one ("국내 은행" written solid, "대형증권").
+# Sector words before 테크/보험/은행 name a field, not a firm ("클린테크", "애그테크", "자동차보험", "산업은행" aside).
+NOT_COMPANY_NAMES = frozenset("국내 해외 국외 대형 중소 중견 글로벌 외국 지방 시중 인터넷 지역 민간 공공 전문 주요 관련 계열 자회사 모회사 상장 비상장 "
+                              "클린 애그 핀 에듀 헬스 푸드 리걸 프롭 그린 기후 딥 건강 자동차 산업 실손 화재 생명 손해 상해 여행 펫 기술 금융 "
+                              "벤처 스타트업 반도체 의료 교육 물류 농업 해양".split())
+
 # The name before its kind: "한빛그룹" -> "한빛" (2+ characters left).
 ORGANISATION_NAME = re.compile(r"^(.{2,}?)\s?(?:" + ORGANISATION_KINDS + r")$")
 
