@@ -89,12 +89,12 @@ def _names_version(version: str, folded: str) -> bool:
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
-def _english_word(token: str, text: str) -> bool:
+def _english_word(token: str, text: str, *, vocabulary: bool = True) -> bool:
     """Is this Latin word of the question an English word rather than a name to spell in Hangul? A word of the
     general vocabulary, or an inflected one written in lower case ("rated" is no 라이트, "showing" no 쇼잉)."""
     if not token.isascii() or not token.isalpha():
         return False
-    if token in _GENERAL_FORMS:
+    if vocabulary and token in _GENERAL_FORMS:
         return True
     return len(token) >= 5 and token.endswith(("ed", "ing", "ly")) and re.search(rf"(?<![A-Za-z]){token}(?![A-Za-z])", text) is not None
 
@@ -233,7 +233,8 @@ class HybridRetriever:
                     out.append(min(whole, key=len))
                     i += 2
                     continue
-            spellings = () if word in ENGLISH_STOPWORDS or _english_word(word, text) else \
+            # Vocabulary words stay candidates here: a name may be made of them ("Seoul Zeta Campus").
+            spellings = () if word in ENGLISH_STOPWORDS or _english_word(word, text, vocabulary=False) else \
                 self.profile.transliterations(korean_stem(word) if is_hangul(word[0]) else word)
             out.append(min(spellings, key=len) if spellings else word)
             i += 1

@@ -183,8 +183,8 @@ def test_a_date_in_a_sentence_that_refers_back_is_about_its_subject() -> None:
     assert tied_figures(money, "Hanbit's Home Hub costs 300 dollars.", ["nuri chip", "hanbit's home hub"]) == []
 
 
-HEADS = """# 한빛전자, 새 AI 모델 '한빛 누리' 공개
-한빛전자가 생성형 AI 모델 '한빛 누리'를 공개했다. 누리는 세 가지 크기로 나온다.
+HEADS = """# 새 AI 모델 '한빛 누리' 공개
+이 회사가 생성형 AI 모델 '한빛 누리'를 공개했다. 누리는 세 가지 크기로 나온다.
 누리의 가장 큰 모델은 매개변수 300억개다. 회사는 Smart Home Hub에 이를 넣는다.
 스마트 홈 시장은 커지고 있다. The smart home market grows.
 """
