@@ -24,7 +24,7 @@ from knowledge.locale import ko as ko_locale
 from knowledge.locale import vocab
 from knowledge.models import Passage
 from knowledge.question import Question, asks_amount
-from knowledge.text import fold
+from knowledge.text import fold, korean_stems
 
 PARAMS_FILE = Path(__file__).with_name("gate_params.json")
 # Fitted with latent terms among the ranking features (LATENT_TERMS=true, see `knowledge.latent`).
@@ -191,6 +191,11 @@ _METRICS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in _MONEY_MET
 _MONEY_METRIC_FORMS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in _MONEY_METRICS for f in group)
 
 
+# A project's budget (사업비) is told as a sum spent ("760억 원이 투입되며"), seldom with the word itself: asking
+# for it does not demand the word. A price or a cost asked does (a chip's price is no funding round).
+_SPENDING_WORDS = frozenset({"사업비", "총사업비"})
+
+
 def metric_missing(question: Question, passage: Passage) -> float:
     """1.0 when a figure is asked of a metric (revenue, operating profit, valuation, defect rate, accuracy,
     parameters, tokens, a price) that the passage and the sentence before it never name in any spelling."""
@@ -201,7 +206,7 @@ def metric_missing(question: Question, passage: Passage) -> float:
     # A later part of a multi-part question ("…얼마였고, 기업가치는?") is answered by its own sentence.
     first = fold(question.parts[0]) if len(question.parts) > 1 else ""
     for unit in question.units:
-        if first and unit.label not in first:
+        if (first and unit.label not in first) or {unit.label, *korean_stems(unit.label)} & _SPENDING_WORDS:
             continue
         metrics = set(unit.forms) & _METRICS
         if metrics and "money" not in question.wants:

@@ -89,6 +89,9 @@ def _names_version(version: str, folded: str) -> bool:
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
+_NAMED_TEAM = re.compile(r"['‘\"“]([^'’\"”]{1,24})['’\"”]\s?(?:팀|team(?![a-z]))|\bteam\s['‘\"“]([^'’\"”]{1,24})['’\"”]", re.I)
+
+
 def _english_word(token: str, text: str, *, vocabulary: bool = True) -> bool:
     """Is this Latin word of the question an English word rather than a name to spell in Hangul? A word of the
     general vocabulary, or an inflected one written in lower case ("rated" is no 라이트, "showing" no 쇼잉)."""
@@ -558,6 +561,10 @@ class HybridRetriever:
     def _names_party(self, question: Question, text: str) -> bool:
         """Whether the sentence names an organisation by its kind (…벤처스, … Capital) that the question does not."""
         asked = fold(question.text) + " " + " ".join(question.entities)
+        # A team named in quotes ("'온새미로' 팀", "team 'Wave'") answers "which team" / "팀 이름".
+        for m in _NAMED_TEAM.finditer(text):
+            if fold(m.group(1) or m.group(2)) not in asked:
+                return True
         for m in (*ko_locale.PARTY.finditer(text), *en_locale.PARTY.finditer(text)):
             name = fold(m.group(0)).strip()
             stem = ko_locale.PARTY_NAME.sub("", name) if is_hangul(name[:1]) else name.split()[0]

@@ -1457,3 +1457,31 @@ def test_a_company_written_solid_with_its_kind_is_named_by_its_name_alone(tmp_pa
     assert {"제타", "누리"} <= entities and not entities & {"클린", "자동차", "국내"}
     kb = _knowledge_base(tmp_path, {"nuri.md": "# 누리손해보험, AI 상담 도입\n\n누리손해보험은 AI 상담원 '아리'를 도입했다.\n"})
     assert "누리" in kb.retriever.prepare("How many calls does Nuri's agent handle?").entities
+
+
+BUDGET = """# 제타 컨소시엄 2단계 돌입
+
+제타 컨소시엄의 1단계에는 총사업비 420억 원이 들어갔다. 2단계에는 3년간 총 760억 원이 투입되며, 국비 520억 원에 민간 240억 원이 더해진다.
+
+제타칩은 시리즈B에서 300억 원을 유치했다. 최우수상은 '온새미로' 팀과 '별헤는밤' 팀에 돌아갔다.
+"""
+
+
+def test_a_budget_is_told_as_a_sum_spent_a_price_is_not_a_funding_round_and_a_quoted_team_is_named(tmp_path) -> None:
+    from knowledge.gate import metric_missing
+    from knowledge.question import wanted_figures
+
+    assert "people" in wanted_figures("how many ai professionals did it turn out?")
+    kb = _knowledge_base(tmp_path, {"zeta.md": BUDGET})
+    from knowledge.models import Passage
+
+    def found(start: str) -> Passage:
+        return next(Passage(sentence=s, score=1.0) for s in kb.retriever.sentences if s.text.startswith(start))
+
+    phase_two, funding = found("2단계에는"), found("제타칩은")
+    assert metric_missing(kb.retriever.prepare("2단계 사업비는 얼마야?"), phase_two) == 0.0
+    assert metric_missing(kb.retriever.prepare("How much did the first phase cost?"), found("제타 컨소시엄")) == 0.0
+    assert metric_missing(kb.retriever.prepare("How much will a single Zeta chip cost?"), funding) == 1.0
+    teams = kb.retriever.prepare("최우수상 받은 팀 이름 알려줘")
+    assert kb.retriever._names_party(teams, found("최우수상은").sentence.text)
+    assert not kb.retriever._names_party(teams, phase_two.sentence.text)
