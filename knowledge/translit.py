@@ -63,7 +63,9 @@ def skeleton(word: str) -> str:
 
 # English letters Hangul renders in more than one way: "th" as ㅆ/ㅅ (씽크 think) or ㅌ (테마 theme),
 # a g before e/i/y as ㅈ (에너지 energy, 제미나이) or ㄱ (기어 gear), "-tion" as 션.
-_ALTERNATIVES = ((re.compile(r"th"), "s"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"))
+_ALTERNATIVES = ((re.compile(r"th"), "s"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"),
+                 # A vowel before a consonant and a silent final e says its name: lite 라이트, sale 세일.
+                 (re.compile(r"(?<=[^aeiou])i(?=[^aeiouwy]e$)"), "ai"), (re.compile(r"(?<=[^aeiou])a(?=[^aeiouwy]e$)"), "ei"))
 
 
 @lru_cache(maxsize=8192)

@@ -111,6 +111,7 @@ def test_parentheses_that_are_not_names_are_ignored() -> None:
      ("씽큐", "ThinQ", True), ("익시젠", "ixi-GEN", True), ("에너지솔루션", "EnergySolution", True),  # th, soft g, -tion
      ("앳홈", "Athom", True),  # ... and the other reading of th
      ("바다사이클", "Bada Cycle", True), ("해솔랩스", "Haesol Labs", True),  # romanised Korean + a loanword
+     ("라이트", "Lite", True), ("사이트", "site", True), ("세일", "sale", True),  # a vowel before a silent e says its name
      ("가우스는", "EXAONE", False), ("경험", "Koo Kwang-mo", False), ("모델", "market", False)],
 )
 def test_transliteration_matching(a: str, b: str, same: bool) -> None:
