@@ -739,7 +739,7 @@ class HybridRetriever:
         # "Where did Z-1 place?": a number inside a Latin name is no place; "베리봇2세대" is a generation typed glued.
         asked = {(v, kind) for v, start, _, kind in numbers.figures_with_units(text) if kind in numbers.ORDINAL_KINDS
                  and not (start and (text[start - 1] == "-" or (text[start - 1].isalpha() and text[start - 1].isascii())))}
-        implied = None if asked else self._implied_generation(text, sentence.source)
+        implied = None if asked else self._implied_generation(text, sentence.source, question.entities)
         if implied:
             asked = {(implied, "phase")}
         if not asked:
@@ -752,11 +752,25 @@ class HybridRetriever:
         before = {(v, k) for v, k in numbers.ordinal_places(self._context(sentence)) if k not in {kind for _, kind in own}}
         return asked, own | before
 
-    def _implied_generation(self, text: str, source: str) -> float | None:
+    def _implied_generation(self, text: str, source: str, entities: Sequence[str] = ()) -> float | None:
         """The generation "the new BerryBot" or "the legacy unit" means in an article that states two or more:
-        the newest one, the one before it, or the first ("the original model"); None without such a word."""
+        the newest one, the one before it, or the first ("the original model"); None without such a word.
+        The word must qualify a product: a name the question uses or a product noun ("new products" are others)."""
         folded = fold(text)
-        cues = [(m.start(), "new") for m in _NEWEST.finditer(folded)] + [(m.start(), m.group(0)) for m in _OLDER.finditer(folded)]
+        names = set(entities)
+
+        def qualifies(end: int) -> bool:
+            after = folded[end:end + 40]
+            if _PRODUCT_NOUN.match(after):
+                return True
+            # A name right after it, in the question's spelling or the other script's ("the new Ttalbot", 딸봇).
+            for token in re.findall(r"[a-z0-9][a-z0-9-]*|[\uac00-\ud7a3]+", after)[:2]:
+                if token in names or names & set(self.profile.transliterations(korean_stem(token) if is_hangul(token[0]) else token)) \
+                        or any(e.startswith(token) for e in names):
+                    return True
+            return False
+        cues = [(m.start(), "new") for m in _NEWEST.finditer(folded) if qualifies(m.end())] + \
+               [(m.start(), m.group(0)) for m in _OLDER.finditer(folded) if qualifies(m.end())]
         if not cues:
             return None
         if source not in self._doc_stages:
@@ -1224,6 +1238,9 @@ _NEWEST = re.compile(r"\b(?:new|newest|latest|newer|new-gen(?:eration)?|next-gen
                      r"새\s?(?:모델|버전|로봇|제품|칩|엔진)|(?:이번에|새로)\s?(?:나온|공개된|출시된|선보인)")
 _OLDER = re.compile(r"\b(?:legacy|previous|predecessor|older|prior|original|very first|first-ever)\b|구형|구모델|전작|"
                     r"이전\s?(?:모델|버전|제품)|기존\s?(?:모델|버전|제품)|처음\s?(?:나온|선보인|출시된)")
+# What "new" / "기존" may qualify besides a name: one product, not a plural ("new products" are other products).
+_PRODUCT_NOUN = re.compile(r"[\s-]*(?:[\w-]+\s+)?(?:model|version|edition|build|unit|robot|chip|engine|system|device|generation|gen|"
+                           r"모델|버전|제품|로봇|칩|엔진|세대|기기|장비|시스템)(?![a-z])")
 _FIRST_CUES = frozenset({"original", "very first", "first-ever"}) | {m for m in ("처음 나온", "처음 선보인", "처음 출시된", "처음나온", "처음선보인", "처음출시된")}
 
 

@@ -1418,7 +1418,9 @@ def test_the_new_or_the_legacy_product_means_a_generation_of_those_the_article_s
     (tmp_path / "one").mkdir()
     single = _knowledge_base(tmp_path / "one", {"one.md": "# 제타\n\n제타팜의 1세대 딸봇은 손상률이 7.8%다.\n"})
     assert single.retriever._implied_generation("신형 딸봇 손상률은?", "one.md") is None
-    assert kb.retriever._implied_generation("the original Ttalbot", "harvest.md") == 1.0
+    assert kb.retriever._implied_generation("the original Ttalbot", "harvest.md", ("딸봇",)) == 1.0
+    # "New" qualifies a product of the article, not other products ("which new products will it launch?").
+    assert kb.retriever._implied_generation("Which new products will Zetafarm launch?", "harvest.md", ("딸봇",)) is None
 
 
 def test_an_inflected_english_word_is_not_respelled_as_a_hangul_name(tmp_path) -> None:
