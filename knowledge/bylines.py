@@ -3,7 +3,8 @@
 Recognised, anywhere a newsroom puts them:
 - YAML-style front matter (`---` / `key: value` / `---`): title, outlet, author, date, url;
 - a tag `【 outlet 】` (lede) and `【 outlet=reporter 기자 】` (closing credit);
-- a dateline `[서울=outlet] reporter 기자 =` opening the lede;
+- a dateline `[서울=outlet] reporter 기자 =` or `(서울=outlet) reporter 기자 =` opening the lede;
+- a closing line `reporter 기자 email@example.com`;
 - an English `By Name, Outlet` line.
 Each finder returns the span of the credit text, so the credit can be quoted
 verbatim when someone asks who wrote the article.
@@ -15,8 +16,10 @@ from dataclasses import dataclass
 
 # 【 가상일보 】 at the start of the lede, 【 가상일보=홍길동 기자 】 as the byline.
 TAG = re.compile(r"【\s*([^】=]+?)\s*(?:=\s*([^】]+?)\s*)?】")
-# [서울=테크가상] 김영희 기자 = ...
-DATELINE = re.compile(r"\[\s*([^\]=\n]{1,12}?)\s*=\s*([^\]\n]{1,30}?)\s*\]\s*([^\s=\]\[][^=\n]{0,20}?\s*(?:기자|특파원|記者))\s*=\s*")
+# [서울=테크가상] 김영희 기자 = ... and the wire-service form (서울=테크가상) 김영희 기자 = ...
+DATELINE = re.compile(r"[\[(]\s*([^\])=\n]{1,12}?)\s*=\s*([^\])\n]{1,30}?)\s*[\])]\s*([^\s=\]\[()][^=\n]{0,20}?\s*(?:기자|특파원|記者))\s*=\s*")
+# A closing line of its own: "김영희 기자 younghee@example.com", "김영희 기자".
+REPORTER_LINE = re.compile(r"^\s*([\uac00-\ud7a3]{2,4}\s?(?:기자|특파원))\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?\s*$")
 # By Jordan Lee, Fictional Tech Wire  /  By Jordan Lee and Kim Min-ji | Outlet
 BY_LINE = re.compile(r"^\s*(?:\*\*|_)?by\s+(?P<names>[^,|\n]{2,80}?)(?:\s*[,|]\s*(?P<outlet>[^\n*_]{2,80}?))?(?:\*\*|_)?\s*$", re.I)
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -93,6 +96,11 @@ def reporter_name(byline: str) -> str:
 def dateline(text: str, start: int, end: int) -> re.Match[str] | None:
     """A `[서울=outlet] reporter 기자 =` dateline at `start`."""
     return DATELINE.match(text, start, end)
+
+
+def reporter_line(line: str) -> re.Match[str] | None:
+    """A closing `reporter 기자 email` line (a line of its own)."""
+    return REPORTER_LINE.match(line)
 
 
 def by_line(line: str) -> re.Match[str] | None:

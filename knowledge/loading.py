@@ -35,7 +35,7 @@ def parse_document(source: str, text: str) -> Document:
     """Split one seed into paragraphs and sentences, keeping offsets into `text`.
 
     Front matter, `#` titles, image lines and byline tags are metadata, not
-    sentences; the credit ("가상일보=홍길동 기자", "[서울=…] … 기자", "By …")
+    sentences; the credit ("가상일보=홍길동 기자", "[서울=…] … 기자", "By …", "홍길동 기자 hong@…")
     is kept as one extra sentence marked `credit`, so "who wrote this?" has a quote.
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -63,6 +63,10 @@ def parse_document(source: str, text: str) -> Document:
             continue
         if not paragraphs and (m := bylines.by_line(body)):
             meta.fill(author=m["names"], byline=m["names"], outlet=m["outlet"] or "")
+            meta.credit = meta.credit or (start, end)
+            continue
+        if paragraphs and (m := bylines.reporter_line(body)):
+            meta.fill(byline=m.group(1), author=bylines.reporter_name(m.group(1)))
             meta.credit = meta.credit or (start, end)
             continue
         for tag in _TAG.finditer(text, start, end):

@@ -105,12 +105,7 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             # A quoted Hangul name, or one of mixed scripts ('K-링크').
             if (is_hangul(term[:1]) or re.match(r"[A-Za-z0-9]{1,3}-[\uac00-\ud7a3]", term)) and len(term.split()) <= 3:
                 entities.add(fold(term))
-        for m in ko_locale.PERSON_BEFORE_TITLE.finditer(text):
-            # "재계 안팎에선 구 회장이": the title is 구's (a surname right before it), not the first word's.
-            surname_first = re.fullmatch(r"[\uac00-\ud7a3]", m.group(0).split()[-1]) is not None and len(m.group(0).split()) > 1
-            if m.group(1) not in _COMMON_WORDS and m.group(1) not in ko_locale.NOT_NAMES and not surname_first and \
-                    _has_surname(m.group(1)):
-                persons.add(m.group(1))
+        persons.update(_persons_before_titles(text))
         for m in en_locale.PERSON_AFTER_TITLE.finditer(text):
             persons.add(fold(m.group(1)))
         for m in en_locale.ROMANISED_KOREAN_NAME.finditer(text):
@@ -137,6 +132,26 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
     entities.update(_heads(entities, [fold(t) for t in texts], lower_words))
     entities.update(_recurring_subjects(texts, entities))
     return DocumentProfile(source, sha256, tuple(dict.fromkeys(aliases)), frozenset(entities), frozenset(persons), frozenset(versions))
+
+
+# A title is not a name ("사장은 …" before another title).
+_TITLES = ("사장", "부사장", "대표", "회장", "부회장", "원장", "교수", "기자", "박사", "전무", "상무", "이사", "단장", "소장", "실장",
+           "팀장", "국장", "장관", "차관", "의원", "총장", "본부장", "센터장", "위원장")
+
+
+def _persons_before_titles(text: str) -> set[str]:
+    """Names before a title ("오세린 대표", "홍길동 한빛그룹 회장"). A rejected word does not hide the name after it:
+    "박사 출신인 오세린 대표" tries 박사, then 출신인, then 오세린."""
+    found: set[str] = set()
+    pos = 0
+    while m := ko_locale.PERSON_BEFORE_TITLE.search(text, pos):
+        # "재계 안팎에선 구 회장이": the title is 구's (a surname right before it), not the first word's.
+        surname_first = re.fullmatch(r"[\uac00-\ud7a3]", m.group(0).split()[-1]) is not None and len(m.group(0).split()) > 1
+        if m.group(1) not in _COMMON_WORDS and m.group(1) not in ko_locale.NOT_NAMES and not surname_first and \
+                _has_surname(m.group(1)) and not m.group(1).startswith(_TITLES):
+            found.add(m.group(1))
+        pos = m.start(1) + 1
+    return found
 
 
 def _has_surname(hangul: str) -> bool:

@@ -49,11 +49,12 @@ def make_chroma_client(settings: KnowledgeSettings) -> Any:
 def record_id(sentence: Sentence, sha256: str) -> str:
     """Stable id of a sentence: its file, the file's content and its exact span.
 
-    The span is part of it so a change in how sentences are cut (same file)
-    still makes the stored index stale and gets it re-synced.
+    The span (and whether it is the credit line) is part of it so a change in how sentences are cut or
+    read (same file) still makes the stored index stale and gets it re-synced.
     """
     digest = hashlib.sha256(f"{sentence.source}\0{sha256}".encode()).hexdigest()[:24]
-    return f"{digest}-{sentence.index:05d}-{sentence.start}-{sentence.end}"
+    # A sentence newly read as the credit line (a parser change, same file) is another record too.
+    return f"{digest}-{sentence.index:05d}-{sentence.start}-{sentence.end}" + ("-c" if sentence.credit else "")
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,27 @@ def test_dateline_byline() -> None:
     assert doc.sentences[1].text == "두리그룹이 AI 연구소를 세웠다."
 
 
+def test_wire_dateline_in_parentheses_and_a_closing_reporter_line() -> None:
+    wire = parse_document("w.md", "# 두리그룹, AI 연구소 설립\n\n(서울=테크가상) 김영희 기자 = 두리그룹이 AI 연구소를 세웠다. 연구원은 40명이다.\n")
+    assert (wire.outlet, wire.author) == ("테크가상", "김영희")
+    assert wire.sentences[0].credit and wire.sentences[0].text == "(서울=테크가상) 김영희 기자"
+    assert wire.sentences[1].text == "두리그룹이 AI 연구소를 세웠다."
+    closing = parse_document("r.md", "두리그룹이 AI 연구소를 세웠다. 연구원은 40명이다.\n\n김영희 기자 younghee@example.com\n")
+    assert (closing.byline, closing.author, closing.title) == ("김영희 기자", "김영희", "")
+    assert [s.text for s in closing.sentences if s.credit] == ["김영희 기자 younghee@example.com"]
+    assert [s.text for s in closing.sentences if not s.credit] == ["두리그룹이 AI 연구소를 세웠다.", "연구원은 40명이다."]
+
+
+def test_a_line_newly_read_as_the_credit_is_another_record() -> None:
+    from dataclasses import replace
+
+    from knowledge.store import record_id
+
+    closing = parse_document("r.md", "두리그룹이 AI 연구소를 세웠다.\n\n김영희 기자 younghee@example.com\n")
+    credit = next(s for s in closing.sentences if s.credit)
+    assert record_id(credit, closing.sha256) != record_id(replace(credit, credit=False), closing.sha256)
+
+
 def test_english_by_line_and_language() -> None:
     doc = parse_document("c.md", ENGLISH_STYLE)
     assert (doc.title, doc.outlet, doc.author, doc.language) == ("Nuri chip ships", "Imaginary Wire", "Alex Kim", "en")
@@ -357,6 +378,7 @@ def test_a_sentence_about_a_sibling_version_misses_the_asked_version(tmp_path) -
     ("오승민 한빛텔레콤 AI인프라부문장(전무)은 말했다.", "오승민"),
     ("윤서진 한결대 전기전자공학부 교수가 맡는다.", "윤서진"),
     ("김하늘 누리은행 부행장이 밝혔다.", "김하늘"),
+    ("제타는 2020년 농업공학 박사 출신인 오세린 대표가 창업했다.", "오세린"),  # a rejected word does not hide the name
 ])
 def test_people_before_korean_titles(text: str, person: str) -> None:
     assert person in CorpusProfile.build([parse_document("p.md", text)]).profiles["p.md"].persons
