@@ -11,7 +11,7 @@ from __future__ import annotations
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     # organisations and people
-    ("company", "companies", "firm", "corporation", "기업", "회사", "업체"),
+    ("company", "companies", "firm", "corporation", "기업", "회사", "업체", "startup", "start-up"),
     ("group", "conglomerate", "그룹", "계열사", "affiliate", "affiliates", "subsidiary"),
     ("chairman", "chair", "회장"),
     ("ceo", "chief executive", "president", "대표", "사장", "대표이사", "최고경영자"),
@@ -412,7 +412,7 @@ NEWS: tuple[tuple[str, ...], ...] = (
     ("hydrogen", "수소"),
     ("driving range", "mileage", "range per charge", "주행거리", "주행 거리"),
     ("patient", "patients", "환자"),
-    ("hospital", "hospitals", "병원"),
+    ("hospital", "hospitals", "병원", "의료기관", "medical institution", "medical institutions"),
     ("doctor", "doctors", "physician", "physicians", "의사", "의료진"),
     ("diagnosis", "diagnose", "diagnosed", "diagnostic", "diagnoses", "진단"),
     ("screening", "screenings", "checkup", "check-up", "health checkup", "검진", "건강검진"),
