@@ -274,6 +274,9 @@ def _trim_run(run: str) -> str:
     return run if len(run) >= 2 and re.search(r"[A-Za-z]", run) else ""
 
 
+TRANSLITERATION_MEMORY = 4096
+
+
 @dataclass
 class CorpusProfile:
     """Every document's profile, and lookups across them."""
@@ -287,6 +290,8 @@ class CorpusProfile:
     _persons_latin: tuple[str, ...] | None = None
     _families: dict[str, frozenset[str]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # Transliterations already looked up (questions repeat their words across checks); cleared when full.
+    _spelled: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, documents: Sequence[Document]) -> "CorpusProfile":
@@ -361,6 +366,14 @@ class CorpusProfile:
 
     def transliterations(self, word: str) -> tuple[str, ...]:
         """Corpus words in the other script that sound like `word` (한빛 -> hanbit)."""
+        if (known := self._spelled.get(word)) is not None:
+            return known
+        if len(self._spelled) >= TRANSLITERATION_MEMORY:
+            self._spelled.clear()
+        self._spelled[word] = found = self._transliterations(word)
+        return found
+
+    def _transliterations(self, word: str) -> tuple[str, ...]:
         index = self._skeleton_index()
         latin = translit.is_latin(word)
         found = {w for key in translit.skeletons(word) for w in index.get(key, ())}
