@@ -1241,7 +1241,7 @@ _OLDER = re.compile(r"\b(?:legacy|previous|predecessor|older|prior|original|very
 # What "new" / "기존" may qualify besides a name: one product, not a plural ("new products" are other products).
 _PRODUCT_NOUN = re.compile(r"[\s-]*(?:[\w-]+\s+)?(?:model|version|edition|build|unit|robot|chip|engine|system|device|generation|gen|"
                            r"모델|버전|제품|로봇|칩|엔진|세대|기기|장비|시스템)(?![a-z])")
-_FIRST_CUES = frozenset({"original", "very first", "first-ever"}) | {m for m in ("처음 나온", "처음 선보인", "처음 출시된", "처음나온", "처음선보인", "처음출시된")}
+_FIRST_CUES = frozenset({"original", "very first", "first-ever", "처음 나온", "처음 선보인", "처음 출시된", "처음나온", "처음선보인", "처음출시된"})
 
 
 def _stages(text: str) -> set[tuple[float, str]]:
