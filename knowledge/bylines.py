@@ -3,9 +3,10 @@
 Recognised, anywhere a newsroom puts them:
 - YAML-style front matter (`---` / `key: value` / `---`): title, outlet, author, date, url;
 - a tag `【 outlet 】` (lede) and `【 outlet=reporter 기자 】` (closing credit);
-- a dateline `[서울=outlet] reporter 기자 =` or `(서울=outlet) reporter 기자 =` opening the lede;
-- a closing line `reporter 기자 email@example.com`;
-- an English `By Name, Outlet` line.
+- a dateline `[서울=outlet] reporter 기자 =`, `(서울=outlet) reporter 기자 =` or `[outlet] reporter 기자 =`
+  opening the lede, or an English wire dateline `SEOUL, March 3 (Outlet) -`;
+- a closing line `reporter 기자 email@example.com`, `/reporter 기자` or `(reporter 기자)`;
+- an English `By Name, Outlet` or `By Name | Outlet | date` line, under a title line or opening the text.
 Each finder returns the span of the credit text, so the credit can be quoted
 verbatim when someone asks who wrote the article.
 """
@@ -16,10 +17,14 @@ from dataclasses import dataclass
 
 # 【 가상일보 】 at the start of the lede, 【 가상일보=홍길동 기자 】 as the byline.
 TAG = re.compile(r"【\s*([^】=]+?)\s*(?:=\s*([^】]+?)\s*)?】")
-# [서울=테크가상] 김영희 기자 = ... and the wire-service form (서울=테크가상) 김영희 기자 = ...
-DATELINE = re.compile(r"[\[(]\s*([^\])=\n]{1,12}?)\s*=\s*([^\])\n]{1,30}?)\s*[\])]\s*([^\s=\]\[()][^=\n]{0,20}?\s*(?:기자|특파원|記者))\s*=\s*")
-# A closing line of its own: "김영희 기자 younghee@example.com", "김영희 기자".
-REPORTER_LINE = re.compile(r"^\s*([\uac00-\ud7a3]{2,4}\s?(?:기자|특파원))\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?\s*$")
+# [서울=테크가상] 김영희 기자 = ..., the wire-service form (서울=테크가상) 김영희 기자 = ..., and the outlet alone
+# in brackets: [테크가상] 김영희 기자 = ...
+DATELINE = re.compile(r"[\[(]\s*(?:([^\])=\n]{1,12}?)\s*=\s*)?([^\])=\n]{1,30}?)\s*[\])]\s*([^\s=\]\[()][^=\n]{0,20}?\s*(?:기자|특파원|記者))\s*=\s*")
+# An English wire dateline opening the lede: "SEOUL, March 3 (Meridian Tech Daily) - ".
+EN_DATELINE = re.compile(r"([A-Z][A-Z .'-]{1,30}),\s+((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,\s+\d{4})?)"
+                         r"\s+\(([^()\n]{2,40})\)\s*[-–—]+\s*")
+# A closing line of its own: "김영희 기자 younghee@example.com", "김영희 기자", "/김영희 기자", "(김영희 기자)".
+REPORTER_LINE = re.compile(r"^\s*[/(\-–—]?\s*([\uac00-\ud7a3]{2,4}\s?(?:기자|특파원))\s*\)?\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?\s*[)\-–—]?\s*$")
 # By Jordan Lee, Fictional Tech Wire  /  By Jordan Lee and Kim Min-ji | Outlet
 BY_LINE = re.compile(r"^\s*(?:\*\*|_)?by\s+(?P<names>[^,|\n]{2,80}?)(?:\s*[,|]\s*(?P<outlet>[^\n*_]{2,80}?))?(?:\*\*|_)?\s*$", re.I)
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -96,6 +101,37 @@ def reporter_name(byline: str) -> str:
 def dateline(text: str, start: int, end: int) -> re.Match[str] | None:
     """A `[서울=outlet] reporter 기자 =` dateline at `start`."""
     return DATELINE.match(text, start, end)
+
+
+def en_dateline(text: str, start: int, end: int) -> re.Match[str] | None:
+    """A `SEOUL, March 3 (Outlet) -` dateline at `start`: groups place, date, outlet."""
+    return EN_DATELINE.match(text, start, end)
+
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def iso_date(text: str) -> str:
+    """"June 12, 2025", "12 June 2025", "2025.06.12", "2025년 6월 12일" -> "2025-06-12" ("" when it is no date)."""
+    if m := re.search(r"((?:19|20)\d{2})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})", text):
+        year, month, day = m.groups()
+    elif m := re.search(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+((?:19|20)\d{2})", text):
+        month, day, year = str(_MONTHS.get(m.group(1)[:3].lower(), 0)), m.group(2), m.group(3)
+    elif m := re.search(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})", text):
+        day, month, year = m.group(1), str(_MONTHS.get(m.group(2)[:3].lower(), 0)), m.group(3)
+    else:
+        return ""
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return ""
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def by_line_parts(m: re.Match[str]) -> tuple[str, str]:
+    """(outlet, date) of a `By Name | Outlet | June 12, 2025` line: a part that reads as a date is the date."""
+    parts = [p.strip() for p in re.split(r"\s*\|\s*", m["outlet"] or "") if p.strip()]
+    date = next((iso_date(p) for p in parts if iso_date(p)), "")
+    outlet = next((p for p in parts if not iso_date(p)), "")
+    return outlet, date
 
 
 def reporter_line(line: str) -> re.Match[str] | None:

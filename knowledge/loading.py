@@ -19,6 +19,14 @@ SEED_SUFFIXES = (".md", ".txt")
 # Captions may hold brackets themselves: `![회장. [사진=LG]](http://...)`.
 _IMAGE = re.compile(r"^\s*!\[(?P<caption>.*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+# A section heading ("■ …", "◆ …") or a photo caption ("▲ …") on a line of its own.
+_SUBHEAD = re.compile(r"^\s*[■□◆◇▲△▶▷●◎]\s*\S")
+
+
+def _untitled_line(text: str, start: int, end: int) -> bool:
+    """A single line without a sentence end, short enough to be a headline (not a lede)."""
+    line = text[start:end]
+    return "\n" not in line and len(line) <= 160 and line.rstrip()[-1:] not in _TERMINATORS + "다\"'”’"
 _TAG = bylines.TAG
 
 _OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉"}
@@ -61,8 +69,18 @@ def parse_document(source: str, text: str) -> Document:
         if m := _HEADING.match(body):
             meta.fill(title=m.group(1).strip())
             continue
-        if not paragraphs and (m := bylines.by_line(body)):
-            meta.fill(author=m["names"], byline=m["names"], outlet=m["outlet"] or "")
+        if _SUBHEAD.match(body):
+            # "■ 라이트는 스마트폰에 …" heads a section and "▲ … 시연하고 있다" captions a photo: the body says it.
+            images.extend([{"caption": body.strip().lstrip("▲△").strip(), "url": "", "before_paragraph": str(len(paragraphs) + 1)}]
+                          if body.lstrip()[:1] in "▲△" else [])
+            continue
+        title_line = len(paragraphs) == 1 and not meta.title and _untitled_line(text, *paragraphs[0])
+        if (not paragraphs or title_line) and (m := bylines.by_line(body)):
+            if title_line:
+                # A first line with no sentence end, right above the by-line, is the title ("Tsubame Labs launches …").
+                meta.fill(title=text[slice(*paragraphs.pop())])
+            outlet, date = bylines.by_line_parts(m)
+            meta.fill(author=m["names"], byline=m["names"], outlet=outlet, date=date)
             meta.credit = meta.credit or (start, end)
             continue
         if paragraphs and (m := bylines.reporter_line(body)):
@@ -79,6 +97,10 @@ def parse_document(source: str, text: str) -> Document:
             meta.fill(outlet=m.group(2), byline=m.group(3), author=bylines.reporter_name(m.group(3)))
             meta.credit = meta.credit or (m.start(), m.end(3))
             start = m.end()
+        elif not paragraphs or (len(paragraphs) == 1 and meta.title == text[slice(*paragraphs[0])]):
+            if m := bylines.en_dateline(text, start, end):
+                meta.fill(outlet=m.group(3), date=bylines.iso_date(m.group(2)))
+                start = m.end()
         end = _trim_trailing_tags(text, start, end)
         if start < end:
             paragraphs.append((start, end))

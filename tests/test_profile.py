@@ -1510,3 +1510,28 @@ def test_a_budget_is_told_as_a_sum_spent_a_price_is_not_a_funding_round_and_a_qu
     teams = kb.retriever.prepare("최우수상 받은 팀 이름 알려줘")
     assert kb.retriever._names_party(teams, found("최우수상은").sentence.text)
     assert not kb.retriever._names_party(teams, phase_two.sentence.text)
+
+
+def test_more_byline_styles_outlet_in_brackets_slash_reporter_and_a_title_over_a_by_line() -> None:
+    bracket = parse_document("a.md", "# 다온, 누리3 공개\n\n[코리아AI타임스] 윤서진 기자 = 다온인텔리전스가 누리3를 내놓았다. 직원은 280명이다.\n")
+    assert (bracket.outlet, bracket.author) == ("코리아AI타임스", "윤서진")
+    assert bracket.sentences[0].credit and bracket.sentences[1].text == "다온인텔리전스가 누리3를 내놓았다."
+    slash = parse_document("b.md", "청솔메디컬AI가 하람2를 내놓았다. 직원은 120명이다.\n\n/정다은 기자\n")
+    assert (slash.author, slash.title) == ("정다은", "")
+    assert [s.text for s in slash.sentences if s.credit] == ["/정다은 기자"]
+    txt = parse_document("c.txt", "Tsubame Labs launches Koyo 4\nBy Priya Raman | Meridian Tech Daily | June 12, 2025\n\n"
+                                  "Tsubame Labs on Thursday released Koyo 4. It has two editions.\n")
+    assert (txt.title, txt.outlet, txt.author, txt.date) == ("Tsubame Labs launches Koyo 4", "Meridian Tech Daily", "Priya Raman", "2025-06-12")
+    assert [s.text for s in txt.sentences if not s.credit] == ["Tsubame Labs on Thursday released Koyo 4.", "It has two editions."]
+    # A lede is never promoted to a title, even above a by-line.
+    lede = parse_document("d.txt", "Tsubame Labs released Koyo 4 on Thursday.\nBy Priya Raman, Meridian Tech Daily\n")
+    assert lede.title == "" and lede.sentences[0].text == "Tsubame Labs released Koyo 4 on Thursday."
+
+
+def test_an_english_wire_dateline_and_section_heads_and_photo_captions_are_not_sentences() -> None:
+    wire = parse_document("w.txt", "SEOUL, March 3 (Example Wire) - Hanbit Labs released Nuri 2 on Monday. It costs $20.\n")
+    assert (wire.outlet, wire.sentences[0].text) == ("Example Wire", "Hanbit Labs released Nuri 2 on Monday.")
+    text = "# 다온, 누리3 공개\n\n다온이 누리3를 공개했다.\n\n▲ 한재윤 대표가 누리3를 시연하고 있다. [사진=다온]\n\n■ 창업 6년 만에 직원 280명\n\n직원은 약 280명이다.\n"
+    doc = parse_document("s.md", text)
+    assert [s.text for s in doc.sentences] == ["다온이 누리3를 공개했다.", "직원은 약 280명이다."]
+    assert doc.images[0]["caption"].startswith("한재윤 대표가")
