@@ -14,7 +14,7 @@ _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1
 # Digits glued to Latin letters are names, not figures (R1, GPT-4o, a Slack id like U024BE7LH).
 _TOKEN = re.compile(
     r"(?<![a-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s?((?:천|백|십)?여?(?:조|억|만)|천|백)|\s?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
+    r"(?:\s?((?:천|백|십)?여?(?:조|억|만)|천|백)|[\s-]?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
     r"(?![a-z])",
     re.I,
 )
@@ -218,13 +218,16 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
             if m:
                 kind, unit_end = name, m.end()
                 break
+        if not kind and text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
+            # "a 72-billion-parameter model", "a 10-person team": the unit joined by a hyphen.
+            kind, unit_end = next(((name, m.end()) for name, pattern in _UNIT_PATTERNS if (m := pattern.match(text, end + 1))), ("", end))
         if kind == "plural":
             # "in 2024 sales rose" is a year; "Zeta-O 2.0 handles all" and "Mira 2 runs" name a version.
             if _YEAR.match(raw.replace(",", "")) or _NAME_BEFORE.search(text[max(0, start - 24):start]):
                 kind, unit_end = "", end
             else:
                 kind = "count"
-        if kind == "size" and not re.match(r"\s?(?:b\b|billion|개|매개변수|파라미터|parameters?)", text[end:unit_end], re.I):
+        if kind == "size" and not re.match(r"[\s-]?(?:b\b|billion|개|매개변수|파라미터|parameters?)", text[end:unit_end], re.I):
             kind = "count"
         if kind in ("count", "") and _SIZE_BEFORE.search(text[max(0, start - 16):start]):
             kind = "size"  # "매개변수 90억개", "parameters: 9B": the noun before the figure

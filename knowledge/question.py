@@ -20,7 +20,7 @@ from knowledge.text import detect_language, fold, korean_stems, normalize_questi
 _WHEN = re.compile(r"언제|몇\s*년|몇\s*월|며칠|연도|날짜|시기|\bwhen\b|what year|which year|what date|since when|what month\b")
 _WHO = re.compile(r"누가|누구|누군|\bwho\b|\bwhom\b|whose|which person|이름(?:은|이|을)?\s*(?:뭐|무엇|알려)|name of the")
 _QUANTITY = re.compile(
-    r"몇|얼마|how (?:many|much|big|large|long|high|accurate)|what (?:score|number|percentage|share|size|rate|amount)|"
+    r"몇|얼마|how (?:many|much|big|large|long|high|accurate)|what (?:score|number|percentage|share|size|rate|amount|accuracy|price|cost|fee|figure|total|ratio|proportion|capacity|ranking|rank|valuation|revenue|budget|speed)\b|"
     r"number of|규모|점수|크기|수는|비율|금액|액수|인원|\bsize\b|\bscore\b|what percent"
 )
 _DEFINITION = re.compile(
@@ -42,11 +42,11 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"몇\s*살|몇\s*세|나이|연세|how old|\bage\b"), "age"),
     # A competition rate is told as a ratio ("25대 1"), not a percentage.
     (re.compile(r"경쟁률|경쟁비|competition (?:rate|ratio)|how competitive|applicants per (?:place|seat|spot)"), "ratio"),
-    (re.compile(r"퍼센트|비율|비중|점유율|%|percent|percentage|\brate\b|\bshare\b|몇\s*배|(?<!경쟁)률|" + _COMPARATIVE), "percent"),
+    (re.compile(r"퍼센트|비율|비중|점유율|정확도|%|percent|percentage|\brate\b|\bshare\b|accuracy|몇\s*배|(?<!경쟁)률|" + _COMPARATIVE), "percent"),
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),
-    (re.compile(r"기간|얼마나 오래|며칠 동안|how long|duration|몇\s*(?:일|시간|개월|주)"), "duration"),
+    (re.compile(r"기간|얼마나 오래|며칠 동안|how long|how much time|duration|몇\s*(?:일|시간|개월|주)"), "duration"),
     # A result (성적) is told as a score or a place: "2위에 올랐다" answers "성적 어땠어?".
     (re.compile(r"몇\s*위|몇\s*등|순위|성적|rank|place"), "rank"),
     (re.compile(r"몇\s*개|몇\s*대|몇\s*장|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),
@@ -59,6 +59,8 @@ _CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|�
                      r"\b(?:lower|cut|reduc|decreas|shr[iu]nk|increas|boost|rais)\w*\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:cost|budget|price|spend)")
 
 
+# A measure named with "얼마" / "how much" that is no sum of money: "정확도 얼마야?", "how much time …".
+_OTHER_MEASURE = re.compile(r"정확도|정답률|점수|확률|속도|시간|accuracy|\bscore\b|percentage|how much time|how much faster|how much longer")
 # A share of a sum ("해외 매출 비중", "share of revenue") is a percentage, not an amount.
 _SHARE = re.compile(r"비중|비율|점유율|퍼센트|%|\bshare\b|percent|\brate\b")
 
@@ -106,6 +108,7 @@ class Question:
     unknown_names: tuple[str, ...] = ()  # names the corpus never mentions
     unknown_figures: tuple[str, ...] = ()  # figures no sentence states
     versions: tuple[str, ...] = field(default=())  # model sizes / versions named ("32b", "2.0")
+    members: tuple[str, ...] = ()  # members of product lines asked about, as articles write them ("koyo 4 mini")
     head: str = ""  # the noun a "which X" question asks to name, as written ("foundry", "회사와")
     counted: str = ""  # the noun a "how many X" question counts, as written ("languages", "언어는")
     parts: tuple[str, ...] = ()  # the questions of a multi-part question ("How much …, and who led it?")
@@ -243,6 +246,8 @@ def wanted_figures(folded: str) -> tuple[str, ...]:
     wants = [kind for pattern, kind in _WANTS if pattern.search(folded)]
     if _GOAL.search(folded) and not _HOW_MUCH.search(folded):
         wants = [k for k in wants if k != "money"]  # "해외 매출 목표는 무엇": a goal may be a share, not a sum
+    if _OTHER_MEASURE.search(folded) and not _MONEY_NOUN.search(folded):
+        wants = [k for k in wants if k != "money"]  # "정확도 얼마야?", "how much time does it save": not a sum
     if re.search(_COMPARATIVE, folded):
         # "By how much did frames lower the budget?": a degree (a share, a ratio), not an amount of money.
         wants = [k for k in wants if k in ("percent", "times")] + [k for k in wants if k not in ("percent", "times")]

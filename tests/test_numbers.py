@@ -203,3 +203,26 @@ def test_native_korean_ordinals_before_a_stage_or_cohort() -> None:
     assert [(v, k) for v, *_, k in figures_with_units("두 번째 단계에서 쓰는 플랫폼")] == [(2.0, "phase")]
     assert [(v, k) for v, *_, k in figures_with_units("첫 번째 기수 참가자")] == [(1.0, "cohort")]
     assert [(v, k) for v, *_, k in figures_with_units("1년에 두 번 열렸다")] == [(1.0, "date"), (2.0, "count")]
+
+
+@pytest.mark.parametrize(
+    "text, value, kind",
+    [("runs on a 72-billion-parameter model", 72e9, "size"), ("a $4.2-million licence", 4.2e6, "money"),
+     ("a 10-person team", 10, "people"), ("the 2-year plan", 2, "duration")],
+)
+def test_a_scale_or_unit_joined_by_a_hyphen(text: str, value: float, kind: str) -> None:
+    assert [(v, k) for v, _, _, k in figures_with_units(text)] == [(value, kind)]
+
+
+@pytest.mark.parametrize(
+    "question, asks, wants",
+    [("What accuracy did Koyo 4 Mini hit on the benchmark?", "quantity", ("percent",)),
+     ("코요4 프로 벤치마크 정확도 얼마야?", "quantity", ("percent",)),  # 얼마 of an accuracy is no sum of money
+     ("How much time does HARAM 2 save when drafting a summary?", "quantity", ("duration",)),
+     ("What price does the Pro edition sell at?", "quantity", ("money",))],
+)
+def test_a_measure_named_after_what_or_how_much_decides_the_kind(question: str, asks: str, wants: tuple[str, ...]) -> None:
+    from knowledge.question import read_question
+
+    q = read_question(question, 2000)
+    assert (q.asks, q.wants) == (asks, wants)
