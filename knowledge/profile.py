@@ -347,14 +347,15 @@ class CorpusProfile:
             return self._by_skeleton
 
     def families(self) -> dict[str, frozenset[str]]:
-        """Product lines by name, with the single words that name their members: {"mira": {"lite", "max"}}.
-        A company with many divisions ("LG …") names more than a few and is no such line."""
+        """Product lines by name, with the single words that name their members: {"mira": {"lite", "max"}},
+        {"koyo 4": {"pro", "mini"}}. A company with many divisions ("LG …") names more than a few and is no such line."""
         with self._lock:
             if self._families is None:
                 heads: dict[str, set[str]] = defaultdict(set)
                 for entity in self.entity_docs:
-                    head, _, tail = entity.partition(" ")
-                    if tail and not any(ch.isdigit() for ch in tail):
+                    # The last word names the member; a versioned line keeps its number: "koyo 4 mini" of "koyo 4".
+                    head, _, tail = entity.rpartition(" ")
+                    if head and tail and not any(ch.isdigit() for ch in tail):
                         heads[head].add(tail)
                 self._families = {h: frozenset(t) for h, t in heads.items()
                                   if 2 <= len(t) <= 5 and len(h) >= 2 and all(" " not in x for x in t)}

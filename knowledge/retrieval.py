@@ -13,7 +13,7 @@ import logging
 import math
 from collections import OrderedDict
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -62,6 +62,10 @@ KIND_RERANK_RATIO = 0.5
 YEAR_RERANK_COVERAGE = 0.5
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
 CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
+# A candidate naming the asked member of a product line replaces a best sentence about a sibling member when it
+# is among this many and matches at least this share of the words the best one matches.
+MEMBER_CANDIDATES = 8
+MEMBER_RERANK_COVERAGE = 0.5
 # Sentences of the answering article tried for each part of a multi-part question.
 PART_CANDIDATES = 4
 
@@ -73,6 +77,8 @@ _NAMED_VERSION = re.compile(
     # "미라봇2세대", "누리 3기": a counter after the number makes it a generation or a count, not a version.
     r"(?!\s?(?:세대|단계|차|기|명|개|대|년|월|일|위|등|배|곳|건|시간|분|초|억|만|천|조|원|%)(?![가-힣]{2}))"
 )
+# Words after a member's name that say it is one ("the Enterprise edition", "프로 모델", "Lite plan").
+_EDITION_WORDS = frozenset("edition editions version tier plan model 에디션 모델 버전 요금제 제품 판".split())
 # Words after a product family's name that name no member of it ("Mira model", "미라 시리즈").
 _MEMBER_WORDS = frozenset("model models version versions series family line lineup 모델 버전 시리즈 계열 제품 라인업".split())
 _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
@@ -149,6 +155,7 @@ class HybridRetriever:
         self._doc_year: dict[str, int | None] = {}
         self._doc_stages: dict[str, frozenset[tuple[float, str]]] = {}
         self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
+        self._lines: dict[str, frozenset[str]] | None = None
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -219,6 +226,7 @@ class HybridRetriever:
             unknown_names=unknown,
             unknown_figures=tuple(self.unknown_figures(question.text)) + unknown_versions,
             versions=versions,
+            members=self._asked_members(question.text),
         )
 
     def _respelled(self, text: str) -> str:
@@ -229,11 +237,20 @@ class HybridRetriever:
         i = 0
         while i < len(tokens):
             word = tokens[i]
-            # Two Hangul words may spell one Latin name of two words ("팀버 타이드" for Timber Tides).
+            # Two Hangul words may spell one Latin name of two words ("팀버 타이드" for Timber Tides), and two
+            # Latin words one Hangul name written solid ("Daon Intelligence" for 다온인텔리전스).
             if i + 1 < len(tokens) and is_hangul(word[0]) and is_hangul(tokens[i + 1][0]):
                 whole = [t for t in self.profile.transliterations(word + korean_stem(tokens[i + 1])) if " " in t]
                 if whole:
                     out.append(min(whole, key=len))
+                    i += 2
+                    continue
+            if i + 1 < len(tokens) and word.isalpha() and word.isascii() and tokens[i + 1].isalpha() and tokens[i + 1].isascii() \
+                    and word not in ENGLISH_STOPWORDS and tokens[i + 1] not in ENGLISH_STOPWORDS \
+                    and not self.profile.transliterations(tokens[i + 1]):  # "Seoul Zeta Campus" is 서울 제타 캠퍼스
+                solid = [t for t in self.profile.transliterations(word + tokens[i + 1]) if len(t) >= 4]
+                if solid:
+                    out.append(min(solid, key=len))
                     i += 2
                     continue
             # Vocabulary words stay candidates here: a name may be made of them ("Seoul Zeta Campus").
@@ -254,10 +271,11 @@ class HybridRetriever:
         out = []
         for i, token in enumerate(tokens[:-1]):
             head = korean_stem(token) if is_hangul(token[0]) else token
-            family = head if head in families else next(iter(set(self.profile.transliterations(head)) & families.keys()), "")
+            numbered = re.fullmatch(r"\d+(?:\.\d+)?", tokens[i + 1]) is not None
+            family = self._family_named(head, tokens[i + 1] if numbered else "", families)
             if not family:
                 continue
-            j = i + 2 if re.fullmatch(r"\d+(?:\.\d+)?", tokens[i + 1]) and i + 2 < len(tokens) else i + 1
+            j = i + 2 if numbered and i + 2 < len(tokens) else i + 1
             word = tokens[j]
             # A member is written as a name: capitalised in Latin ("Mira Ultra"), after the version in Hangul ("미라 2.0 울트라").
             if (is_hangul(word[0]) and j == i + 1) or (not is_hangul(word[0]) and not raw[j][:1].isupper()):
@@ -270,6 +288,70 @@ class HybridRetriever:
                 continue  # a general word, a spelling of the articles, or a member in the other script ("미라 맥스")
             out.append(f"{token} {word}")
         return tuple(dict.fromkeys(out))
+
+    def _family_named(self, word: str, number: str, families: Mapping[str, frozenset[str]]) -> str:
+        """The product line a question word (and the version number after it) names, in either script:
+        "코요" "4" names "koyo 4", "하람" "2" names "하람2", "Mira" names "mira"."""
+        for spelling in (word, *self.profile.transliterations(word)):
+            for name in ((f"{spelling} {number}", f"{spelling}{number}", f"{spelling}-{number}") if number else ()) + (spelling,):
+                if name in families:
+                    return name
+        return ""
+
+    def _product_lines(self) -> dict[str, frozenset[str]]:
+        """The families whose members are names, not general words ("LG AI" and "LG AI연구원" are no line of LG's)."""
+        if self._lines is None:
+            lines = {f: frozenset(m for m in members if m not in _GENERAL_FORMS) for f, members in self.profile.families().items()}
+            self._lines = {f: members for f, members in lines.items() if len(members) >= 2}
+        return self._lines
+
+    def _asked_members(self, text: str) -> tuple[str, ...]:
+        """Members of known product lines the question asks about, as their articles write them ("누리3 라이트",
+        "koyo 4 mini"): a member word in either script ("프로" for Pro, "Enterprise" for 엔터프라이즈) after the
+        line's name, or before an edition word ("the Enterprise edition", "프로 모델")."""
+        families = self._product_lines()
+        if not families:
+            return ()
+        tokens = [fold(t) for t in re.findall(r"[A-Za-z]+|[\uac00-\ud7a3]+|\d+(?:\.\d+)?", _SLACK_TOKEN.sub(" ", text))]
+        stems = [korean_stem(t) if is_hangul(t[0]) else t for t in tokens]
+        # The name as written and as stemmed: "코요" is no 코 with the ending 요.
+        named = {self._family_named(w, stems[i + 1] if i + 1 < len(stems) and stems[i + 1][0].isdigit() else "", families)
+                 for i, (t, st) in enumerate(zip(tokens, stems)) for w in {t, st} if not w[0].isdigit()} - {""}
+        out = []
+        for i, (token, word) in enumerate(zip(tokens, stems)):
+            if word[0].isdigit() or token in ENGLISH_STOPWORDS or token in KOREAN_STOPWORDS:
+                continue
+            edition = i + 1 < len(stems) and (tokens[i + 1] in _EDITION_WORDS or stems[i + 1] in _EDITION_WORDS)
+            for family, members in families.items():
+                # A line the question names is the one asked about; without one, "the Enterprise edition" names its own.
+                if family not in named and (named or not (edition and len(token) >= 2)):
+                    continue
+                for member in members:
+                    # "프로" is a name, not 프 with the particle 로: the word as written counts as well as its stem.
+                    if (member in (token, word) or (len(token) >= 2 and translit.is_latin(token) != translit.is_latin(member)
+                                                     and translit.same_name(token, member))) and (len(member) >= 2 or family in named):
+                        out.append(f"{family} {member}")
+        return tuple(dict.fromkeys(out))
+
+    def _member_miss(self, question: Question, sentence: Sentence, *, clash: bool = False) -> float:
+        """1.0 when the question asks about a member of a product line ("Koyo 4 Mini") and the sentence of that
+        line's article does not name it; with `clash`, only when it names another member instead ("Koyo 4 Pro
+        scored 95.1%"): the figure is the sibling's. The sentence before speaks for one that names no member."""
+        miss = 0.0
+        for asked in question.members:
+            family, _, member = asked.rpartition(" ")
+            if sentence.source not in self.profile.docs_naming(asked):
+                continue
+            others = [m for m in self._product_lines().get(family, ()) if m != member]
+            own = self._own_text(sentence)
+            if mentions(member, own):
+                return 0.0
+            if any(mentions(m, own) for m in others):
+                miss = 1.0
+            elif not clash:
+                context = self._context(sentence)
+                miss = max(miss, 0.0 if mentions(member, context) and not any(mentions(m, context) for m in others) else 1.0)
+        return miss
 
     def _version_spellings(self, text: str) -> list[tuple[str, list[str]]]:
         """Each versioned known name in the question ("누리-3", "Nuri-3"), with the spellings of it that
@@ -377,13 +459,13 @@ class HybridRetriever:
     def _follows_in_hangul(self, before: str, word: str) -> bool:
         """"Hanbit Deep": a word too short to transliterate alone is known when an article writes the
         name before it in Hangul followed by a word that sounds like it (한빛 딥)."""
-        key = translit.skeleton(word)
-        if not key:
+        keys = translit.skeletons(word)
+        if not keys:
             return False
         for hangul in self.profile.transliterations(before):
             for doc in self._doc_folded.values():
                 for m in re.finditer(re.escape(hangul) + r"[\s-]?([\uac00-\ud7a3]+)", doc):
-                    if any(translit.skeleton(w) == key for w in (m.group(1), korean_stem(m.group(1)))):
+                    if any(translit.skeleton(w) in keys for w in (m.group(1), korean_stem(m.group(1)))):
                         return True
         return False
 
@@ -517,6 +599,7 @@ class HybridRetriever:
         passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
         passages = self._prefer_stated_place(question, passages)
         passages = self._prefer_stated_kind(question, passages)
+        passages = self._prefer_asked_member(question, passages)
         top = passages[:k]
         first = self._with_continuation(top[0].sentence) if join else top[0].sentence
         if first is not top[0].sentence:
@@ -529,7 +612,8 @@ class HybridRetriever:
         top[0].features["top_p"] = passages[0].score
         top[0].features["kind_absent_doc"] = self._kind_absent(question, top[0].sentence.source)
         top[0].features["sibling_version"] = max(self._sibling_version(question, top[0].sentence),
-                                                 self._generation_clash(question, top[0].sentence))
+                                                 self._generation_clash(question, top[0].sentence),
+                                                 self._sibling_member(question, top[0].sentence))
         top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
         top[0].features["place_clash"] = self._place_clash(question, top[0].sentence)
         top[0].features["place_absent"] = self._place_absent(question, top[0].sentence.source)
@@ -553,6 +637,30 @@ class HybridRetriever:
             return 0.0
         return 1.0 if any(mentions(v, text) and (_version_family(v) in missing or any(v.startswith(f + " ") for f in missing))
                           for v in self._siblings(question)) else 0.0
+
+    def _prefer_asked_member(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """When the best sentence is about another member of the asked product line ("Koyo 4 Pro scored 95.1%"
+        for Koyo 4 Mini), a close candidate of the same article that names the asked member comes first, if it
+        matches at least half as many of the question's words ("Koyo 4 Mini scored 90.2% on the same test")."""
+        if not question.members or len(passages) < 2 or not self._member_miss(question, passages[0].sentence, clash=True):
+            return passages
+        top = passages[0]
+        for i, p in enumerate(passages[1:MEMBER_CANDIDATES], 1):
+            if p.sentence.source == top.sentence.source and p.features["coverage"] >= MEMBER_RERANK_COVERAGE * top.features["coverage"] \
+                    and not self._member_miss(question, p.sentence):
+                # The belief in the sentences about a sibling member moves to it.
+                rest = max(1e-9, 1.0 - sum(q.score for q in passages[:i]))
+                return [replace(p, score=p.score / rest)] + [replace(q, score=0.0) for q in passages[:i]] + \
+                    [replace(q, score=q.score / rest) for q in passages[i + 1:]]
+        return passages
+
+    def _sibling_member(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when a figure, date or person is asked of a member of a product line and the sentence names another
+        member instead ("How many GPUs trained Koyo 4 Mini?" against "the Pro model was trained on 512 GPUs"), or
+        speaks of the whole line ("하람2는 … 36곳에 도입됐으며" for the clinics using 하람2 클리닉)."""
+        if not question.members or (question.asks not in ("quantity", "when", "who") and not question.wants):
+            return 0.0
+        return self._member_miss(question, sentence)
 
     def _names_person(self, sentence: Sentence) -> bool:
         folded = self._own_text(sentence)
@@ -746,10 +854,15 @@ class HybridRetriever:
             return asked, set()
         # A generation the sentence names only to compare with ("1세대의 두 배") is not what it is about.
         own = numbers.ordinal_places(sentence.text) - numbers.compared_places(sentence.text)
-        if implied and clash:
-            return asked, own  # "the new robot" clashes only with a sentence that itself names an older generation
         # The sentence before speaks for this one only on kinds this one leaves unsaid ("the fifth cohort" is its own).
         before = {(v, k) for v, k in numbers.ordinal_places(self._context(sentence)) if k not in {kind for _, kind in own}}
+        if implied and clash:
+            # "The new robot" clashes only with a sentence that itself names an older generation: what follows a
+            # comparison with the old one is about the new one. "The legacy robot" clashes with a sentence that
+            # names another generation, or follows one that does and names none itself ("2세대는 … 바꿨다. …
+            # 손상률은 1.9%로 낮아졌다").
+            newest = implied == max((v for v, word in self._doc_stages.get(sentence.source, ()) if word == "generation"), default=None)
+            return asked, own if newest else (own or before)
         return asked, own | before
 
     def _implied_generation(self, text: str, source: str, entities: Sequence[str] = ()) -> float | None:
@@ -769,8 +882,10 @@ class HybridRetriever:
                         or any(e.startswith(token) for e in names):
                     return True
             return False
-        cues = [(m.start(), "new") for m in _NEWEST.finditer(folded) if qualifies(m.end())] + \
-               [(m.start(), m.group(0)) for m in _OLDER.finditer(folded) if qualifies(m.end())]
+        # "기존 모델", "새 버전": the cue names the product itself.
+        own = lambda m: _PRODUCT_NOUN.fullmatch(m.group(0).split()[-1]) is not None or bool(re.search(r"(?:모델|버전|제품|로봇|칩|엔진)$", m.group(0)))  # noqa: E731
+        cues = [(m.start(), "new") for m in _NEWEST.finditer(folded) if own(m) or qualifies(m.end())] + \
+               [(m.start(), m.group(0)) for m in _OLDER.finditer(folded) if own(m) or qualifies(m.end())]
         if not cues:
             return None
         if source not in self._doc_stages:
@@ -939,6 +1054,9 @@ class HybridRetriever:
         n = max(1, len(self.documents))
         weights = {}
         for name in entities:
+            words = name.split()
+            if len(words) > 1 and any(len(w) == 1 for w in words) and all(w in _GENERAL_FORMS or len(w) == 1 for w in words):
+                continue  # "Series C", "Plan B": a kind of thing that any article may tell, not a name
             df = len(self.profile.docs_naming(name)) or n
             weights[name] = math.log(1 + n / df) / math.log(1 + n) if n > 1 else 1.0
         return {k: v for k, v in weights.items() if v > 0.05}
@@ -988,6 +1106,9 @@ class HybridRetriever:
             borrow = context and not any(mentions(v, folded) for v in self._siblings(question))
             present = any(_names_version(v, folded) or (borrow and _names_version(v, context)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
+        if question.members:
+            # A member of a product line is a version too: "Koyo 4 Mini" is not answered by "Koyo 4 Pro …".
+            version_miss = max(version_miss, self._member_miss(question, sentence))
         dense_scaled = _scaled(dense)
         cross = 1.0 if self._language.get(sentence.source, question.language) != question.language else 0.0
         definition = 1.0 if question.asks == "definition" and _defines(folded, question.units) else 0.0

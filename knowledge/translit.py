@@ -61,9 +61,11 @@ def skeleton(word: str) -> str:
     return "".join(collapsed)
 
 
-# English letters Hangul renders in more than one way: "th" as ㅆ/ㅅ (씽크 think) or ㅌ (테마 theme),
+# English letters Hangul renders in more than one way: "th" as ㅆ/ㅅ (씽크 think) or ㅌ (테마 theme), "ts" as 츠 or 트스,
 # a g before e/i/y as ㅈ (에너지 energy, 제미나이) or ㄱ (기어 gear), "-tion" as 션.
-_ALTERNATIVES = ((re.compile(r"th"), "s"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"),
+_ALTERNATIVES = ((re.compile(r"th"), "s"),
+                 # "ts" may be one sound, written 츠/ㅊ: Tsubame 츠바메, sports 스포츠 (not in sortsense 소트센스).
+                 (re.compile(r"ts"), "ch"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"),
                  # A vowel before a consonant and a silent final e says its name: lite 라이트, sale 세일.
                  (re.compile(r"(?<=[^aeiou])i(?=[^aeiouwy]e$)"), "ai"), (re.compile(r"(?<=[^aeiou])a(?=[^aeiouwy]e$)"), "ei"))
 
@@ -98,8 +100,12 @@ def same_name(a: str, b: str) -> bool:
 
 def _same_name(a: str, b: str) -> bool:
     ka, kb = skeleton(a), skeleton(b)
-    if not ka or ka != kb or len(ka) < 2:
+    if not ka or ka != kb:
         return False
+    if len(ka) < 2:
+        # One consonant is too little to go by, unless the whole name reads the same: 코요 ~ Koyo, not 고 ~ go.
+        return min(len(a), len(b)) >= 2 and max(len(x) for x in (a, b)) >= 4 and \
+            any(x == y for x in _plains(a) for y in _plains(b))
     needed = MIN_SIMILARITY if len(ka) >= min_classes(a, b) else MIN_SIMILARITY_SHORT
     return max(similarity(x, y) for x in _plains(a) for y in _plains(b)) >= needed
 

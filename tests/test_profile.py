@@ -133,6 +133,8 @@ def test_parentheses_that_are_not_names_are_ignored() -> None:
      ("앳홈", "Athom", True),  # ... and the other reading of th
      ("바다사이클", "Bada Cycle", True), ("해솔랩스", "Haesol Labs", True),  # romanised Korean + a loanword
      ("라이트", "Lite", True), ("사이트", "site", True), ("세일", "sale", True),  # a vowel before a silent e says its name
+     ("츠바메", "Tsubame", True), ("스포츠", "sports", True), ("소트센스", "SortSense", True),  # ts as 츠, or as 트스
+     ("코요", "Koyo", True), ("다온", "Daon", True), ("고", "go", False), ("키", "key", False),  # one consonant: the whole name
      ("가우스는", "EXAONE", False), ("경험", "Koo Kwang-mo", False), ("모델", "market", False)],
 )
 def test_transliteration_matching(a: str, b: str, same: bool) -> None:
@@ -1535,3 +1537,17 @@ def test_an_english_wire_dateline_and_section_heads_and_photo_captions_are_not_s
     doc = parse_document("s.md", text)
     assert [s.text for s in doc.sentences] == ["다온이 누리3를 공개했다.", "직원은 약 280명이다."]
     assert doc.images[0]["caption"].startswith("한재윤 대표가")
+
+
+def test_a_figure_past_the_end_of_its_clause_is_not_the_next_names() -> None:
+    from dataclasses import replace
+
+    question = replace(read_question("누리3 프로 정답률 몇이야?", 2000), entities=("누리3 프로",))
+    text = "회사 측에 따르면 누리3 프로는 자체 한국어 이해 평가에서 정답률 96.3%를 기록해, 지난해 내놓은 2세대 '누리2'(91.7%)보다 4.6%포인트 높아졌다."
+    tied = [text[s:e] for _, s, e, _ in tied_figures(question, text, ["누리3 프로", "누리2"])]
+    assert "96.3%" in tied and "91.7%" not in tied
+
+
+def test_a_company_written_solid_with_a_loanword_kind_is_named_by_its_name() -> None:
+    profile = CorpusProfile.build([parse_document("d.md", "다온인텔리전스가 누리3를 공개했다. 뷰메디랩은 루나를 내놓았다.\n")])
+    assert {"다온", "뷰메디"} <= set(profile.entity_docs)

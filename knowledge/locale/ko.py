@@ -29,7 +29,8 @@ PARTY_NAME = re.compile(r"(?:" + PARTY_KINDS + r")$")
 # how questions name it ("Saeon", "말결"), even when the article never writes it alone.
 COMPANY_NAME = re.compile(
     r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,5}?)(?:손해보험|생명보험|손보|생보|전자|그룹|텔레콤|증권|은행|보험|화학|캐피탈|벤처스|"
-    r"인베스트먼트|파트너스|자산운용|홀딩스|중공업|제약|로보틱스|테크|랩스|모빌리티|스튜디오|실리콘|바이오|헬스케어)"
+    r"인베스트먼트|파트너스|자산운용|홀딩스|중공업|제약|로보틱스|테크|랩스|랩|모빌리티|스튜디오|실리콘|바이오|헬스케어|인텔리전스|"
+    r"솔루션즈|솔루션스|시스템즈|네트웍스|네트워크스|소프트|에너지|메디컬|다이내믹스|인더스트리|커뮤니케이션즈|엔터테인먼트)"
     r"(?=[은는이가을를의와과에도로만]?(?:[^\uac00-\ud7a3]|$))"
 )
 # Words that qualify a kind of company rather than name one ("국내 은행" written solid, "대형증권").

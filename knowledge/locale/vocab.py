@@ -99,7 +99,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("on-device", "on device", "온디바이스"),
     ("lightweight", "light", "small", "compact", "경량", "소형"),
     ("performance", "성능"),
-    ("accuracy", "accurate", "정확도"),
+    ("accuracy", "accurate", "정확도", "정답률", "적중률"),
     ("data", "dataset", "데이터"),
     ("cloud", "클라우드"),
     ("platform", "플랫폼"),
@@ -246,6 +246,7 @@ NEWS: tuple[tuple[str, ...], ...] = (
     ("venture capital", "venture capitalist", "venture capitalists", "벤처캐피털", "벤처캐피탈"),
     ("seed round", "seed funding", "seed investment", "시드 투자", "시드 라운드"),
     ("investment round", "financing round", "투자 라운드"),
+    ("series", "시리즈"),  # "Series C" (시리즈C) is a kind of round, "누리 시리즈" a product line
     ("fundraising", "fund-raising", "raise capital", "raising capital", "자금 조달", "자금조달"),
     ("ipo", "initial public offering", "go public", "went public", "going public", "listing", "상장", "기업공개"),
     ("public offering", "public offerings", "공모"),

@@ -1,0 +1,82 @@
+"""Members of a product line ("Koyo 4 Pro" / "Koyo 4 Mini", "누리3 라이트" / "누리3 프로") are different things:
+a question about one is answered from a sentence about it, never from its sibling's figure."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.gate import features
+from knowledge.base import KnowledgeBase, build_knowledge_base
+from knowledge.settings import KnowledgeSettings
+
+KOYO = """Tsubame Labs launches Koyo 4 in Pro and Mini editions
+By Ren Sato | Example Tech Daily | June 12, 2025
+
+Tokyo-based Tsubame Labs on Thursday released Koyo 4, the fourth generation of its business assistant, in two editions.
+
+The flagship Koyo 4 Pro runs on a 72-billion-parameter model. The smaller Koyo 4 Mini has 3.8 billion parameters and runs on laptops.
+
+On the company's in-house benchmark for business writing, Koyo 4 Pro scored 95.1% accuracy, up from 88.6% for Koyo 3. Koyo 4 Mini scored 90.2% on the same test. Tsubame said the Pro model was trained on 512 GPUs for 11 weeks.
+
+Koyo 4 Pro costs 4,800 yen per user per month. A Korean edition, Koyo 4 K, will follow next year.
+"""
+
+NURI = """# 다온인텔리전스, 3세대 AI '누리3' 공개
+
+[코리아AI타임스] 윤서진 기자 = 국내 AI 스타트업 다온인텔리전스가 3세대 모델 '누리3'를 내놓았다.
+
+다온인텔리전스는 경량형 '누리3 라이트'와 고성능 '누리3 프로' 두 가지 에디션을 선보였다.
+
+회사 측에 따르면 누리3 프로는 자체 한국어 이해 평가에서 정답률 96.3%를 기록해, 지난해 내놓은 2세대 '누리2'(91.7%)보다 4.6%포인트 높아졌다. 같은 평가에서 누리3 라이트의 정답률은 89.4%였다.
+
+누리3 프로의 이용 요금은 100만 토큰당 2천400원이다. 회사는 지난해 11월 시리즈C 투자에서 450억 원을 유치했다.
+"""
+
+
+def _kb(tmp_path: Path) -> KnowledgeBase:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "koyo.txt").write_text(KOYO, encoding="utf-8")
+    (seeds / "nuri.md").write_text(NURI, encoding="utf-8")
+    return build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+
+
+def test_product_lines_keep_their_version_number_and_members_are_asked_in_either_script(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    families = kb.retriever.profile.families()
+    assert {"pro", "mini"} <= families["koyo 4"] and {"라이트", "프로"} <= families["누리3"]
+    prepare = kb.retriever.prepare
+    assert prepare("What accuracy did Koyo 4 Mini hit?").members == ("koyo 4 mini",)
+    # 코요 ~ Koyo (a whole-name reading), 프로 ~ Pro; "프로" is a name, not 프 with the particle 로.
+    assert prepare("코요 4 프로 모델 파라미터 몇 개야?").members == ("koyo 4 pro",)
+    assert prepare("누리3 프로 정답률 몇프로임?").members == ("누리3 프로",)
+    # Without the line's name, an edition word names the member.
+    assert prepare("What is the Lite edition's accuracy?").members == ("누리3 라이트",)
+    assert prepare("What did the company raise?").members == ()
+
+
+def test_a_member_is_answered_from_its_own_sentence_not_its_siblings(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    search = kb.retriever.search
+    assert "90.2%" in search("What accuracy did Koyo 4 Mini hit on the in-house benchmark?", k=1)[0].sentence.text
+    assert "96.3%" in search("누리3 프로 정답률 몇프로임?", k=1)[0].sentence.text
+    assert "89.4%" in search("누리3 라이트 정답률은?", k=1)[0].sentence.text
+
+
+def test_a_figure_stated_only_for_a_sibling_member_is_not_an_answer(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    gpus = kb.retriever.prepare("How many GPUs were used to train Koyo 4 Mini?")
+    top = kb.retriever.search(gpus, k=1)[0]
+    assert features(gpus, top)["sibling_version"] == 1.0
+    assert kb.retriever.prepare("How many GPUs were used to train Koyo 4 Pro?").members == ("koyo 4 pro",)
+    pro = kb.retriever.prepare("How many GPUs were used to train Koyo 4 Pro?")
+    top = kb.retriever.search(pro, k=1)[0]
+    assert "512" in top.sentence.text and features(pro, top)["sibling_version"] == 0.0
+
+
+def test_a_hangul_company_name_with_its_kind_is_found_from_its_latin_spelling(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    question = kb.retriever.prepare("How much did Daon Intelligence raise in its Series C round last November?")
+    assert "다온" in question.entities and not question.unknown_names
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "nuri.md"
+    # "Series C" is a kind of round any article may tell: it scopes no article.
+    assert "series c" not in kb.retriever._entity_weights(("series c", "다온"))
