@@ -166,7 +166,8 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("ratio", r"대\s?1(?![\d.])|to\s?1\b|:\s?1(?![\d.])"),
     ("score", r"점(?![\uac00-\ud7a3])|점을|점이|점으로|점에|points?\b|pts\b"),
     ("money", r"(?:원|달러|유로|엔|위안)(?![\uac00-\ud7a3])|(?:원|달러|유로|위안)(?:으로|이나|에서|까지|씩|[을이의에은는과와대가로도만를])|won\b|dollars?\b|usd\b|krw\b|euros?\b|yen\b"),
-    ("people", r"여?\s?명|people\b|persons?\b|applicants?\b|participants?\b|employees?\b|staff\b|students?\b|members?\b|workers?\b|researchers?\b|engineers?\b|users?\b|customers?\b|attendees?\b|teams?\b|팀"),
+    ("people", r"여?\s?명|people\b|persons?\b|applicants?\b|participants?\b|employees?\b|staff\b|students?\b|members?\b|workers?\b|researchers?\b|engineers?\b|users?\b|customers?\b|attendees?\b|teams?\b|팀|"
+               r"(?:specialist|scientist|expert|professional|hire|recruit|developer|doctor|nurse|counsell?or|analyst|trainee|graduate|designer)s\b"),
     ("size", r"개\s?(?:의\s?)?(?:매개변수|파라미터)|(?<=\d)b\b|(?<=\d)\s?billion parameters?|parameters?\b|매개변수|파라미터"),
     ("cohort", r"기(?![\uac00-\ud7a3])|기[에의는가를까와]|기생|(?:st|nd|rd|th) (?:cohort|batch|class)\b|cohorts?\b"),
     ("times", r"배(?![\uac00-\ud7a3])|배[를의로]|times\b|-fold\b|x\b"),
@@ -181,6 +182,9 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("plural", r"(?!(?:was|has|its|this|plus|less|thus|yes|does|goes|across|as|is|us)\b)[a-z][a-z-]*[a-rt-z]s\b"),
 )
 _UNIT_PATTERNS = tuple((kind, re.compile(r"\s?(?:" + pattern + ")", re.I)) for kind, pattern in _UNIT_WORDS)
+_PLURAL_AT = [kind for kind, _ in _UNIT_WORDS].index("plural")
+# Words between a count and its noun: "150 more AI specialists", "30 new engineers".
+_MORE = re.compile(r"\s(?:more|additional|new|extra|further|other)\s(?:[A-Z][A-Za-z-]*\s)?", re.I)
 def is_month(word: str) -> bool:
     """An English month name ("july")."""
     return bool(_MONTH.fullmatch(word))
@@ -218,6 +222,10 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
             if m:
                 kind, unit_end = name, m.end()
                 break
+        if not kind and (more := _MORE.match(text, end)):
+            # "150 more AI specialists", "30 additional engineers": the unit after a word of more.
+            kind, unit_end = next(((name, m.end()) for name, pattern in _UNIT_PATTERNS[:_PLURAL_AT]
+                                   if name in ("people", "count") and (m := pattern.match(text, more.end()))), ("", end))
         if not kind and text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
             # "a 72-billion-parameter model", "a 10-person team": the unit joined by a hyphen.
             kind, unit_end = next(((name, m.end()) for name, pattern in _UNIT_PATTERNS if (m := pattern.match(text, end + 1))), ("", end))

@@ -59,6 +59,8 @@ _CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|�
                      r"\b(?:lower|cut|reduc|decreas|shr[iu]nk|increas|boost|rais)\w*\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:cost|budget|price|spend)")
 
 
+# A score asked in points, which a percentage does not answer.
+_POINTS = re.compile(r"몇\s*점|점수|\bpoints?\b|\bpts\b")
 # A measure named with "얼마" / "how much" that is no sum of money: "정확도 얼마야?", "how much time …".
 _OTHER_MEASURE = re.compile(r"정확도|정답률|점수|확률|속도|시간|accuracy|\bscore\b|percentage|how much time|how much faster|how much longer")
 # A share of a sum ("해외 매출 비중", "share of revenue") is a percentage, not an amount.
@@ -230,6 +232,9 @@ def asked_head(folded: str) -> str:
     return ""
 
 
+_ADVERBIAL = re.compile(r"[\uac00-\ud7a3](?:으로|로|에서|에게|에|까지|부터|보다|처럼)$")
+
+
 def counted_noun(folded: str) -> str:
     """The noun of "how many languages …", "언어는 몇 개 …", or "" when the question counts none or only a
     general one ("how many people", "몇 명"), which the figure's unit answers."""
@@ -237,6 +242,9 @@ def counted_noun(folded: str) -> str:
         if m := locale.COUNTED.search(folded) or locale.COUNTED_FIRST.search(folded):
             word = m.group(1)
             words = m.group(0).split()
+            # "목표로 몇 곳", "내년까지 몇 개": a word with an adverbial particle says why or when, not what is counted.
+            if _ADVERBIAL.search(word):
+                continue
             if not any(s in locale.GENERIC_COUNTED for w in words for s in (w, *korean_stems(w))):
                 return word
     return ""
@@ -251,6 +259,8 @@ def wanted_figures(folded: str) -> tuple[str, ...]:
     if re.search(_COMPARATIVE, folded):
         # "By how much did frames lower the budget?": a degree (a share, a ratio), not an amount of money.
         wants = [k for k in wants if k in ("percent", "times")] + [k for k in wants if k not in ("percent", "times")]
+    if "score" in wants and not _POINTS.search(folded):
+        wants.append("percent")  # "How did it score on the test?": a result may be told as a share ("정답률 89.4%")
     if _when_first(folded):
         wants.insert(0, "date")
     return tuple(dict.fromkeys(wants))

@@ -36,7 +36,7 @@ from knowledge.profile import _VERSION, CorpusProfile, is_plain_unit
 from knowledge.question import Question, is_follow_up, read_question
 from knowledge.scoping import SUBJECT_AFTER, name_spans, related, tied_figures
 from knowledge.summary import key_sentences
-from knowledge.text import ENGLISH_STOPWORDS, KOREAN_STOPWORDS, fold, is_hangul, korean_stem, normalize_question
+from knowledge.text import ENGLISH_STOPWORDS, KOREAN_STOPWORDS, fold, is_hangul, korean_stem, korean_stems, normalize_question
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,22 @@ _HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "h
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
 # Parenthesised aliases and quote marks, which may sit inside a versioned name: "'루미벤치(LumiBench) 4.0'".
 _PLAIN = re.compile(r"\s?\([^()]{1,40}\)|['‘’\"“”]")
+
+
+_ONE_PARTICLE = frozenset("은 는 이 가 을 를 의 도 와 과 랑 로 에 만")
+_TWO_PARTICLES = frozenset("이랑 으로 에서 까지 부터 하고 에게 보다 처럼".split())
+
+
+def _bare_forms(token: str) -> set[str]:
+    """A question word as written and without its particle, one ending at a time ("프로는" -> 프로, not only 프)."""
+    if not is_hangul(token[:1]):
+        return {token}
+    forms = {token, *korean_stems(token)}
+    if len(token) >= 3 and token[-1] in _ONE_PARTICLE:
+        forms.add(token[:-1])
+    if len(token) >= 4 and token[-2:] in _TWO_PARTICLES:
+        forms.add(token[:-2])
+    return forms
 
 
 def _names_version(version: str, folded: str) -> bool:
@@ -305,6 +321,10 @@ class HybridRetriever:
             self._lines = {f: members for f, members in lines.items() if len(members) >= 2}
         return self._lines
 
+    def _member_words(self) -> frozenset[str]:
+        """The words that name members of product lines, in any article ("pro", "mini", "라이트")."""
+        return frozenset(m for members in self._product_lines().values() for m in members)
+
     def _asked_members(self, text: str) -> tuple[str, ...]:
         """Members of known product lines the question asks about, as their articles write them ("누리3 라이트",
         "koyo 4 mini"): a member word in either script ("프로" for Pro, "Enterprise" for 엔터프라이즈) after the
@@ -314,11 +334,12 @@ class HybridRetriever:
             return ()
         tokens = [fold(t) for t in re.findall(r"[A-Za-z]+|[\uac00-\ud7a3]+|\d+(?:\.\d+)?", _SLACK_TOKEN.sub(" ", text))]
         stems = [korean_stem(t) if is_hangul(t[0]) else t for t in tokens]
+        bare = [_bare_forms(t) for t in tokens]
         # The name as written and as stemmed: "코요" is no 코 with the ending 요.
         named = {self._family_named(w, stems[i + 1] if i + 1 < len(stems) and stems[i + 1][0].isdigit() else "", families)
                  for i, (t, st) in enumerate(zip(tokens, stems)) for w in {t, st} if not w[0].isdigit()} - {""}
         out = []
-        for i, (token, word) in enumerate(zip(tokens, stems)):
+        for i, (token, word, forms) in enumerate(zip(tokens, stems, bare)):
             if word[0].isdigit() or token in ENGLISH_STOPWORDS or token in KOREAN_STOPWORDS:
                 continue
             edition = i + 1 < len(stems) and (tokens[i + 1] in _EDITION_WORDS or stems[i + 1] in _EDITION_WORDS)
@@ -328,8 +349,9 @@ class HybridRetriever:
                     continue
                 for member in members:
                     # "프로" is a name, not 프 with the particle 로: the word as written counts as well as its stem.
-                    if (member in (token, word) or (len(token) >= 2 and translit.is_latin(token) != translit.is_latin(member)
-                                                     and translit.same_name(token, member))) and (len(member) >= 2 or family in named):
+                    if (member in forms or any(len(w) >= 2 and translit.is_latin(w) != translit.is_latin(member)
+                                               and translit.same_name(w, member) for w in forms)) \
+                            and (len(member) >= 2 or family in named):
                         out.append(f"{family} {member}")
         return tuple(dict.fromkeys(out))
 
@@ -1057,6 +1079,8 @@ class HybridRetriever:
             words = name.split()
             if len(words) > 1 and any(len(w) == 1 for w in words) and all(w in _GENERAL_FORMS or len(w) == 1 for w in words):
                 continue  # "Series C", "Plan B": a kind of thing that any article may tell, not a name
+            if name in self._member_words():
+                continue  # "라이트", "Pro": an edition of some line; the line's name says which article
             df = len(self.profile.docs_naming(name)) or n
             weights[name] = math.log(1 + n / df) / math.log(1 + n) if n > 1 else 1.0
         return {k: v for k, v in weights.items() if v > 0.05}

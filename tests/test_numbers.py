@@ -226,3 +226,17 @@ def test_a_measure_named_after_what_or_how_much_decides_the_kind(question: str, 
 
     q = read_question(question, 2000)
     assert (q.asks, q.wants) == (asks, wants)
+
+
+def test_a_count_of_people_after_a_word_of_more() -> None:
+    assert [(v, k) for v, _, _, k in figures_with_units("The bank plans to hire 150 more AI specialists by 2026.")][0] == (150, "people")
+    assert [(v, k) for v, _, _, k in figures_with_units("It added 12 new devices.")] == [(12, "count")]
+
+
+def test_a_score_not_asked_in_points_may_be_a_share_and_an_adverbial_word_is_not_counted() -> None:
+    from knowledge.question import read_question
+
+    assert read_question("How did the Lite edition score on the test?", 2000).wants == ("score", "percent")
+    assert read_question("수능 수학 점수는?", 2000).wants == ("score",)
+    assert read_question("2027년까지 공급 목표로 몇 곳을 말했어?", 2000).counted == ""
+    assert read_question("언어는 몇 개 지원해?", 2000).counted == "언어는"

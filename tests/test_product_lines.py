@@ -80,3 +80,12 @@ def test_a_hangul_company_name_with_its_kind_is_found_from_its_latin_spelling(tm
     assert kb.retriever.search(question, k=1)[0].sentence.source == "nuri.md"
     # "Series C" is a kind of round any article may tell: it scopes no article.
     assert "series c" not in kb.retriever._entity_weights(("series c", "다온"))
+
+
+def test_a_member_word_alone_scopes_no_article_and_a_particle_is_stripped_one_ending_at_a_time(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    # "프로는" is 프로 with 는 (not 프 with 로는); "Koyo 4" is named by its Hangul spelling.
+    assert kb.retriever.prepare("코요 4 미니랑 코요 4 프로는 각각 얼마야?").members == ("koyo 4 mini", "koyo 4 pro")
+    # "Pro" and "라이트" name editions in both articles' lines: the line's name decides, not the edition word.
+    weights = kb.retriever._entity_weights(("pro", "프로", "라이트", "koyo 4"))
+    assert set(weights) == {"koyo 4"}
