@@ -372,7 +372,15 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     out.extend((_place(m), m.start(), m.end(), "rank") for m in _ORDINAL_PLACE.finditer(text))
     out.extend((float(_CARDINALS[m.group(2).lower()]), m.start(), m.end(),
                 "phase" if m.group(1).lower() in ("phase", "stage") else "cohort") for m in _NOUN_NUMBER.finditer(text))
+    # "on Thursday", "지난 목요일": the day of the week an event happened, the way wire copy dates it.
+    out.extend((float(_WEEKDAYS.index((m.group(1) or m.group(2)).lower()[:3] if m.group(1) else m.group(2)) % 7 + 1),
+                m.start(), m.end(), "date") for m in _WEEKDAY.finditer(text))
     return out
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "월", "화", "수", "목", "금", "토", "일")
+_WEEKDAY = re.compile(r"\b(?:on|last|this|next|since|by|until)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+                      r"(?<![\uac00-\ud7a3])([월화수목금토일])요일", re.I)
 
 
 def _trim_unit(text: str, start: int, end: int) -> int:

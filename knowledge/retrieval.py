@@ -473,6 +473,9 @@ class HybridRetriever:
         numbered = (folded, folded + "s", folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded)
         if any(mentions(form, doc) for doc in self._doc_folded.values() for form in numbered):
             return True
+        # A unit written glued to its figures ("256TOPS", "45W"): a word of the article all the same.
+        if len(folded) >= 2 and any(re.search(rf"\d{re.escape(folded)}(?![a-z])", doc) for doc in self._doc_folded.values()):
+            return True
         if self.profile.transliterations(folded) or self.profile.aliases_of(folded) or self.profile.surname_matches(token) \
                 or self.profile.given_name_matches(token):
             return True

@@ -240,3 +240,9 @@ def test_a_score_not_asked_in_points_may_be_a_share_and_an_adverbial_word_is_not
     assert read_question("수능 수학 점수는?", 2000).wants == ("score",)
     assert read_question("2027년까지 공급 목표로 몇 곳을 말했어?", 2000).counted == ""
     assert read_question("언어는 몇 개 지원해?", 2000).counted == "언어는"
+
+
+def test_a_weekday_dates_an_event() -> None:
+    assert [(v, k) for v, _, _, k in figures_with_units("Tsubame Labs on Thursday released Koyo 4.")][0] == (4.0, "date")
+    assert [(v, k) for v, _, _, k in figures_with_units("지난 목요일 공개했다.")] == [(4.0, "date")]
+    assert figures_with_units("Monday Capital invested early.") == []  # a name, not a day

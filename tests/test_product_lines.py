@@ -89,3 +89,12 @@ def test_a_member_word_alone_scopes_no_article_and_a_particle_is_stripped_one_en
     # "Pro" and "라이트" name editions in both articles' lines: the line's name decides, not the edition word.
     weights = kb.retriever._entity_weights(("pro", "프로", "라이트", "koyo 4"))
     assert set(weights) == {"koyo 4"}
+
+
+def test_a_unit_glued_to_its_figures_is_a_word_of_the_article(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "chip.md").write_text("# 타래2 공개\n\n타래2의 연산 성능은 256TOPS로 전작의 4배다. 소비전력은 45W다.\n", encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    assert kb.retriever.prepare("타래2 연산 성능 몇 TOPS야?").unknown_names == ()
+    assert kb.retriever.prepare("타래2 연산 성능 몇 GFLOPS야?").unknown_names == ("GFLOPS",)
