@@ -85,6 +85,8 @@ _HOST = re.compile(r"https?://([A-Za-z0-9.-]+)")
 # Parts of a web address that name no outlet.
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "news", "http", "https", "html", "co", "kr", "example"})
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
+# A name with its version number glued on: "루나CX2", "Koyo4".
+_GLUED_NUMBER = re.compile(r"(?<![\w.])([\uac00-\ud7a3A-Za-z][\w-]*?[\uac00-\ud7a3A-Za-z])(\d{1,2}(?:\.\d)?)(?![\w.])")
 # Parenthesised aliases and quote marks, which may sit inside a versioned name: "'루미벤치(LumiBench) 4.0'".
 _PLAIN = re.compile(r"\s?\([^()]{1,40}\)|['‘’\"“”]")
 
@@ -202,7 +204,8 @@ class HybridRetriever:
     def analyse(self, question: Question) -> Question:
         if question.intent not in ("ask", "summary", "byline"):
             return question
-        query = self._resolve_follow_up(question)
+        question = replace(question, text=self._spaced_names(question.text))
+        query = self._spaced_names(self._resolve_follow_up(question))
         units = self.units(query)
         # A romanised surname on its own ("Koo", "Park") names the article's person of that surname.
         for m in re.finditer(r"(?<![A-Za-z-])([A-Z][a-z]{1,4}(?:-[a-z]{1,5})?)(?![A-Za-z-])", question.text):
@@ -244,6 +247,17 @@ class HybridRetriever:
             versions=versions,
             members=self._asked_members(question.text),
         )
+
+    def _spaced_names(self, text: str) -> str:
+        """A name typed without the space before its number ("루나CX2" for 루나CX 2, "Koyo4" for Koyo 4) is
+        written as the articles write it, when they write it only with the space."""
+        def spaced(m: re.Match[str]) -> str:
+            glued, name = m.group(0), f"{m.group(1)} {m.group(2)}"
+            folded = fold(name)
+            if folded in self.profile.entity_docs and not any(fold(glued) in doc for doc in self._doc_folded.values()):
+                return name
+            return glued
+        return _GLUED_NUMBER.sub(spaced, text)
 
     def _respelled(self, text: str) -> str:
         """The question with each word that sounds like a corpus word of the other script written in that

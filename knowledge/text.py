@@ -32,7 +32,18 @@ def normalize_question(text: str) -> str:
     text = _FENCE.sub(" ", text)
     text = _FORMAT.sub(r"\2", text)
     text = _CONTROL.sub(" ", text)
+    text = _PAST_TYPO.sub(_past_tense, text)
     return _SPACES.sub(" ", text).strip()
+
+
+# A past tense typed with ㅅ for ㅆ ("줄엇어", "얼마엿지", "됏나"), a common slip in chat: the syllables that end a
+# past stem, before an ending, get their ㅆ back. Stems that really end in ㅅ (빗어, 낫다, 웃어) are not among them.
+_PAST_TYPO = re.compile(r"([엇엿햇됏봣줫졋켯렷혓쳣랏웟앗갓왓섯])(?=(?:어|지|다|나|니|음|네|는데|던|고|죠|습니|을까)(?![\uac00-\ud7a3]{2}))")
+
+
+def _past_tense(m: re.Match[str]) -> str:
+    code = ord(m.group(1)) - 0xAC00
+    return chr(0xAC00 + code - code % 28 + 20)  # final ㅅ (19) -> ㅆ (20)
 
 
 def fold(text: str) -> str:

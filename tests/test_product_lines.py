@@ -98,3 +98,10 @@ def test_a_unit_glued_to_its_figures_is_a_word_of_the_article(tmp_path: Path) ->
     kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
     assert kb.retriever.prepare("타래2 연산 성능 몇 TOPS야?").unknown_names == ()
     assert kb.retriever.prepare("타래2 연산 성능 몇 GFLOPS야?").unknown_names == ("GFLOPS",)
+
+
+def test_a_name_typed_without_the_space_before_its_number(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    question = kb.retriever.prepare("Koyo4 Pro costs how much?")
+    assert "koyo 4 pro" in question.entities and not question.unknown_names
+    assert kb.retriever.prepare("Koyo4 Pro costs how much?").members == ("koyo 4 pro",)

@@ -217,3 +217,12 @@ def test_an_english_word_finds_the_vocabulary_groups_of_its_inflections() -> Non
 def test_business_abbreviations_and_periods_have_both_spellings() -> None:
     forms = {u.label: set(u.forms) for u in analyse("who is the JV partner, and what was Q2 revenue?")}
     assert "합작법인" in forms["jv"] and "2분기" in forms["q2"]
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [("대기시간 얼마나 줄엇어?", "대기시간 얼마나 줄었어?"), ("구독료 얼마엿지?", "구독료 얼마였지?"), ("떨어졋고 올랏다", "떨어졌고 올랐다"),
+     ("머리를 빗어", "머리를 빗어"), ("햇빛이 좋다", "햇빛이 좋다"), ("엇갈린 평가", "엇갈린 평가"), ("갓 나온 모델", "갓 나온 모델")],
+)
+def test_a_past_tense_typed_with_a_single_s_is_read_as_meant(typed: str, meant: str) -> None:
+    assert normalize_question(typed) == meant
