@@ -349,6 +349,12 @@ def ordinal_spellings(value: float, kind: str) -> tuple[str, ...]:
                  + [f"{w}{sep}{noun}" for w in words for noun in english for sep in (" ", "-")])
 
 
+def counts_people(words: str) -> bool:
+    """Whether an English noun phrase names people ("researchers", "AI specialists"), as a count's unit would."""
+    unit = dict(_UNIT_PATTERNS)["people"]
+    return any(unit.fullmatch(" " + w) or unit.fullmatch(w) for w in words.split())
+
+
 def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     """(value, start, end, kind) of figures written in words: native-numeral counts ("1년에 두 차례" -> 2)
     English ordinal cohorts ("the fourth cohort" -> 4), stages and places ("second place" -> 2위)."""

@@ -66,6 +66,10 @@ CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 # is among this many and matches at least this share of the words the best one matches.
 MEMBER_CANDIDATES = 8
 MEMBER_RERANK_COVERAGE = 0.5
+# A question asking why, and the words a sentence gives a reason or a purpose with.
+_WHY = re.compile(r"\bwhy\b|what for\b|for what purpose|\bthe (?:reason|purpose|aim|goal)\b|왜|이유|목적|무엇 때문|뭐 때문|어째서")
+_REASON = re.compile(r"위해|위한|때문|덕분|목적|이유|하고자|려고|(?:으)?로 인해|\b(?:because|due to|in order to|so that|so as to|"
+                     r"aims? to|aimed at|the (?:reason|purpose|goal|aim)|thanks to|as a result of)\b", re.I)
 # Sentences of the answering article tried for each part of a multi-part question.
 PART_CANDIDATES = 4
 
@@ -174,6 +178,7 @@ class HybridRetriever:
         self._doc_stages: dict[str, frozenset[tuple[float, str]]] = {}
         self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
         self._lines: dict[str, frozenset[str]] | None = None
+        self._compounds: list[tuple[str, str, str]] | None = None
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -228,6 +233,7 @@ class HybridRetriever:
         named_versions = self._version_spellings(question.text)
         # "Nuri-1" names 누리-1 when an article writes only that spelling.
         spelled += " | " + " | ".join(f for _, used in named_versions for f in used)
+        spelled += " | " + " | ".join(self._translated_compounds(query))
         entities = tuple(self.profile.entities_in(fold(query) + " | " + spelled))
         unknown = tuple(self._unknown_names(question.text))
         if unknown:
@@ -247,6 +253,23 @@ class HybridRetriever:
             versions=versions,
             members=self._asked_members(question.text),
         )
+
+    def _translated_compounds(self, text: str) -> list[str]:
+        """Names made of a Latin word and a Korean noun ("AI연구원", "LG전자") that the question writes with the
+        noun in English, in lower case, right after the Latin word ("the AI research institute"): a thing, not a
+        kind of people, and not another name ("AI Lab 2.0")."""
+        folded = re.sub(r"(?<![A-Za-z])[A-Z][a-z]+", lambda m: "\0" * len(m.group(0)), text).lower()
+        if self._compounds is None:
+            self._compounds = [(m.group(1), m.group(2), e) for e in self.profile.entity_docs
+                               if (m := re.fullmatch(r"([a-z][a-z0-9]*)\s?([\uac00-\ud7a3]{2,})", e))]
+        out = []
+        for latin, hangul, entity in self._compounds:
+            for m in re.finditer(rf"(?<![a-z0-9]){re.escape(latin)}\s+((?:[a-z-]+\s+)?[a-z-]+)", folded):
+                words = m.group(1)
+                forms = {f for group in vocab.GROUPS if hangul in group for f in group if f.isascii()}
+                if any(words == f or words.endswith(" " + f) for f in forms) and not numbers.counts_people(words):
+                    out.append(entity)
+        return out
 
     def _spaced_names(self, text: str) -> str:
         """A name typed without the space before its number ("루나CX2" for 루나CX 2, "Koyo4" for Koyo 4) is
@@ -639,6 +662,7 @@ class HybridRetriever:
         passages = self._prefer_stated_place(question, passages)
         passages = self._prefer_stated_kind(question, passages)
         passages = self._prefer_asked_member(question, passages)
+        passages = self._prefer_stated_reason(question, passages)
         top = passages[:k]
         first = self._with_continuation(top[0].sentence) if join else top[0].sentence
         if first is not top[0].sentence:
@@ -691,6 +715,19 @@ class HybridRetriever:
                 rest = max(1e-9, 1.0 - sum(q.score for q in passages[:i]))
                 return [replace(p, score=p.score / rest)] + [replace(q, score=0.0) for q in passages[:i]] + \
                     [replace(q, score=q.score / rest) for q in passages[i + 1:]]
+        return passages
+
+    def _prefer_stated_reason(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """A "why" question ("Why did he set up the institute?", "출범 목적은?") whose best sentence gives no reason
+        or purpose: a close runner-up of the same article that matches as many of its words and does ("… 역할
+        수행을 위해 … 출범시켰다") comes first."""
+        if len(passages) < 2 or not _WHY.search(question.folded) or _REASON.search(passages[0].sentence.text):
+            return passages
+        top = passages[0]
+        for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
+            if p.sentence.source == top.sentence.source and p.score >= top.score * KIND_RERANK_RATIO \
+                    and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0) and _REASON.search(p.sentence.text):
+                return [p, *passages[:i], *passages[i + 1:]]
         return passages
 
     def _sibling_member(self, question: Question, sentence: Sentence) -> float:

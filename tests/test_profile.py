@@ -1551,3 +1551,37 @@ def test_a_figure_past_the_end_of_its_clause_is_not_the_next_names() -> None:
 def test_a_company_written_solid_with_a_loanword_kind_is_named_by_its_name() -> None:
     profile = CorpusProfile.build([parse_document("d.md", "다온인텔리전스가 누리3를 공개했다. 뷰메디랩은 루나를 내놓았다.\n")])
     assert {"다온", "뷰메디"} <= set(profile.entity_docs)
+
+
+WHY = """# 한빛그룹, 한빛AI연구원 출범 5년
+
+한빛그룹은 2020년 한빛AI연구원을 설립하며 AI 경쟁력 강화에 나섰다. 앞서 김한빛 회장은 2020년 그룹 차원의 원천기술 확보 및 난제 해결을 위해 한빛AI연구원을 출범시켰다.
+
+한빛AI연구원의 인원은 설립 당시 50명이었고 현재는 약 250명이다.
+"""
+
+
+def test_a_name_of_a_latin_word_and_a_korean_noun_is_found_from_its_english_translation(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"why.md": WHY.replace("한빛AI연구원", "AI연구원")})
+    assert "ai연구원" in kb.retriever.prepare("How many people work at the AI research institute now?").entities
+    assert "ai연구원" not in kb.retriever.prepare("How many GPUs does the AI Lab 2.0 platform give out?").entities
+    assert "ai연구원" not in kb.retriever.prepare("How many AI researchers are there?").entities  # people, not the institute
+
+
+def test_a_why_question_prefers_a_close_sentence_that_gives_a_reason(tmp_path) -> None:
+    from dataclasses import replace
+
+    kb = _knowledge_base(tmp_path, {"why.md": WHY})
+    question = kb.retriever.prepare("한빛AI연구원을 세운 이유는 뭐야?")
+    found = kb.retriever.search(question, k=3)
+    reason = next(p for p in found if "위해" in p.sentence.text)
+    other = next(p for p in found if "설립하며" in p.sentence.text)
+    # The sentence that only says it was set up ranks first by a little: the one that says why comes first.
+    ranked = [replace(other, score=0.5, features={**other.features, "coverage": 1.0}),
+              replace(reason, score=0.4, features={**reason.features, "coverage": 1.0})]
+    assert "위해" in kb.retriever._prefer_stated_reason(question, ranked)[0].sentence.text
+    # Not when it is far behind, nor for a question that asks no reason.
+    far = [ranked[0], replace(ranked[1], score=0.1)]
+    assert kb.retriever._prefer_stated_reason(question, far)[0] is far[0]
+    when = kb.retriever.prepare("한빛AI연구원은 언제 세웠어?")
+    assert kb.retriever._prefer_stated_reason(when, ranked)[0] is ranked[0]
