@@ -352,11 +352,29 @@ class HybridRetriever:
         return ""
 
     def _product_lines(self) -> dict[str, frozenset[str]]:
-        """The families whose members are names, not general words ("LG AI" and "LG AI연구원" are no line of LG's)."""
+        """The families whose members are names, not general words ("LG AI" and "LG AI연구원" are no line of LG's).
+        A numbered sibling counts as a member too: SortSense Lite beside SortSense 2.0 is a line of two."""
         if self._lines is None:
-            lines = {f: frozenset(m for m in members if m not in _GENERAL_FORMS) for f, members in self.profile.families().items()}
-            self._lines = {f: members for f, members in lines.items() if len(members) >= 2}
+            lines = {f: set(m for m in members if m not in _GENERAL_FORMS) for f, members in self.profile.families().items()}
+            words: dict[str, set[str]] = {}
+            for entity in self.profile.entity_docs:
+                head, _, tail = entity.rpartition(" ")
+                if len(head) >= 2 and tail and not any(ch.isdigit() for ch in tail) and tail not in _GENERAL_FORMS:
+                    words.setdefault(head, set()).add(tail)
+            for head, tails in words.items():
+                numbered = {v for v in self._numbered_siblings(head)}
+                if numbered and len(tails) + len(numbered) >= 2:
+                    lines.setdefault(head, set()).update(tails | numbered)
+            self._lines = {f: frozenset(members) for f, members in lines.items() if len(members) >= 2}
         return self._lines
+
+    def _numbered_siblings(self, head: str) -> set[str]:
+        """The version numbers the articles write after a name ("2.0" of "sortsense 2.0", "2" of "하람2")."""
+        out = set()
+        for entity in self.profile.entity_docs:
+            if entity.startswith(head) and (m := re.fullmatch(r"[\s-]?(\d{1,2}(?:\.\d)?)", entity[len(head):])):
+                out.add(m.group(1))
+        return out
 
     def _member_words(self) -> frozenset[str]:
         """The words that name members of product lines, in any article ("pro", "mini", "라이트")."""
@@ -401,15 +419,17 @@ class HybridRetriever:
             family, _, member = asked.rpartition(" ")
             if sentence.source not in self.profile.docs_naming(asked):
                 continue
-            others = [m for m in self._product_lines().get(family, ()) if m != member]
+            # A numbered sibling is named with its line's name ("SortSense 2.0"), a member word on its own too ("the Pro model").
+            others = [f"{family} {m}" if m[0].isdigit() else m for m in self._product_lines().get(family, ()) if m != member]
+            names = lambda text: any(mentions(m, text) or (m[-1].isdigit() and _names_version(m, text)) for m in others)  # noqa: E731
             own = self._own_text(sentence)
             if mentions(member, own):
                 return 0.0
-            if any(mentions(m, own) for m in others):
+            if names(own):
                 miss = 1.0
             elif not clash:
                 context = self._context(sentence)
-                miss = max(miss, 0.0 if mentions(member, context) and not any(mentions(m, context) for m in others) else 1.0)
+                miss = max(miss, 0.0 if mentions(member, context) and not names(context) else 1.0)
         return miss
 
     def _version_spellings(self, text: str) -> list[tuple[str, list[str]]]:

@@ -105,3 +105,26 @@ def test_a_name_typed_without_the_space_before_its_number(tmp_path: Path) -> Non
     question = kb.retriever.prepare("Koyo4 Pro costs how much?")
     assert "koyo 4 pro" in question.entities and not question.unknown_names
     assert kb.retriever.prepare("Koyo4 Pro costs how much?").members == ("koyo 4 pro",)
+
+
+SORT = """# Haneul Cycle sorts batteries with AI
+
+Haneul Cycle's SortSense 2.0 line went live in March. Using X-ray cameras, the system identifies each cell's chemistry with 98.7% accuracy.
+
+A compact SortSense Lite unit, built for smaller collection centres, has been installed at 23 sites in Korea.
+"""
+
+
+def test_a_numbered_sibling_makes_a_line_with_a_named_member(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "sort.md").write_text(SORT, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    assert kb.retriever._product_lines()["sortsense"] == {"lite", "2.0"}
+    lite = kb.retriever.prepare("What chemistry-identification accuracy does SortSense Lite hit?")
+    top = kb.retriever.search(lite, k=1)[0]
+    # The 98.7% sentence follows one about SortSense 2.0: it is not about Lite.
+    assert "98.7%" in top.sentence.text and features(lite, top)["sibling_version"] == 1.0
+    sites = kb.retriever.prepare("How many sites have a SortSense Lite unit?")
+    top = kb.retriever.search(sites, k=1)[0]
+    assert "23 sites" in top.sentence.text and features(sites, top)["sibling_version"] == 0.0
