@@ -99,6 +99,11 @@ def _profile(source: str, sha256: str, texts: tuple[str, ...]) -> DocumentProfil
             common = " " not in run and not run.isupper() and (fold(run) in _COMMON_WORDS or fold(run) in ENGLISH_STOPWORDS)
             if run and not common and not (" " not in run and run.lower() != run and run.lower() in lower_words):
                 entities.add(fold(run))
+                # "Haneul Cycle's SortSense 2.0": the owner and the thing owned are names of their own.
+                for owned in re.split(r"['’]s\s+", run)[1:]:
+                    part = _trim_run(owned)
+                    if part and (" " in part or part.lower() not in lower_words):
+                        entities.add(fold(part))
         versions.update(v for v in map(fold, _VERSION.findall(text)) if not is_plain_unit(v))
         for m in _QUOTED.finditer(text):
             term = m.group(1).split("(")[0].strip()
