@@ -739,14 +739,21 @@ class HybridRetriever:
 
     def _prefer_stated_reason(self, question: Question, passages: list[Passage]) -> list[Passage]:
         """A "why" question ("Why did he set up the institute?", "출범 목적은?") whose best sentence gives no reason
-        or purpose: a close runner-up of the same article that matches as many of its words and does ("… 역할
-        수행을 위해 … 출범시켰다") comes first."""
-        if len(passages) < 2 or not _WHY.search(question.folded) or _REASON.search(passages[0].sentence.text):
+        or purpose, or a "what is X" question whose best sentence does not say what X is: a close runner-up of the
+        same article that matches as many of its words and does ("… 역할 수행을 위해 … 출범시켰다") comes first."""
+        if len(passages) < 2:
+            return passages
+        if _WHY.search(question.folded) and not _REASON.search(passages[0].sentence.text):
+            answers = lambda p: bool(_REASON.search(p.sentence.text))  # noqa: E731
+        elif question.asks == "definition" and not passages[0].features.get("definition"):
+            # "What is agentic AI?": the sentence that says what it is ("'에이전틱 AI'는 … AI를 말한다"), not one naming it.
+            answers = lambda p: bool(p.features.get("definition"))  # noqa: E731
+        else:
             return passages
         top = passages[0]
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
             if p.sentence.source == top.sentence.source and p.score >= top.score * KIND_RERANK_RATIO \
-                    and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0) and _REASON.search(p.sentence.text):
+                    and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0) and answers(p):
                 return [p, *passages[:i], *passages[i + 1:]]
         return passages
 
@@ -1209,7 +1216,7 @@ class HybridRetriever:
             version_miss = max(version_miss, self._member_miss(question, sentence))
         dense_scaled = _scaled(dense)
         cross = 1.0 if self._language.get(sentence.source, question.language) != question.language else 0.0
-        definition = 1.0 if question.asks == "definition" and _defines(folded, question.units) else 0.0
+        definition = 1.0 if question.asks == "definition" and _defines(folded, _defined_units(question)) else 0.0
         return {
             "cross": cross,
             "dense_cross": dense_scaled * cross,
@@ -1423,6 +1430,17 @@ def _version_family(version: str) -> str:
     if re.fullmatch(r"\d+(?:\.\d+)?[bmk]", version):
         return "size"
     return re.sub(r"[\s-]*v?\d[\d.]*.*$", "", version).strip()
+
+
+def _defined_units(question: Question) -> Sequence[QueryUnit]:
+    """The question's words for the term it asks to define: the last word before "은/는 무엇" ("… 풀어야 했던
+    과제는 무엇이었고" asks what the task was, not the participants); all its words when that cannot be told."""
+    m = _SUBJECT.match(fold(question.parts[0] if question.parts else question.text))
+    if not m or not m.group(1).split():
+        return question.units
+    last = korean_stem(m.group(1).split()[-1].strip("'\"‘’“”"))
+    term = [u for u in question.units if last and any(form in last or last in form for form in u.forms if len(form) >= 2)]
+    return term or question.units
 
 
 def _defines(folded: str, units: Sequence[QueryUnit]) -> bool:

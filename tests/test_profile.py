@@ -1585,3 +1585,21 @@ def test_a_why_question_prefers_a_close_sentence_that_gives_a_reason(tmp_path) -
     assert kb.retriever._prefer_stated_reason(question, far)[0] is far[0]
     when = kb.retriever.prepare("한빛AI연구원은 언제 세웠어?")
     assert kb.retriever._prefer_stated_reason(when, ranked)[0] is ranked[0]
+
+
+def test_a_definition_question_defines_the_term_it_asks_about_and_prefers_the_sentence_that_does(tmp_path) -> None:
+    from dataclasses import replace
+
+    from knowledge.retrieval import _defined_units
+
+    question = read_question("이번 해커톤에서 참가자들이 풀어야 했던 과제는 무엇이었나요?", 2000)
+    kb = _knowledge_base(tmp_path, {"task.md": "# 해커톤\n\n선발된 참가자는 해커톤에 앞서 교육 과정을 밟는다. 올해 과제는 리조트 메뉴 수요 예측 AI 개발이었다.\n"})
+    question = kb.retriever.prepare(question.text)
+    assert {u.label for u in _defined_units(question)} <= {"과제는", "과제"}
+    found = kb.retriever.search(question, k=2)
+    task = next(p for p in found if "과제는" in p.sentence.text)
+    other = next(p for p in found if "참가자는" in p.sentence.text)
+    assert task.features["definition"] == 1.0 and other.features["definition"] == 0.0  # 참가자 is not what is asked
+    ranked = [replace(other, score=0.5, features={**other.features, "coverage": 1.0}),
+              replace(task, score=0.4, features={**task.features, "coverage": 1.0})]
+    assert kb.retriever._prefer_stated_reason(question, ranked)[0].sentence is task.sentence
