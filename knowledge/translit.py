@@ -65,7 +65,9 @@ def skeleton(word: str) -> str:
 # a g before e/i/y as ㅈ (에너지 energy, 제미나이) or ㄱ (기어 gear), "-tion" as 션.
 _ALTERNATIVES = ((re.compile(r"th"), "s"),
                  # "ts" may be one sound, written 츠/ㅊ: Tsubame 츠바메, sports 스포츠 (not in sortsense 소트센스).
-                 (re.compile(r"ts"), "ch"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"),
+                 (re.compile(r"ts"), "ch"),
+                 # A silent "gh": bright 브라이트, light 라이트, high 하이.
+                 (re.compile(r"igh(?=t|$|[^aeiou])"), "ai"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"tion"), "sion"),
                  # A vowel before a consonant and a silent final e says its name: lite 라이트, sale 세일.
                  (re.compile(r"(?<=[^aeiou])i(?=[^aeiouwy]e$)"), "ai"), (re.compile(r"(?<=[^aeiou])a(?=[^aeiouwy]e$)"), "ei"))
 
@@ -107,11 +109,14 @@ def _same_name(a: str, b: str) -> bool:
         return min(len(a), len(b)) >= 2 and max(len(x) for x in (a, b)) >= 4 and \
             any(x == y for x in _plains(a) for y in _plains(b))
     needed = MIN_SIMILARITY if len(ka) >= min_classes(a, b) else MIN_SIMILARITY_SHORT
+    if len(ka) >= MIN_CLASSES and min(len(a), len(b)) >= 6 and max(len(a), len(b)) >= 10:
+        needed = MIN_SIMILARITY_LONG  # a long name whose consonants all agree: its vowels may be written freely (Brightwater 브라이트워터)
     return max(similarity(x, y) for x in _plains(a) for y in _plains(b)) >= needed
 
 
 MIN_SIMILARITY = 0.55
 MIN_SIMILARITY_SHORT = 0.7
+MIN_SIMILARITY_LONG = 0.45
 _ROMAN_VOWELS = (("yeo", "yo"), ("eo", "o"), ("ae", "a"), ("wo", "o"))
 
 
