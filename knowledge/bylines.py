@@ -103,6 +103,27 @@ def dateline(text: str, start: int, end: int) -> re.Match[str] | None:
     return DATELINE.match(text, start, end)
 
 
+# A line that only dates the article: "October 14, 2025", "2025.08.26 14:20", "송고시간 2025-11-12 10:05", "입력 2025.03.01".
+DATE_LINE = re.compile(r"^\s*(?:(?:송고시간|입력|수정|기사입력|최종수정|등록|발행|published|updated|posted|date)\s*:?\s*)?"
+                       r"(?P<date>(?:19|20)\d{2}\s*[-./년]\s*\d{1,2}\s*[-./월]\s*\d{1,2}\s*일?|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|"
+                       r"\d{1,2}\s+[A-Za-z]{3,9}\.?\s+(?:19|20)\d{2})\.?\s*(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M|KST|UTC|GMT)?)?\s*$", re.I)
+# An e-mail address on a line of its own (the reporter's, under the credit).
+EMAIL_LINE = re.compile(r"^\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$")
+# "[중부테크뉴스 최수아 기자]" opening the lede: the outlet and the reporter in one bracket.
+OUTLET_REPORTER = re.compile(r"\[\s*([^\[\]=\n]{2,30}?)\s+([\uac00-\ud7a3]{2,4}\s?(?:기자|특파원))\s*\]\s*")
+
+
+def date_line(line: str) -> str:
+    """The ISO date of a line that only dates the article, else ""."""
+    m = DATE_LINE.match(line)
+    return iso_date(m["date"]) if m else ""
+
+
+def outlet_reporter(text: str, start: int, end: int) -> re.Match[str] | None:
+    """A `[outlet reporter 기자]` bracket at `start`: groups outlet, reporter."""
+    return OUTLET_REPORTER.match(text, start, end)
+
+
 def en_dateline(text: str, start: int, end: int) -> re.Match[str] | None:
     """A `SEOUL, March 3 (Outlet) -` dateline at `start`: groups place, date, outlet."""
     return EN_DATELINE.match(text, start, end)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -194,6 +195,9 @@ _MONEY_METRIC_FORMS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in
 # A project's budget (사업비) is told as a sum spent ("760억 원이 투입되며"), seldom with the word itself: asking
 # for it does not demand the word. A price or a cost asked does (a chip's price is no funding round).
 _SPENDING_WORDS = frozenset({"사업비", "총사업비"})
+# ... and a cost asked ("what did it cost to run") is told as the budget spent on it.
+_COST_WORDS = frozenset({"cost", "costs", "비용"})
+_BUDGET_SPENT = re.compile(r"(?:예산|budget)[^.]{0,24}?(?:들어|투입|쓰였|썼|spent|went)|(?:들어간|투입된|투입한|쓴|spent on|went into)\s?[^.]{0,16}?(?:예산|budget)")
 
 
 def metric_missing(question: Question, passage: Passage) -> float:
@@ -214,6 +218,8 @@ def metric_missing(question: Question, passage: Passage) -> float:
         if not metrics:
             continue
         if not any(form_match(f, text) >= 1.0 for f in unit.forms):
+            if unit.label in _COST_WORDS and _BUDGET_SPENT.search(own):
+                continue  # "What did it cost to run it?" is told as the budget spent ("운영에 들어간 예산은 48억 원")
             return 1.0
         # The sentence before names the metric, but this one states another ("booked ₩301 billion in revenue"
         # after a sentence on operating profit): its figure is of that one.

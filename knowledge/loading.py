@@ -69,6 +69,11 @@ def parse_document(source: str, text: str) -> Document:
         if m := _HEADING.match(body):
             meta.fill(title=m.group(1).strip())
             continue
+        if date := bylines.date_line(body):
+            meta.fill(date=date)  # "October 14, 2025" under the by-line, "송고시간 2025-11-12 10:05" at the end
+            continue
+        if bylines.EMAIL_LINE.match(body):
+            continue  # the reporter's address under the credit
         if _SUBHEAD.match(body):
             # "■ 라이트는 스마트폰에 …" heads a section and "▲ … 시연하고 있다" captions a photo: the body says it.
             images.extend([{"caption": body.strip().lstrip("▲△").strip(), "url": "", "before_paragraph": str(len(paragraphs) + 1)}]
@@ -96,6 +101,10 @@ def parse_document(source: str, text: str) -> Document:
         if m := bylines.dateline(text, start, end):
             meta.fill(outlet=m.group(2), byline=m.group(3), author=bylines.reporter_name(m.group(3)))
             meta.credit = meta.credit or (m.start(), m.end(3))
+            start = m.end()
+        elif m := bylines.outlet_reporter(text, start, end):
+            meta.fill(outlet=m.group(1), byline=m.group(2), author=bylines.reporter_name(m.group(2)))
+            meta.credit = meta.credit or (m.start(), m.end() - (len(m.group(0)) - len(m.group(0).rstrip())))
             start = m.end()
         elif not paragraphs or (len(paragraphs) == 1 and meta.title == text[slice(*paragraphs[0])]):
             if m := bylines.en_dateline(text, start, end):

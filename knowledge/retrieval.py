@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import ConfigDict
 
 from knowledge import numbers, translit
-from knowledge.gate import GateParams, load_params, params_file
+from knowledge.gate import GateParams, load_params, metric_missing, params_file
 from knowledge.latent import LatentTerms
 from knowledge.lexical import Aliases, LexicalIndex, QueryUnit, analyse, coverage, form_match, mentions
 from knowledge.locale import en as en_locale
@@ -855,7 +855,8 @@ class HybridRetriever:
         """1.0 when the question sets a year ("the 2024 winner", "2019년 대회") that the sentence, with the
         one before it, does not state while stating another, or that its article never states: it is about
         another year."""
-        asked = numbers.years(question.folded)
+        explicit = numbers.years(question.folded)
+        asked = explicit | self._relative_asked_years(question, sentence.source)
         if not asked:
             return 0.0
         stated = self._stated_years(sentence)
@@ -863,9 +864,17 @@ class HybridRetriever:
             return 0.0
         if stated:
             return 1.0
+        if not explicit:
+            return 0.0  # "last year" of an article that never writes the year out: nothing says it is another
         if sentence.source not in self._doc_years:
             self._doc_years[sentence.source] = numbers.years(self._doc_folded.get(sentence.source, ""))
         return 0.0 if asked & self._doc_years[sentence.source] else 1.0
+
+    def _relative_asked_years(self, question: Question, source: str) -> frozenset[str]:
+        """The years the question (its first part) names relative to this article's year: "last year" in a
+        question about a 2025 article is 2024 ("What revenue did it book last year, and its goal for this year?")."""
+        first = fold(question.parts[0]) if len(question.parts) > 1 else question.folded
+        return numbers.relative_years(first, self._article_year(source))
 
     def _prefer_stated_place(self, question: Question, passages: list[Passage]) -> list[Passage]:
         """When the best sentence is about another stage, cohort or place than the one asked ("2단계 사업비" answered by
@@ -882,8 +891,14 @@ class HybridRetriever:
             # "2024년 매출" answered by the 2025 sentence: a sentence of the same article that states 2024 comes first.
             # ... when it matches the question's words at least half as well: "this year's index" is no spending.
             floor = passages[0].features.get("coverage", 0.0) * YEAR_RERANK_COVERAGE
-            stated = lambda q, sentence: bool(numbers.years(q.folded) & self._own_years(sentence)) and \
-                self._coverage_of(passages, sentence) >= floor  # noqa: E731
+            # ... and names the metric asked itself, when one of them does: "last year's revenue" is not last
+            # year's funding round told after a sentence on revenue.
+            metric = {p.sentence.key: metric_missing(question, replace(p, context="")) for p in passages[:PLACE_RERANK]}
+            if all(metric.values()):
+                metric = {}
+            stated = lambda q, sentence: bool((numbers.years(q.folded) | self._relative_asked_years(q, sentence.source))
+                                              & self._own_years(sentence)) and self._coverage_of(passages, sentence) >= floor \
+                and not metric.get(sentence.key)  # noqa: E731
         else:
             return passages
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):

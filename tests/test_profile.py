@@ -1604,3 +1604,45 @@ def test_a_definition_question_defines_the_term_it_asks_about_and_prefers_the_se
     ranked = [replace(other, score=0.5, features={**other.features, "coverage": 1.0}),
               replace(task, score=0.4, features={**task.features, "coverage": 1.0})]
     assert kb.retriever._prefer_stated_reason(question, ranked)[0].sentence is task.sentence
+
+
+def test_date_lines_email_lines_and_an_outlet_reporter_bracket_are_metadata() -> None:
+    english = parse_document("e.md", "# Brightwater bets on AI\n\nBy Elena Marsh, Nordic Energy Review\nOctober 14, 2025\n\n"
+                                     "Brightwater said on Tuesday that it raised money. It employs 1,300 people.\n")
+    assert (english.outlet, english.date) == ("Nordic Energy Review", "2025-10-14")
+    assert [s.text for s in english.sentences if not s.credit] == ["Brightwater said on Tuesday that it raised money.", "It employs 1,300 people."]
+    korean = parse_document("k.md", "# 한별대 아카데미 5기 수료\n\n[중부테크뉴스 최수아 기자] 한별대학교가 5기 수료식을 열었다. 수료생은 368명이다.\n\n"
+                                    "최수아 기자 sua.choi@example.com\n2025.08.26 14:20\n")
+    assert (korean.outlet, korean.author, korean.date) == ("중부테크뉴스", "최수아", "2025-08-26")
+    assert korean.sentences[0].credit and korean.sentences[0].text == "[중부테크뉴스 최수아 기자]"
+    assert [s.text for s in korean.sentences if not s.credit] == ["한별대학교가 5기 수료식을 열었다.", "수료생은 368명이다."]
+    wire = parse_document("w.md", "# 딥포크, 포크원 2 공개\n\n(판교=한빛뉴스) 정다은 기자 = 딥포크가 포크원 2를 공개했다.\n\njde@example.com\n송고시간 2025-11-12 10:05\n")
+    assert wire.date == "2025-11-12" and [s.text for s in wire.sentences if not s.credit] == ["딥포크가 포크원 2를 공개했다."]
+
+
+def test_last_year_in_a_question_is_the_article_years_last_year(tmp_path) -> None:
+    text = ("# 딥포크, 포크원 2 공개\n\n(판교=한빛뉴스) 정다은 기자 = 딥포크가 포크원 2를 공개했다.\n\n"
+            "딥포크는 지난해 매출 312억 원을 올려 첫 흑자를 냈다. 지난해 9월에는 시리즈 C 라운드에서 450억 원을 유치했다. 올해 매출 목표는 600억 원이다.\n\n"
+            "송고시간 2025-11-12 10:05\n")
+    kb = _knowledge_base(tmp_path, {"fork.md": text})
+    question = kb.retriever.prepare("What revenue did DeepFork book last year, and what is its sales goal for this year?")
+    goal = next(s for s in kb.retriever.sentences if "600억" in s.text)
+    assert kb.retriever._relative_asked_years(question, "fork.md") == {"2024"}
+    assert kb.retriever._year_clash(question, goal) == 1.0  # this year's goal is not last year's revenue
+    assert "312억" in kb.retriever.search(question, k=1)[0].sentence.text
+
+
+def test_a_cost_asked_may_be_told_as_the_budget_spent() -> None:
+    from knowledge.gate import metric_missing
+    from knowledge.models import Passage, Sentence
+
+    def passage(text: str) -> Passage:
+        return Passage(sentence=Sentence(text=text, source="a.md", title="", start=0, end=len(text), paragraph=1, index=0), score=1.0, dense=1.0, lexical=1.0)
+
+    kb_question = read_question("What did it cost to run the fifth cohort this year?", 2000)
+    from knowledge.lexical import analyse
+    from dataclasses import replace
+
+    question = replace(kb_question, units=tuple(analyse(kb_question.text, None)))
+    assert metric_missing(question, passage("올해 5기 운영에 들어간 예산은 48억 원으로, 대전시가 절반을 부담했다.")) == 0.0
+    assert metric_missing(question, passage("올해 5기에는 412명이 참여했고 상금은 1,500만 원이다.")) == 1.0

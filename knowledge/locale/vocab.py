@@ -296,6 +296,7 @@ NEWS: tuple[tuple[str, ...], ...] = (
     ("supervisor", "supervisors", "overseer", "감독자", "관리자"),
     ("localisation", "localization", "localise", "localize", "현지화"),
     ("dubbing", "dub", "dubbed", "더빙"),
+    ("convergence", "interdisciplinary", "융합", "융복합"),
     ("appoint", "appointed", "appointment", "appointments", "선임", "임명"),
     ("engineer", "engineers", "엔지니어", "기술자"),
     ("developer", "developers", "개발자"),
