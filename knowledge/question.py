@@ -36,7 +36,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A noun for people asks for a head count only with 수/규모 after it ("참가자 수는?"), not in "참가자들은 어떤 혜택을 받나요?".
     (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이랑와과도]|하고|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths|nurses|interns|residents|farmers|teachers|drivers|founders|professionals|[a-z]+ians|[a-z]{2,}ists)\b|headcount|명이"), "people"),
     # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
-    (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자|매출|이익|손실|피해액|상금|수당|급여|연봉|"
+    (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자(?![자사])|매출|이익|손실|피해액|상금|수당|급여|연봉|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark|sunk|sink|plough|plow|put)|"
                 r"price|cost|revenue|profit|earnings|investment|budget|envelope|(?:\d|illion|thousand|korean|how many|in)\s*won\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
     (re.compile(r"몇\s*살|몇\s*세|나이|연세|how old|\bage\b"), "age"),

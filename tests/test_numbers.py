@@ -246,3 +246,11 @@ def test_a_weekday_dates_an_event() -> None:
     assert [(v, k) for v, _, _, k in figures_with_units("Tsubame Labs on Thursday released Koyo 4.")][0] == (4.0, "date")
     assert [(v, k) for v, _, _, k in figures_with_units("지난 목요일 공개했다.")] == [(4.0, "date")]
     assert figures_with_units("Monday Capital invested early.") == []  # a name, not a day
+
+
+def test_an_investor_asked_for_is_no_sum_of_money() -> None:
+    from knowledge.question import read_question
+
+    assert "money" not in read_question("시리즈A 때 리드 투자자는 어디였어?", 2000).wants
+    assert "money" not in read_question("투자사는 어디야?", 2000).wants
+    assert read_question("투자 규모는 얼마야?", 2000).wants == ("money",)
