@@ -395,7 +395,12 @@ class HybridRetriever:
                  for i, (t, st) in enumerate(zip(tokens, stems)) for w in {t, st} if not w[0].isdigit()} - {""}
         out = []
         for i, (token, word, forms) in enumerate(zip(tokens, stems, bare)):
-            if word[0].isdigit() or token in ENGLISH_STOPWORDS or token in KOREAN_STOPWORDS:
+            if word[0].isdigit():
+                # "씨패스 2.0" of a line whose members are Lite and 2.0: the numbered member is asked.
+                if i and (family := self._family_named(stems[i - 1], "", families)) and token in families[family]:
+                    out.append(f"{family} {token}")
+                continue
+            if token in ENGLISH_STOPWORDS or token in KOREAN_STOPWORDS:
                 continue
             edition = i + 1 < len(stems) and (tokens[i + 1] in _EDITION_WORDS or stems[i + 1] in _EDITION_WORDS)
             for family, members in families.items():
@@ -419,17 +424,19 @@ class HybridRetriever:
             family, _, member = asked.rpartition(" ")
             if sentence.source not in self.profile.docs_naming(asked):
                 continue
-            # A numbered sibling is named with its line's name ("SortSense 2.0"), a member word on its own too ("the Pro model").
-            others = [f"{family} {m}" if m[0].isdigit() else m for m in self._product_lines().get(family, ()) if m != member]
+            # A numbered sibling is named with its line's name ("SortSense 2.0"), a member word on its own too ("the Pro
+            # model"), in either script ("라이트" for Lite).
+            others = [s for m in self._product_lines().get(family, ()) if m != member for s in self._member_spellings(family, m)]
             names = lambda text: any(mentions(m, text) or (m[-1].isdigit() and _names_version(m, text)) for m in others)  # noqa: E731
             own = self._own_text(sentence)
-            if mentions(member, own):
+            if any(mentions(m, own) or (m[-1].isdigit() and _names_version(m, own)) for m in self._member_spellings(family, member)):
                 return 0.0
             if names(own):
                 miss = 1.0
             elif not clash:
                 context = self._context(sentence)
-                miss = max(miss, 0.0 if mentions(member, context) and not names(context) else 1.0)
+                told = any(mentions(m, context) for m in self._member_spellings(family, member))
+                miss = max(miss, 0.0 if told and not names(context) else 1.0)
         return miss
 
     def _version_spellings(self, text: str) -> list[tuple[str, list[str]]]:
@@ -756,6 +763,14 @@ class HybridRetriever:
                     and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0) and answers(p):
                 return [p, *passages[:i], *passages[i + 1:]]
         return passages
+
+    def _member_spellings(self, family: str, member: str) -> tuple[str, ...]:
+        """How the articles may write a member: a word alone in either script ("pro", "프로"), a number with its
+        line's name in either script ("seapath 2.0", "씨패스 2.0")."""
+        if member[0].isdigit():
+            return tuple(f"{name}{joint}{member}" for name in (family, *self.profile.aliases_of(family), *self.profile.transliterations(family))
+                         for joint in (" ", "-", ""))
+        return (member, *self.profile.aliases_of(member), *self.profile.transliterations(member))
 
     def _sibling_member(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a figure, date or person is asked of a member of a product line and the sentence names another

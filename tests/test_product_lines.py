@@ -128,3 +128,18 @@ def test_a_numbered_sibling_makes_a_line_with_a_named_member(tmp_path: Path) -> 
     sites = kb.retriever.prepare("How many sites have a SortSense Lite unit?")
     top = kb.retriever.search(sites, k=1)[0]
     assert "23 sites" in top.sentence.text and features(sites, top)["sibling_version"] == 0.0
+
+
+def test_a_numbered_member_asked_clashes_with_a_sentence_about_a_named_member_in_either_script(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "sea.md").write_text("# 해로랩스, 씨패스 2.0 출시\n\n해로랩스가 항로 AI '씨패스 2.0(SeaPath 2.0)'을 출시했다. "
+                                  "소형 선박용 '씨패스 라이트(SeaPath Lite)'도 함께 내놓았다.\n\n라이트 요금은 선박 1척당 월 49만 원으로 책정됐다.\n",
+                                  encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    question = kb.retriever.prepare("씨패스 2.0 요금은 선박 한 척당 한 달에 얼마야?")
+    assert any(m.endswith(" 2.0") for m in question.members)
+    price = next(s for s in kb.retriever.sentences if "49만" in s.text)
+    assert kb.retriever._sibling_member(question, price) == 1.0  # '라이트' is Lite, another member
+    lite = kb.retriever.prepare("씨패스 라이트 요금은 얼마야?")
+    assert kb.retriever._sibling_member(lite, price) == 0.0
