@@ -294,7 +294,7 @@ _ORDINAL_NOUNS = {"cohort": (("기",), ("cohort", "batch", "intake")),
 
 
 # Figures that name one of a series: a place in a ranking, a cohort, a stage or generation.
-ORDINAL_KINDS = frozenset({"rank", "cohort", "phase"})
+ORDINAL_KINDS = frozenset({"rank", "cohort", "phase", "round"})
 _ORDINAL_COUNTERS = {counter: kind for kind, (korean, _) in _ORDINAL_NOUNS.items() for counter in korean} | {"위": "rank"}
 _COUNTER_ALTERNATIVES = "|".join(sorted(_ORDINAL_COUNTERS, key=len, reverse=True))
 _ORDINAL_WORD = re.compile(r"\d{1,2}\s?(?:" + _COUNTER_ALTERNATIVES + ")")
@@ -378,12 +378,15 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     out.extend((_place(m), m.start(), m.end(), "rank") for m in _ORDINAL_PLACE.finditer(text))
     out.extend((float(_CARDINALS[m.group(2).lower()]), m.start(), m.end(),
                 "phase" if m.group(1).lower() in ("phase", "stage") else "cohort") for m in _NOUN_NUMBER.finditer(text))
+    # "Series C", "시리즈B": which funding round (A = 1), a stage of its own like 2단계.
+    out.extend((float(ord(m.group(1).lower()) - ord("a") + 1), m.start(), m.end(), "round") for m in _ROUND.finditer(text))
     # "on Thursday", "지난 목요일": the day of the week an event happened, the way wire copy dates it.
     out.extend((float(_WEEKDAYS.index((m.group(1) or m.group(2)).lower()[:3] if m.group(1) else m.group(2)) % 7 + 1),
                 m.start(), m.end(), "date") for m in _WEEKDAY.finditer(text))
     return out
 
 
+_ROUND = re.compile(r"(?<![A-Za-z])(?:series|시리즈)\s?-?([A-Fa-f])(?![A-Za-z])", re.I)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "월", "화", "수", "목", "금", "토", "일")
 _WEEKDAY = re.compile(r"\b(?:on|last|this|next|since|by|until)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
                       r"(?<![\uac00-\ud7a3])([월화수목금토일])요일", re.I)

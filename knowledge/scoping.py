@@ -47,7 +47,7 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
         found = [f for f in found if f[3] in question.wants]
     elif question.asks == "quantity":
         # "How much carbon …" is not answered by a date or an ordinal ("1단계", "5기").
-        found = [f for f in found if f[3] not in ("date", "phase", "cohort")]
+        found = [f for f in found if f[3] not in ("date", "phase", "cohort", "round")]
     elif question.asks != "when":
         return []
     folded = fold(text)

@@ -254,3 +254,11 @@ def test_an_investor_asked_for_is_no_sum_of_money() -> None:
     assert "money" not in read_question("시리즈A 때 리드 투자자는 어디였어?", 2000).wants
     assert "money" not in read_question("투자사는 어디야?", 2000).wants
     assert read_question("투자 규모는 얼마야?", 2000).wants == ("money",)
+
+
+def test_a_funding_round_is_a_stage_of_its_own() -> None:
+    from knowledge.numbers import ordinal_places
+
+    assert [(v, k) for v, _, _, k in figures_with_units("2023년에는 시리즈B 투자로 520억원을 유치했다.")][1] == (2.0, "round")
+    assert ordinal_places("It raised $20 million in a Series C round.") == {(3.0, "round")}
+    assert ordinal_places("The series continues.") == set()

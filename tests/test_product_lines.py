@@ -143,3 +143,14 @@ def test_a_numbered_member_asked_clashes_with_a_sentence_about_a_named_member_in
     assert kb.retriever._sibling_member(question, price) == 1.0  # '라이트' is Lite, another member
     lite = kb.retriever.prepare("씨패스 라이트 요금은 얼마야?")
     assert kb.retriever._sibling_member(lite, price) == 0.0
+
+
+def test_a_funding_round_asked_clashes_with_a_sentence_about_another_round(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "m.md").write_text("# 메디루멘, 병리 AI 공동개발\n\n메디루멘은 2020년 설립된 의료 AI 스타트업이다. 2023년에는 시리즈B 투자로 520억원을 유치했다.\n",
+                                encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    round_b = next(s for s in kb.retriever.sentences if "시리즈B" in s.text)
+    assert kb.retriever._place_clash(kb.retriever.prepare("메디루멘은 시리즈C 투자에서 얼마를 유치했나요?"), round_b) == 1.0
+    assert kb.retriever._place_clash(kb.retriever.prepare("How much did MediLumen raise in its Series B?"), round_b) == 0.0
