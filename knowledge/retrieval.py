@@ -75,9 +75,9 @@ PART_CANDIDATES = 4
 
 _ROMANISED_PERSON = re.compile(r"(?<![A-Za-z])(?:([A-Z][a-z]{0,4}) ([A-Z][a-z]{1,5}-[a-z]{1,5})|([A-Z][a-z]{1,5}-[a-z]{1,5}) ([A-Z][a-z]{0,4}))(?![A-Za-z-])")
 _LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*|[A-Za-z]+-?\d+[A-Za-z0-9.]*)")
-# A name with a version number: 누리-4, Nuri2, 누리2는, Dami 3.0 (two-digit versions at most, not years).
+# A name with a version number: 누리-4, Nuri2, 누리2는, Dami 3.0, 루나CX 2 (two-digit versions at most, not years).
 _NAMED_VERSION = re.compile(
-    r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,})(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
+    r"(?<![A-Za-z0-9\uac00-\ud7a3])([A-Za-z][A-Za-z]+|[\uac00-\ud7a3]{2,}|[\uac00-\ud7a3]+[A-Za-z]+)(-|\s|)(\d{1,2}(?:\.\d)?)(?![0-9A-Za-z.])"
     # "미라봇2세대", "누리 3기": a counter after the number makes it a generation or a count, not a version.
     r"(?!\s?(?:세대|단계|차|기|명|개|대|년|월|일|위|등|배|곳|건|시간|분|초|억|만|천|조|원|%)(?![가-힣]{2}))"
 )

@@ -154,3 +154,13 @@ def test_a_funding_round_asked_clashes_with_a_sentence_about_another_round(tmp_p
     round_b = next(s for s in kb.retriever.sentences if "시리즈B" in s.text)
     assert kb.retriever._place_clash(kb.retriever.prepare("메디루멘은 시리즈C 투자에서 얼마를 유치했나요?"), round_b) == 1.0
     assert kb.retriever._place_clash(kb.retriever.prepare("How much did MediLumen raise in its Series B?"), round_b) == 0.0
+
+
+def test_a_versioned_name_of_mixed_scripts_is_a_sibling_generation(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "l.md").write_text("# 뷰메디랩, 2세대 '루나CX 2' 출시\n\n뷰메디랩이 2세대 흉부 AI '루나CX 2'를 출시했다. 1세대 '루나CX'는 2022년 나왔다.\n\n"
+                                "라이트 버전 구독료는 월 49만 원으로 책정됐고, 대형 병원용 '루나CX 2 프로' 가격은 개별 계약으로 정해진다.\n", encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    price = next(s for s in kb.retriever.sentences if "49만" in s.text)
+    assert kb.retriever._generation_clash(kb.retriever.prepare("1세대 루나CX 구독료는 월 얼마였어?"), price) == 1.0
