@@ -151,6 +151,7 @@ def features(question: Question, passage: Passage) -> dict[str, float]:
         "sibling_version": f.get("sibling_version", 0.0),
         "amount_missing": amount_missing(question, passage),
         "metric_missing": metric_missing(question, passage),
+        "team_missing": team_missing(question, passage),
         # The question sets a year the sentence and its article do not: about another year.
         "year_clash": f.get("year_clash", 0.0),
         # The question names a place in a ranking the sentence does not ("who came second"): a cap, not fitted.
@@ -229,6 +230,20 @@ def metric_missing(question: Question, passage: Passage) -> float:
     return 0.0
 
 
+# A team asked for by name ("대상을 받은 팀은 어디", "어느 팀이", "which team won"), and a team named in a sentence
+# ("'온새미로' 팀", "team 'Wave'").
+_TEAM_ASKED = re.compile(r"팀(?:은|이|명|\s?이름은?)\s*(?:어디|어느|뭐|무엇|누구)|어느\s*팀|\b(?:which|what) team\b|\bteam name|name of the (?:winning )?team", re.I)
+_TEAM_NAMED = re.compile(r"['‘\"“][^'’\"”]{1,40}['’\"”]\s?(?:팀|team(?![a-z]))|\bteam\s['‘\"“]|\bteam [A-Z]", re.I)
+
+
+def team_missing(question: Question, passage: Passage) -> float:
+    """1.0 when the question asks which team (by name) and the passage, with the sentence before it, names none:
+    "수상팀 선정 절차에 들어갔다" does not say who won."""
+    if not _TEAM_ASKED.search(question.text):
+        return 0.0
+    return 0.0 if _TEAM_NAMED.search(passage.sentence.text + " " + passage.context) else 1.0
+
+
 def _states_kind(passage: Passage, kind: str) -> bool:
     """Whether the passage, with the sentence before it, states a figure of this kind."""
     return any(k == kind for *_, k in numbers.figures_with_units(passage.sentence.text + " " + passage.context))
@@ -286,7 +301,7 @@ class Gate:
         unknown_thing = (values["unknown_name"] and values["kind_missing"]) or unknown_organisation(question) \
             or age_missing(question, passages[0])
         if (values["sibling_version"] or values["year_clash"] or values["place_clash"] or values["place_absent"] or values["subject_absent"] or values["counted_absent"] or values["amount_missing"] or values["metric_missing"]
-                or values["head_absent"] or unknown_thing) \
+                or values["head_absent"] or values["team_missing"] or unknown_thing) \
                 and p >= self.params.answer_at:
             # The passage is about something else: a sibling ("3B" asked, the sentence is about 72B), another
             # year ("the 2024 winner" of an article about 2025) or place, no amount or another metric where one is asked,

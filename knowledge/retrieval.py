@@ -117,7 +117,7 @@ def _names_version(version: str, folded: str) -> bool:
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
-_NAMED_TEAM = re.compile(r"['‘\"“]([^'’\"”]{1,24})['’\"”]\s?(?:팀|team(?![a-z]))|\bteam\s['‘\"“]([^'’\"”]{1,24})['’\"”]", re.I)
+_NAMED_TEAM = re.compile(r"['‘\"“]([^'’\"”]{1,40})['’\"”]\s?(?:팀|team(?![a-z]))|\bteam\s['‘\"“]([^'’\"”]{1,40})['’\"”]", re.I)
 
 
 def _english_word(token: str, text: str, *, vocabulary: bool = True) -> bool:

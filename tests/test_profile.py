@@ -1646,3 +1646,17 @@ def test_a_cost_asked_may_be_told_as_the_budget_spent() -> None:
     question = replace(kb_question, units=tuple(analyse(kb_question.text, None)))
     assert metric_missing(question, passage("올해 5기 운영에 들어간 예산은 48억 원으로, 대전시가 절반을 부담했다.")) == 0.0
     assert metric_missing(question, passage("올해 5기에는 412명이 참여했고 상금은 1,500만 원이다.")) == 1.0
+
+
+def test_a_team_asked_for_by_name_needs_a_passage_that_names_one() -> None:
+    from knowledge.gate import team_missing
+    from knowledge.models import Passage, Sentence
+
+    def passage(text: str) -> Passage:
+        return Passage(sentence=Sentence(text=text, source="a.md", title="", start=0, end=len(text), paragraph=1, index=0), score=1.0, dense=1.0, lexical=1.0)
+
+    asked = read_question("7기 해커톤에서 대상을 받은 팀은 어디인가요?", 2000)
+    assert team_missing(asked, passage("에이머스가 7기 해커톤 본선을 끝내고 수상팀 선정 절차에 들어갔다.")) == 1.0
+    assert team_missing(asked, passage("대상은 '그래디언트 닌자스(Gradient Ninjas)' 팀이 받았다.")) == 0.0
+    assert team_missing(read_question("Which team won the grand prize?", 2000), passage("The grand prize went to team 'Wave'.")) == 0.0
+    assert team_missing(read_question("해커톤 상금은 얼마야?", 2000), passage("상금은 1천만원이다.")) == 0.0
