@@ -185,6 +185,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("professor", "교수"),
     ("graduate school", "대학원"),
     ("graduate student", "graduate students", "master's", "phd", "doctoral", "대학원생", "석사", "박사", "석·박사"),
+    ("academic background", "education", "educational background", "degree", "degrees", "qualifications", "학력", "학위", "석·박사"),
     ("dean", "head", "director", "원장", "학장", "센터장", "소장"),
     ("scholarship", "scholarships", "stipend", "장학금"),
     ("camp", "bootcamp", "캠프"),
