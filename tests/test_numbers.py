@@ -14,7 +14,7 @@ def test_a_thousands_group_before_eok_or_man_is_scaled_by_it() -> None:
     # 1천200억 is (1천 + 200)억, not 1천 and 200억; the same for 만 and after a larger unit (2조1천500억).
     assert [v for v, _, _ in figures("1천200억 원, 6천500억 원, 2조1천500억 원, 3천5백만 원, 2억1천300만 원, 4천860명")] == [
         1.2e11, 6.5e11, 2.15e12, 3.5e7, 2.13e8, 4860]
-    assert [(v, k) for v, _, _, k in figures_with_units("1천200억 원 규모의 시리즈B")] == [(1.2e11, "money")]
+    assert [(v, k) for v, _, _, k in figures_with_units("1천200억 원 규모의 시리즈B")] == [(1.2e11, "money"), (2.0, "round")]
     from knowledge.offline import english_figure
 
     assert english_figure(1.2e11, "1천200억 원", "money") == "120 billion won"
