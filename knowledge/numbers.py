@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _KO_SCALE = {"조": 1e12, "억": 1e8, "만": 1e4, "천": 1e3, "백": 1e2}
 _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}
@@ -204,12 +205,21 @@ _SIZE_BEFORE = re.compile(r"(?:매개변수|파라미터|parameters?)\s*(?:는|�
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
+FIGURE_MEMORY = 16384
+
+
 def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
     """(value, start, end, kind) of each figure; `end` covers its unit word, `kind` what it counts.
 
     Kinds: percent, score, money, people, size, cohort, times, duration, date,
-    rank, count, or "" when no unit follows (a bare number).
+    rank, round, count, or "" when no unit follows (a bare number). The same sentences are read for
+    every question, so each text is parsed once (bounded memory).
     """
+    return list(_figures_with_units(text))
+
+
+@lru_cache(maxsize=FIGURE_MEMORY)
+def _figures_with_units(text: str) -> tuple[tuple[float, int, int, str], ...]:
     out = []
     for value, start, end in figures(text):
         raw = text[start:end]
@@ -248,7 +258,7 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
             kind = "date"
         out.append((value, start, _trim_unit(text, start, unit_end), kind))
     out.extend(native_figures(text))
-    return sorted(out, key=lambda f: f[1])
+    return tuple(sorted(out, key=lambda f: f[1]))
 
 
 # Native Korean numerals before a counter: 두 차례, 세 갈래, 다섯 명, 석 달.
