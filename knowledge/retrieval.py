@@ -99,6 +99,11 @@ _ONE_PARTICLE = frozenset("은 는 이 가 을 를 의 도 와 과 랑 로 에 �
 _TWO_PARTICLES = frozenset("이랑 으로 에서 까지 부터 하고 에게 보다 처럼".split())
 
 
+def _writes_any(names: Sequence[str], folded: str) -> bool:
+    """Whether the text writes one of these names, a numbered one perhaps with an alias or quote marks inside."""
+    return any(mentions(n, folded) or (n[-1].isdigit() and _names_version(n, folded)) for n in names)
+
+
 def _bare_forms(token: str) -> set[str]:
     """A question word as written and without its particle, one ending at a time ("프로는" -> 프로, not only 프)."""
     if not is_hangul(token[:1]):
@@ -178,7 +183,8 @@ class HybridRetriever:
         self._doc_stages: dict[str, frozenset[tuple[float, str]]] = {}
         self._sibling_cache: dict[tuple[str, ...], frozenset[str]] = {}
         self._lines: dict[str, frozenset[str]] | None = None
-        self._compounds: list[tuple[str, str, str]] | None = None
+        self._members: frozenset[str] = frozenset()
+        self._compounds: list[tuple[str, frozenset[str], str]] | None = None
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -260,13 +266,15 @@ class HybridRetriever:
         kind of people, and not another name ("AI Lab 2.0")."""
         folded = re.sub(r"(?<![A-Za-z])[A-Z][a-z]+", lambda m: "\0" * len(m.group(0)), text).lower()
         if self._compounds is None:
-            self._compounds = [(m.group(1), m.group(2), e) for e in self.profile.entity_docs
-                               if (m := re.fullmatch(r"([a-z][a-z0-9]*)\s?([\uac00-\ud7a3]{2,})", e))]
+            # (Latin word, the English spellings of the Korean noun, the name), found once per corpus.
+            self._compounds = [(m.group(1), frozenset(f for group in vocab.GROUPS if m.group(2) in group for f in group if f.isascii()), e)
+                               for e in self.profile.entity_docs if (m := re.fullmatch(r"([a-z][a-z0-9]*)\s?([\uac00-\ud7a3]{2,})", e))]
         out = []
-        for latin, hangul, entity in self._compounds:
+        for latin, forms, entity in self._compounds:
+            if not forms:
+                continue
             for m in re.finditer(rf"(?<![a-z0-9]){re.escape(latin)}\s+((?:[a-z-]+\s+)?[a-z-]+)", folded):
                 words = m.group(1)
-                forms = {f for group in vocab.GROUPS if hangul in group for f in group if f.isascii()}
                 if any(words == f or words.endswith(" " + f) for f in forms) and not numbers.counts_people(words):
                     out.append(entity)
         return out
@@ -362,10 +370,11 @@ class HybridRetriever:
                 if len(head) >= 2 and tail and not any(ch.isdigit() for ch in tail) and tail not in _GENERAL_FORMS:
                     words.setdefault(head, set()).add(tail)
             for head, tails in words.items():
-                numbered = {v for v in self._numbered_siblings(head)}
+                numbered = self._numbered_siblings(head)
                 if numbered and len(tails) + len(numbered) >= 2:
                     lines.setdefault(head, set()).update(tails | numbered)
             self._lines = {f: frozenset(members) for f, members in lines.items() if len(members) >= 2}
+            self._members = frozenset(m for members in self._lines.values() for m in members)
         return self._lines
 
     def _numbered_siblings(self, head: str) -> set[str]:
@@ -378,7 +387,8 @@ class HybridRetriever:
 
     def _member_words(self) -> frozenset[str]:
         """The words that name members of product lines, in any article ("pro", "mini", "라이트")."""
-        return frozenset(m for members in self._product_lines().values() for m in members)
+        self._product_lines()
+        return self._members
 
     def _asked_members(self, text: str) -> tuple[str, ...]:
         """Members of known product lines the question asks about, as their articles write them ("누리3 라이트",
@@ -427,16 +437,16 @@ class HybridRetriever:
             # A numbered sibling is named with its line's name ("SortSense 2.0"), a member word on its own too ("the Pro
             # model"), in either script ("라이트" for Lite).
             others = [s for m in self._product_lines().get(family, ()) if m != member for s in self._member_spellings(family, m)]
-            names = lambda text: any(mentions(m, text) or (m[-1].isdigit() and _names_version(m, text)) for m in others)  # noqa: E731
+            spellings = self._member_spellings(family, member)
             own = self._own_text(sentence)
-            if any(mentions(m, own) or (m[-1].isdigit() and _names_version(m, own)) for m in self._member_spellings(family, member)):
+            if _writes_any(spellings, own):
                 return 0.0
-            if names(own):
+            if _writes_any(others, own):
                 miss = 1.0
             elif not clash:
                 context = self._context(sentence)
-                told = any(mentions(m, context) for m in self._member_spellings(family, member))
-                miss = max(miss, 0.0 if told and not names(context) else 1.0)
+                told = any(mentions(m, context) for m in spellings)
+                miss = max(miss, 0.0 if told and not _writes_any(others, context) else 1.0)
         return miss
 
     def _version_spellings(self, text: str) -> list[tuple[str, list[str]]]:
