@@ -748,10 +748,7 @@ class HybridRetriever:
         for i, p in enumerate(passages[1:MEMBER_CANDIDATES], 1):
             if p.sentence.source == top.sentence.source and p.features["coverage"] >= MEMBER_RERANK_COVERAGE * top.features["coverage"] \
                     and not self._member_miss(question, p.sentence):
-                # The belief in the sentences about a sibling member moves to it.
-                rest = max(1e-9, 1.0 - sum(q.score for q in passages[:i]))
-                return [replace(p, score=p.score / rest)] + [replace(q, score=0.0) for q in passages[:i]] + \
-                    [replace(q, score=q.score / rest) for q in passages[i + 1:]]
+                return _promote(passages, i, discard=True)  # the belief in the sentences about a sibling member moves to it
         return passages
 
     def _prefer_stated_reason(self, question: Question, passages: list[Passage]) -> list[Passage]:
@@ -771,7 +768,7 @@ class HybridRetriever:
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
             if p.sentence.source == top.sentence.source and p.score >= top.score * KIND_RERANK_RATIO \
                     and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0) and answers(p):
-                return [p, *passages[:i], *passages[i + 1:]]
+                return _promote(passages, i)
         return passages
 
     def _member_spellings(self, family: str, member: str) -> tuple[str, ...]:
@@ -929,11 +926,7 @@ class HybridRetriever:
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
             if p.score >= PLACE_RERANK_SHARE and (p.sentence.source != top if elsewhere else p.sentence.source == top) \
                     and stated(question, p.sentence):
-                # The passed-over sentences are no candidates: the belief they held is shared out among the rest.
-                skipped = passages[:i]
-                rest = max(1e-9, 1.0 - sum(q.score for q in skipped))
-                return [replace(p, score=p.score / rest)] + [replace(q, score=0.0) for q in skipped] + \
-                    [replace(q, score=q.score / rest) for q in passages[i + 1:]]
+                return _promote(passages, i, discard=True)  # the passed-over sentences are no candidates
         return passages
 
     @staticmethod
@@ -950,7 +943,7 @@ class HybridRetriever:
             # It must match the question's words as well as the best one does: an age of applicants is no CEO's age.
             if p.sentence.source == top.sentence.source and p.features.get("kind", 0.0) >= 1.0 and p.score >= top.score * KIND_RERANK_RATIO \
                     and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0):
-                return [p, *passages[:i], *passages[i + 1:]]
+                return _promote(passages, i)
         return passages
 
     def _never_states_asked_stage(self, question: Question, source: str) -> bool:
@@ -1463,6 +1456,16 @@ ABOUT_ARTICLES = en_locale.ABOUT_ARTICLES | ko_locale.ABOUT_ARTICLES
 # Below this share of the best article's affinity for the question's names, an article is not its subject.
 MINOR_DOC = 0.35
 _SUBJECT = re.compile(r"^[\W_]*(.{1,30}?)[\W_]*(?:은|는|란|이란|이라는 것은|(?:\s(?:is|are|refers to|means)\b))")
+
+
+def _promote(passages: list[Passage], i: int, *, discard: bool = False) -> list[Passage]:
+    """Passage i first, then the others in order. With `discard`, the passages it passed over are no candidates
+    (a hard constraint): their belief is shared out among the rest, so scores still sum to one."""
+    if not discard:
+        return [passages[i], *passages[:i], *passages[i + 1:]]
+    rest = max(1e-9, 1.0 - sum(q.score for q in passages[:i]))
+    return [replace(passages[i], score=passages[i].score / rest)] + [replace(q, score=0.0) for q in passages[:i]] + \
+        [replace(q, score=q.score / rest) for q in passages[i + 1:]]
 
 
 def _version_family(version: str) -> str:
