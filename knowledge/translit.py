@@ -124,9 +124,9 @@ _ROMAN_VOWELS = (("yeo", "yo"), ("eo", "o"), ("ae", "a"), ("wo", "o"))
 def _plains(word: str) -> tuple[str, ...]:
     """Letters of the spelling as they sound, comparable across scripts (x = ks, a hard c = k).
 
-    A Hangul spelling has two readings: without the 'eu' Hangul adds to an
-    English consonant (스크린 ~ screen), and as written, which is how a Korean
-    name is romanised (바다 ~ Bada). A name may mix both (바다사이클 ~
+    A Hangul spelling has three readings: without the 'eu' Hangul adds to an
+    English consonant (스크린 ~ screen), as it sounds (해온 ~ haon), and as
+    written, which is how a Korean name is romanised (바다 ~ Bada, 해온 ~ Haeon). A name may mix both (바다사이클 ~
     Bada Cycle), so the closer reading counts.
     """
     text = re.sub(r"[^a-z]", "", romanize(word).lower())
@@ -134,9 +134,10 @@ def _plains(word: str) -> tuple[str, ...]:
         for pair, single in (("x", "ks"), ("ee", "i"), ("ea", "i"), ("oo", "u"), ("ph", "p"), ("qu", "kw"), ("q", "kyu"), ("ck", "k")):
             text = text.replace(pair, single)
         return (re.sub(r"c(?![eiyh])", "k", re.sub(r"c(?=[eiy])", "s", text)),)
+    written = text  # a Korean name romanised as it is written: 해온 Haeon, 새봄 Saebom
     for pair, single in _ROMAN_VOWELS:
         text = text.replace(pair, single)
-    return tuple(dict.fromkeys((re.sub(r"eu(?=[^aeiou]|$)", "", text), text)))
+    return tuple(dict.fromkeys((re.sub(r"eu(?=[^aeiou]|$)", "", text), text, written)))
 
 
 def similarity(a: str, b: str) -> float:

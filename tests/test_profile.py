@@ -135,6 +135,7 @@ def test_parentheses_that_are_not_names_are_ignored() -> None:
      ("라이트", "Lite", True), ("사이트", "site", True), ("세일", "sale", True),  # a vowel before a silent e says its name
      ("츠바메", "Tsubame", True), ("스포츠", "sports", True), ("소트센스", "SortSense", True),  # ts as 츠, or as 트스
      ("코요", "Koyo", True), ("다온", "Daon", True), ("고", "go", False), ("키", "key", False),  # one consonant: the whole name
+     ("해온", "Haeon", True), ("새봄", "Saebom", True), ("해온", "Hon", False),  # a Korean name romanised as written (ae, eo)
      ("브라이트워터", "Brightwater", True), ("나이트", "night", True),  # a silent gh; a long name's vowels written freely
      ("가우스는", "EXAONE", False), ("경험", "Koo Kwang-mo", False), ("모델", "market", False)],
 )
