@@ -69,11 +69,13 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
             # subject (scored apart, by the names it and its document use) decides, wherever the name sits.
             out.append(figure)
             continue
-        nearest = min(spans, key=lambda s: _gap(figure, s), default=None)
+        # A name the figure's own unit spells ("1,024 GPUs") does not own it.
+        owners = [s for s in spans if not (figure[1] < s[0] and s[1] <= figure[2])]
+        nearest = min(owners, key=lambda s: _gap(figure, s), default=None)
         if nearest is not None and nearest[0] >= figure[2] and "," in folded[figure[2]:nearest[0]] \
                 and not any(related(nearest[2], name) for name in asked):
             # A name after the figure's clause has ended does not own it: "누리3 프로는 … 96.3%를 기록해, … '누리2'보다".
-            nearest = min((s for s in spans if s[1] <= figure[1]), key=lambda s: _gap(figure, s), default=nearest)
+            nearest = min((s for s in owners if s[1] <= figure[1]), key=lambda s: _gap(figure, s), default=nearest)
         if nearest is None or any(related(nearest[2], name) for name in asked) or (asked_spans and _gap(figure, nearest) > 40) \
                 or _subject_clause(folded, figure, nearest, asked_spans):
             out.append(figure)

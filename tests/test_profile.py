@@ -193,6 +193,11 @@ def test_entity_scoping_ties_a_figure_to_its_nearest_name() -> None:
     right = "엑사원 딥은 320억개 매개변수를 가진 '엑사원 딥-32B'를 비롯해 경량 모델 '7.8B' 등으로 구성된다."
     assert [right[s:e] for _, s, e, _ in tied_figures(question, right, names + ["7.8b"])] == ["320억개 매개변수"]
 
+    # A name that the figure's own unit spells ("GPUs", named elsewhere in the corpus) does not own it.
+    gpus = replace(read_question("How many GPUs trained CellFormer?", 2000), entities=("cellformer",))
+    text = "The team trained CellFormer on 1,024 GPUs rented from Aurora Compute."
+    assert [text[s:e] for _, s, e, _ in tied_figures(gpus, text, ["cellformer", "gpus", "aurora compute"])] == ["1,024 GPUs"]
+
 
 def test_a_date_in_a_sentence_that_refers_back_is_about_its_subject() -> None:
     from dataclasses import replace
