@@ -350,6 +350,14 @@ class HybridRetriever:
             out.append(f"{token} {word}")
         return tuple(dict.fromkeys(out))
 
+    def _latinised(self, text: str) -> str:
+        """The folded text with each Hangul word that sounds like a Latin corpus word written in Latin ("케스트럴 K3"
+        -> "kestrel k3"), the rest as it is."""
+        def spelled(m: re.Match[str]) -> str:
+            found = self.profile.transliterations(korean_stem(m.group(0)))
+            return min(found, key=len) if found else m.group(0)
+        return re.sub(r"[\uac00-\ud7a3]+", spelled, fold(_SLACK_TOKEN.sub(" ", text)))
+
     def _family_named(self, word: str, number: str, families: Mapping[str, frozenset[str]]) -> str:
         """The product line a question word (and the version number after it) names, in either script:
         "코요" "4" names "koyo 4", "하람" "2" names "하람2", "Mira" names "mira"."""
@@ -369,11 +377,17 @@ class HybridRetriever:
                 head, _, tail = entity.rpartition(" ")
                 if len(head) >= 2 and tail and not any(ch.isdigit() for ch in tail) and tail not in _GENERAL_FORMS:
                     words.setdefault(head, set()).add(tail)
+            editions = set()
             for head, tails in words.items():
                 numbered = self._numbered_siblings(head)
                 if numbered and len(tails) + len(numbered) >= 2:
                     lines.setdefault(head, set()).update(tails | numbered)
-            self._lines = {f: frozenset(members) for f, members in lines.items() if len(members) >= 2}
+                elif head[-1].isdigit() and head in self.profile.entity_docs and not lines.get(head):
+                    # A versioned product named on its own and with one edition word ("Kestrel K3" and "Kestrel K3
+                    # Mini", "패스파인더 3" and "패스파인더 3 미니") is a line of two: the product and its edition.
+                    lines[head] = set(tails)
+                    editions.add(head)
+            self._lines = {f: frozenset(members) for f, members in lines.items() if len(members) >= 2 or f in editions}
             self._members = frozenset(m for members in self._lines.values() for m in members)
         return self._lines
 
@@ -403,6 +417,9 @@ class HybridRetriever:
         # The name as written and as stemmed: "코요" is no 코 with the ending 요.
         named = {self._family_named(w, stems[i + 1] if i + 1 < len(stems) and stems[i + 1][0].isdigit() else "", families)
                  for i, (t, st) in enumerate(zip(tokens, stems)) for w in {t, st} if not w[0].isdigit()} - {""}
+        # A line whose version is glued to letters ("Kestrel K3", "케스트럴 K3"), named in either script.
+        latin = self._latinised(text)
+        named |= {f for f in families if f[-1].isdigit() and (mentions(f, latin) or mentions(f, fold(text)))}
         out = []
         for i, (token, word, forms) in enumerate(zip(tokens, stems, bare)):
             if word[0].isdigit():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from knowledge.gate import features
+from knowledge.gate import Gate, features
+from knowledge.scoping import tied_figures
 from knowledge.base import KnowledgeBase, build_knowledge_base
 from knowledge.settings import KnowledgeSettings
 
@@ -65,8 +66,12 @@ def test_a_member_is_answered_from_its_own_sentence_not_its_siblings(tmp_path: P
 def test_a_figure_stated_only_for_a_sibling_member_is_not_an_answer(tmp_path: Path) -> None:
     kb = _kb(tmp_path)
     gpus = kb.retriever.prepare("How many GPUs were used to train Koyo 4 Mini?")
-    top = kb.retriever.search(gpus, k=1)[0]
-    assert features(gpus, top)["sibling_version"] == 1.0
+    passages = kb.retriever.search(gpus, k=5)
+    top = passages[0]
+    # "the Pro model was trained on 512 GPUs": the figure is the Pro's, so it is no answer for the Mini, whether
+    # that sentence comes first (a sibling's figure) or another with no figure of its own does.
+    assert features(gpus, top)["sibling_version"] == 1.0 or not tied_figures(gpus, top.sentence.text, kb.retriever.names, top.context)
+    assert Gate().judge(gpus, passages).outcome != "answer"
     assert kb.retriever.prepare("How many GPUs were used to train Koyo 4 Pro?").members == ("koyo 4 pro",)
     pro = kb.retriever.prepare("How many GPUs were used to train Koyo 4 Pro?")
     top = kb.retriever.search(pro, k=1)[0]
@@ -164,3 +169,35 @@ def test_a_versioned_name_of_mixed_scripts_is_a_sibling_generation(tmp_path: Pat
     kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
     price = next(s for s in kb.retriever.sentences if "49만" in s.text)
     assert kb.retriever._generation_clash(kb.retriever.prepare("1세대 루나CX 구독료는 월 얼마였어?"), price) == 1.0
+
+
+KESTREL = """# Veridian unveils the Kestrel K3 chip
+
+By Ana Ortiz, Example Chip Wire
+
+The Kestrel K3 delivers 240 TOPS while drawing about 35 watts, the company said.
+
+A smaller sibling, the Kestrel K3 Mini, offers 60 TOPS at 8 watts and is aimed at drones.
+
+Veridian will sell the Kestrel K3 for $389 a chip in orders of 10,000 units or more.
+"""
+
+
+def test_a_versioned_product_and_one_edition_of_it_are_a_line(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "kestrel.md").write_text(KESTREL, encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    prepare = kb.retriever.prepare
+    # The line is named with its version glued to letters, in either script.
+    assert "kestrel k3 mini" in prepare("How fast is the Kestrel K3 Mini?").members
+    assert "kestrel k3 mini" in prepare("케스트럴 K3 미니 성능은 몇 TOPS야?").members
+    assert prepare("How much does the Kestrel K3 cost?").members == ()
+    # The K3's sentence misses the asked member; the Mini's own sentence does not.
+    passages = kb.retriever.search(prepare("How many TOPS does the Kestrel K3 Mini deliver?"), k=3)
+    miss = {p.sentence.text.split(",")[0]: p.features["version_miss"] for p in passages}
+    assert miss["The Kestrel K3 delivers 240 TOPS while drawing about 35 watts"] == 1.0
+    assert miss["A smaller sibling"] == 0.0
+    # A price the article gives only for the K3 is no answer about the Mini.
+    question = prepare("What does a Kestrel K3 Mini chip cost?")
+    assert Gate().judge(question, kb.retriever.search(question, k=5)).outcome != "answer"
