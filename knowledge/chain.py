@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda
@@ -157,6 +158,11 @@ class AnswerChain:
             extra = retriever.part_passages(question, passages[0])
             keys = {p.sentence.key for p in extra}
             state["passages"] = [passages[0], *extra, *(p for p in passages[1:] if p.sentence.key not in keys)]
+        elif verdict.outcome == ANSWER and (i := retriever.rival(question, state["passages"])) is not None:
+            # Another article gives the asked figure for the same thing: it comes second, marked, to be shown too.
+            passages = state["passages"]
+            rival = replace(passages[i], features={**passages[i].features, "rival": 1.0})
+            state["passages"] = [passages[0], rival, *passages[1:i], *passages[i + 1:]]
         return state
 
     def _answerer_for(self, state: Mapping[str, Any]) -> Answerer:

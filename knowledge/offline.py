@@ -230,7 +230,24 @@ def compose(question: Question, passages: Sequence[Passage], documents: Mapping[
             text = KO.ACCORDING.format(where=place, statement=_as_statement(clause))
         else:
             text = KO.SEE_QUOTE.format(where=place)
+    if figs and primary == 0 and len(passages) > 1 and passages[1].features.get("rival"):
+        text, cited = _with_rival(question, passages[1], documents, names, text, cited)
     return Draft(text=text, cited=cited, found=True, answerer=NAME)
+
+
+def _with_rival(question: Question, rival: Passage, documents: Mapping[str, Document], names: Sequence[str],
+                text: str, cited: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    """Add what another article gives for the same figure, with its date, and quote it second."""
+    figs = answer_figures(question, rival.sentence.text, names, rival.context)
+    if not figs:
+        return text, cited
+    place = where(documents.get(rival.sentence.source), rival.sentence.paragraph, question.language)
+    if question.language == "en":
+        text += EN.RIVAL.format(figure=", ".join(english_figure(v, t, k) for v, t, k in figs), where=place)
+    else:
+        figure = ", ".join(t for _, t, _ in figs)
+        text += KO.RIVAL.format(figure=figure, ro=KO.particle_ro(figure), where=place)
+    return text, (*[i for i in cited if i != 1], 1)
 
 
 def _figure_passage(question: Question, passages: Sequence[Passage], names: Sequence[str]) -> tuple[int, list[tuple[float, str, str]]]:

@@ -65,6 +65,11 @@ CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 # A candidate naming the asked member of a product line replaces a best sentence about a sibling member when it
 # is among this many and matches at least this share of the words the best one matches.
 MEMBER_CANDIDATES = 8
+# Another article's figure for the same thing ("누적 참가자 1만2천명" in March, "1만7천명" in September) is shown
+# beside the answer when its sentence is among the best three, holds this share of belief, matches the
+# question's words as well and at least this much, names what the question names as closely (within the slack)
+# and shares a name with the best sentence.
+RIVAL_SHARE, RIVAL_COVERAGE, RIVAL_ENTITY_SLACK = 0.15, 0.5, 0.15
 MEMBER_RERANK_COVERAGE = 0.5
 # A question asking why, and the words a sentence gives a reason or a purpose with.
 _WHY = re.compile(r"\bwhy\b|what for\b|for what purpose|\bthe (?:reason|purpose|aim|goal)\b|왜|이유|목적|무엇 때문|뭐 때문|어째서")
@@ -739,6 +744,27 @@ class HybridRetriever:
         top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
         top[0].features["head_absent"] = self._head_absent(question, top[0].sentence.source)
         return [replace(p, rank=i + 1) for i, p in enumerate(top)]
+
+    def rival(self, question: Question, passages: Sequence[Passage]) -> int | None:
+        """The index of a passage from another article that states the asked figure for the same thing as the best
+        passage, or None. Teams add articles over time, so two of them may give one figure at different dates
+        (a running total, a head count): the user should see both rather than one picked silently."""
+        if not (question.wants or question.asks == "quantity") or len(question.parts) > 1 or not passages:
+            return None
+        top = passages[0]
+        tf = top.features
+        if tf.get("coverage", 0.0) < RIVAL_COVERAGE or tf.get("kind", 0.0) < 1.0:
+            return None
+        shared = {n for n in self.names if mentions(n, self._near_text(top.sentence))}
+        for i, p in enumerate(passages[1:3], start=1):
+            f = p.features
+            if p.sentence.source == top.sentence.source or p.score < RIVAL_SHARE or f.get("kind", 0.0) < 1.0 \
+                    or f.get("version_miss", 0.0) or f.get("coverage", 0.0) < tf.get("coverage", 0.0) \
+                    or f.get("entity", 1.0) < tf.get("entity", 1.0) - RIVAL_ENTITY_SLACK:
+                continue
+            if any(mentions(n, self._near_text(p.sentence)) for n in shared):
+                return i
+        return None
 
     def _sibling_version(self, question: Question, sentence: Sentence) -> float:
         """1.0 when the question names a version ("3B", "2.0-14B") and the sentence, with the one before it,

@@ -42,6 +42,8 @@ NO_DOCUMENTS = "No articles are indexed yet."
 
 # --- answers --------------------------------------------------------------
 FIGURE = "According to the article, it is {figure}."
+# Another article gives the figure differently (see `knowledge.retrieval.Retriever.rival`).
+RIVAL = " Another article gives {figure}: {where}."
 FIGURE_FOR = "According to the article, {subject}: {figure}."
 WHEN = "According to the article, this was {figure}."
 ACCORDING = "According to {where}: {statement}"

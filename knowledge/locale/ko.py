@@ -99,6 +99,8 @@ NO_DOCUMENTS = "아직 색인된 기사가 없습니다."
 
 # --- answers --------------------------------------------------------------
 FIGURE = "{figure}입니다."
+# Another article gives the figure differently (see `knowledge.retrieval.Retriever.rival`).
+RIVAL = " 다만 {where}에는 {figure}{ro} 나옵니다."
 ACCORDING = "{where}에 따르면 {statement}"
 SEE_QUOTE = "{where}에 답이 있습니다(아래 인용)."
 BYLINE = "「{label}」은(는) {outlet} {byline}이(가) 썼습니다."
@@ -109,3 +111,18 @@ WHICH_ARTICLE = "어느 기사를 말씀하시는지 알려 주세요. 색인된
 
 # Words that say what kind of question it is, not what it is about.
 DEFINITION_MARKERS: tuple[str, ...] = ("약자", "약어", "줄임말", "뜻", "의미", "정의")
+
+
+# Digits as read aloud end in a consonant (일, 삼, 육, 칠, 팔, 십) or not; ㄹ takes 로 like a vowel.
+_DIGIT_RO = {"0": "으로", "1": "로", "2": "로", "3": "으로", "4": "로", "5": "로", "6": "으로", "7": "로", "8": "로", "9": "로"}
+
+
+def particle_ro(word: str) -> str:
+    """로 or 으로 after a word: "1만2천명으로", "5개로", "94.5%로"; "(으)로" when unsure (a Latin word)."""
+    last = word.rstrip()[-1:] if word.strip() else ""
+    if "\uac00" <= last <= "\ud7a3":
+        final = (ord(last) - 0xAC00) % 28
+        return "로" if final in (0, 8) else "으로"
+    if last in _DIGIT_RO:
+        return _DIGIT_RO[last]
+    return "로" if last == "%" else "(으)로"
