@@ -156,8 +156,9 @@ def _round(value: float) -> float:
 
 
 # --- figures with units -------------------------------------------------------
-# A Korean counter ends its word or is followed by a particle: "1천200대까지", "3개씩", but not "대기" or "장비".
-_PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|안팎|씩|[을를이가의에로와과도만는은])?(?![\uac00-\ud7a3])"
+# A Korean counter ends its word or is followed by a particle or the copula: "1천200대까지", "3개씩", "4천대였다",
+# but not "대기" or "장비".
+_PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|안팎|씩|이었다|였다|였고|였으며|이다|이며|이고|[을를이가의에로와과도만는은인다])?(?![\uac00-\ud7a3])"
 # What a figure counts, read off the word right after it (Korean counters, English nouns).
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("percent", r"%|퍼센트|percent\b|per cent\b|pct\b|%p|포인트(?=\s*(?:상승|하락|증가|감소))"),
@@ -369,7 +370,8 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     """(value, start, end, kind) of figures written in words: native-numeral counts ("1년에 두 차례" -> 2)
     English ordinal cohorts ("the fourth cohort" -> 4), stages and places ("second place" -> 2위)."""
     out = [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
-           for m in _NATIVE_FIGURE.finditer(text) if m.group(1) not in ("석", "넉") or m.group(2) == "달"]
+           for m in _NATIVE_FIGURE.finditer(text) if (m.group(1) not in ("석", "넉") or m.group(2) == "달")
+           and not (m.group(1) == "한" and m.group(2) == "번" and text.startswith("에", m.end()))]  # "한 번에": at once
     for m in _WORD_NUMBER.finditer(text):
         if span := _WORD_DURATION.match(text, m.end()):
             out.append((float(_WORD_NUMBERS[m.group(1).lower()]), m.start(), span.end(), "duration"))
@@ -403,7 +405,10 @@ _WEEKDAY = re.compile(r"\b(?:on|last|this|next|since|by|until)\s+(monday|tuesday
 
 
 def _trim_unit(text: str, start: int, end: int) -> int:
-    """End the figure at its counter: "94.5점을" -> "94.5점", "2천570명이" -> "2천570명"."""
+    """End the figure at its counter: "94.5점을" -> "94.5점", "2천570명이" -> "2천570명", "4천대였다" -> "4천대"."""
+    if m := re.search(r"(?:이었다|였다|였고|였으며|이다|이며|이고|인|다)$", text[start:end]):
+        if end - len(m.group(0)) - 1 >= start and not text[end - len(m.group(0)) - 1].isdigit():
+            end -= len(m.group(0))
     while end > start and text[end - 1] in "을를이가의에은는과와로도으서까지나씩 ":
         if end - 2 >= start and text[end - 2].isdigit():
             break

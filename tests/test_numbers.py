@@ -262,3 +262,12 @@ def test_a_funding_round_is_a_stage_of_its_own() -> None:
     assert [(v, k) for v, _, _, k in figures_with_units("2023년에는 시리즈B 투자로 520억원을 유치했다.")][1] == (2.0, "round")
     assert ordinal_places("It raised $20 million in a Series C round.") == {(3.0, "round")}
     assert ordinal_places("The series continues.") == set()
+
+
+def test_a_counter_before_the_copula_and_at_once_is_no_count() -> None:
+    text = "전작이 동시에 처리할 수 있는 차량은 4천대였다."
+    assert [(v, text[a:b], k) for v, a, b, k in figures_with_units(text)] == [(4000.0, "4천대", "count")]
+    assert [(v, k) for v, *_, k in figures_with_units("고객사는 140곳이다.")] == [(140.0, "count")]
+    # "한 번에" is "at once"; "두 번에 걸쳐" is a count.
+    assert [v for v, *_ in figures_with_units("한 번에 최대 1만2천대의 화물차를 배차한다.")] == [12000.0]
+    assert [v for v, *_ in figures_with_units("두 번에 걸쳐 나눠 지급한다.")] == [2.0]
