@@ -10,12 +10,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from knowledge.locale.en import STOPWORDS
+from knowledge.locale.en import SHORTHAND, STOPWORDS
 
 _FENCE = re.compile(r"```|`")
 _FORMAT = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w*_~])")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SPACES = re.compile(r"\s+")
+# Any case, except "rn" ("right now"), which in capitals is a registered nurse.
+_SHORTHAND = re.compile(r"(?<![\w/])((?i:" + "|".join(re.escape(k) for k in sorted(SHORTHAND, key=len, reverse=True) if k != "rn")
+                        + r")|rn)(?![\w/])")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -33,6 +36,7 @@ def normalize_question(text: str) -> str:
     text = _FORMAT.sub(r"\2", text)
     text = _CONTROL.sub(" ", text)
     text = _PAST_TYPO.sub(_past_tense, text)
+    text = _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()] + (" " if m.group(1).endswith("/") else ""), text)
     return _SPACES.sub(" ", text).strip()
 
 

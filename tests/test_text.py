@@ -13,6 +13,10 @@ from knowledge.text import detect_language, korean_stem, normalize_question, str
         ("*굵게* _기울임_ ~취소~ `코드` ```블록```", "굵게 기울임 취소 코드 블록"),
         ("제어\x00문자\x07\u200b 와 \t탭\n줄", "제어 문자 와 탭 줄"),
         ("10:30 회의", "10:30 회의"),
+        # Chat shorthand is written out; "RN" in capitals is a nurse, not "right now".
+        ("how many ppl work there rn?", "how many people work there right now?"),
+        ("chips w/o a GPU, HQ in Seoul", "chips without a GPU, headquarters in Seoul"),
+        ("How many RNs does it employ?", "How many RNs does it employ?"),
     ],
 )
 def test_normalize_question(raw: str, clean: str) -> None:

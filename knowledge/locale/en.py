@@ -16,6 +16,11 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Chat shorthand, written out before a question is read ("how many ppl work there rn?").
+SHORTHAND = {"ppl": "people", "w/o": "without", "w/": "with", "b/c": "because", "abt": "about", "yr": "year", "yrs": "years",
+             "approx": "approximately", "govt": "government", "rn": "right now", "thru": "through", "tho": "though",
+             "mil": "million", "bil": "billion", "mgmt": "management", "dept": "department", "hq": "headquarters"}
+
 # Words about an article itself (who wrote it, where, a summary of it): not what it is about.
 ABOUT_ARTICLES = frozenset("""
     wrote write writes written writer author authored reporter journalist outlet newspaper publication paper byline
