@@ -189,7 +189,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("dean", "head", "director", "원장", "학장", "센터장", "소장"),
     ("scholarship", "scholarships", "stipend", "장학금"),
     ("camp", "bootcamp", "캠프"),
-    ("lead", "leads", "led", "in charge", "총괄", "주도", "이끌"),
+    ("lead", "leads", "led", "in charge", "총괄", "주도", "이끌", "리드"),
     ("headcount", "staff numbers", "인원", "인력 규모"),
     # rank and share
     ("top", "upper", "상위"),
@@ -244,7 +244,7 @@ GROUPS += PLACES
 NEWS: tuple[tuple[str, ...], ...] = (
     ("investor", "investors", "투자자", "투자사"),
     ("lead investor", "lead investors", "리드 투자자", "리드투자자"),
-    ("venture capital", "venture capitalist", "venture capitalists", "벤처캐피털", "벤처캐피탈"),
+    ("venture capital", "venture capitalist", "venture capitalists", "vc", "vcs", "벤처캐피털", "벤처캐피탈"),
     ("seed round", "seed funding", "seed investment", "시드 투자", "시드 라운드"),
     ("investment round", "financing round", "투자 라운드"),
     ("series", "시리즈"),  # "Series C" (시리즈C) is a kind of round, "누리 시리즈" a product line
@@ -343,7 +343,7 @@ NEWS: tuple[tuple[str, ...], ...] = (
     ("practical", "on-the-job", "real-world work", "실무"),
     ("learning", "learn", "learned", "learns", "trained", "training", "학습"),
     ("install", "installed", "installing", "installation", "설치"),
-    ("mass production", "mass-produce", "mass-produced", "mass producing", "양산"),
+    ("mass production", "mass-produce", "mass-produced", "mass producing", "volume production", "양산"),
     ("prototype", "prototypes", "시제품", "프로토타입"),
     ("assemble", "assembled", "assembly", "assembly line", "조립"),
     ("damaged", "impaired", "breakage", "손상", "파손"),
