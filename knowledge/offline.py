@@ -9,6 +9,7 @@ sentence: the quote itself is cut from the source by the chain.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,6 +39,9 @@ _CLAUSE_BREAK = re.compile(r"(?<=[며고서데나면]),\s+|(?<=면서)\s+(?=\")|
 # Connective endings turned into a plain sentence end for the answer line.
 _ENDINGS = (("했으며", "했습니다."), ("였으며", "였습니다."), ("있으며", "있습니다."), ("이며", "입니다."),
             ("했고", "했습니다."), ("있고", "있습니다."), ("됐으며", "됐습니다."), ("되며", "됩니다."), ("하며", "합니다."))
+# Korean time units in English, longest first ("개월" before "월").
+_DURATION_UNITS = (("개월", "months"), ("시간", "hours"), ("분", "minutes"), ("초", "seconds"), ("주", "weeks"), ("일", "days"),
+                   ("년", "years"), ("달", "months"))
 _EN_KIND = {"score": "points", "people": "people", "cohort": "", "times": "times", "rank": ""}
 
 
@@ -64,12 +68,40 @@ def answer_figures(question: Question, text: str, names: Sequence[str] = (), con
     elif question.asks == "quantity":
         found = [f for f in found if f[3]] or found
     anchors = _anchors(question, text)
+    near = lambda f: min(_distance(f[1], f[2], a) for a in anchors)  # noqa: E731
     if anchors and len(found) > 1:
-        found.sort(key=lambda f: min(_distance(f[1], f[2], a) for a in anchors))
+        found.sort(key=near)
+    if anchors and wants and wants[0] in ("percent", "times"):
+        # "얼마나 줄었어?" asks a degree; a change told as "42분에서 9분으로" answers it too, when it is what the
+        # question's words are next to (the 21% of "체류 시간도 21% 짧아졌다" is another measure).
+        every = tied_figures(replace(question, wants=(), asks="quantity"), text, names, context)
+        changes = [f for f in every if _changed_to(text, f[1], f[2], f[3])]
+        if changes and near(min(changes, key=near)) < near(found[0]):
+            found = [min(changes, key=near)]
     value, start, end, kind = found[0]
     if kind == "date":
         start, end = _whole_date(text, start, end)
+    elif after := _changed_to(text, start, end, kind):
+        # "평균 42분에서 9분으로 줄었고", "from 4 minutes 20 seconds to 38 seconds": the change is the answer.
+        return [(value, text[start:end].strip(), kind), after]
     return [(value, text[start:end].strip(), kind)]
+
+
+_FROM_KO = re.compile(r"\s*에서\s*(?:약\s*|평균\s*)?$")
+_TO_EN = re.compile(r"^\s+to\s+(?:about\s+|around\s+|roughly\s+)?$")
+
+
+def _changed_to(text: str, start: int, end: int, kind: str) -> tuple[float, str, str] | None:
+    """The figure a value changed to, when the sentence says so right after it: "42분에서 9분으로", "from 42 to 9"."""
+    english = bool(re.search(r"\bfrom\s+(?:about\s+|around\s+)?$", text[max(0, start - 20):start]))
+    for value, s, e, k in numbers.figures_with_units(text):
+        if s < end or k != kind or s - end > 12:
+            continue
+        between = text[end:s]
+        if (english and _TO_EN.match(between)) or (not english and _FROM_KO.match(between)):
+            return (value, text[s:e].strip(), kind)
+        break
+    return None
 
 
 def _whole_date(text: str, start: int, end: int) -> tuple[int, int]:
@@ -120,6 +152,8 @@ def english_figure(value: float, text: str, kind: str) -> str:
         return f"{_scaled(value)} parameters" if value >= 1e6 else text
     if kind == "cohort":
         return f"cohort {value:g}"
+    if kind == "duration" and (unit := next((en for ko, en in _DURATION_UNITS if ko in text), "")):
+        return f"{value:g} {unit}"
     word = _EN_KIND.get(kind, "")
     return f"{_scaled(value)} {word}".strip()
 
@@ -207,10 +241,13 @@ def compose(question: Question, passages: Sequence[Passage], documents: Mapping[
     # question ("Who led it, and how much did it raise?"): then the best passage answers the first part.
     cited = (primary,) if primary and passages[primary].features.get("part", 0.0) < 2 else choose_citations(passages)
     place = where(doc, top.paragraph, language)
+    change = len(figs) == 2 and question.asks != "when"
     if language == "en":
         if figs:
             fig_text = ", ".join(english_figure(v, t, k) for v, t, k in figs)
             lead = EN.WHEN.format(figure=fig_text) if question.asks == "when" else EN.FIGURE.format(figure=fig_text)
+            if change:
+                lead = EN.CHANGE.format(before=english_figure(*figs[0]), after=english_figure(*figs[1]))
             text = f"{lead} Source: {place}."
         elif source_language == "en" and partial:
             text = EN.ACCORDING.format(where=place, statement=clause.rstrip(".") + ".")
@@ -224,6 +261,8 @@ def compose(question: Question, passages: Sequence[Passage], documents: Mapping[
     else:
         if figs:
             lead = KO.FIGURE.format(figure=", ".join(t for _, t, _ in figs))
+            if change:
+                lead = KO.CHANGE.format(before=figs[0][1], after=figs[1][1], ro=KO.particle_ro(figs[1][1]))
             text = f"{lead} {KO.ACCORDING.format(where=place, statement=_as_statement(clause))}" if partial and source_language == "ko" \
                 else f"{lead} 출처: {place}."
         elif partial and source_language == "ko":

@@ -271,3 +271,10 @@ def test_a_counter_before_the_copula_and_at_once_is_no_count() -> None:
     # "한 번에" is "at once"; "두 번에 걸쳐" is a count.
     assert [v for v, *_ in figures_with_units("한 번에 최대 1만2천대의 화물차를 배차한다.")] == [12000.0]
     assert [v for v, *_ in figures_with_units("두 번에 걸쳐 나눠 지급한다.")] == [2.0]
+
+
+def test_a_duration_in_korean_units_is_worded_in_english() -> None:
+    from knowledge.offline import english_figure
+
+    assert [english_figure(v, t, "duration") for v, t in ((42, "42분"), (6, "6개월"), (3, "3년간"))] == [
+        "42 minutes", "6 months", "3 years"]

@@ -1,4 +1,6 @@
-"""Two articles may give one figure at different dates (a running total in March, another in October): the
+"""Answers that state figures as the articles give them.
+
+Two articles may give one figure at different dates (a running total in March, another in October): the
 answer states the best one and says what the other article gives, quoting both. A figure of another thing
 (a different programme's total) is never offered as a rival."""
 from __future__ import annotations
@@ -41,6 +43,8 @@ CAMP = """# 별빛시, 청소년 코딩 캠프 '별빛 캠프' 3년째
 별빛 캠프의 누적 수료생은 900명이다.
 
 캠프는 매년 여름 2주 동안 열린다.
+
+온라인 접수를 도입한 뒤 캠프 신청 대기 시간은 평균 42분에서 9분으로 줄었고, 참가자 만족도도 21% 높아졌다.
 """
 
 
@@ -81,3 +85,12 @@ def test_a_figure_only_one_article_gives_has_no_rival(chain) -> None:
 
 def test_the_particle_after_a_figure_follows_its_last_sound() -> None:
     assert [particle_ro(w) for w in ("1만2천명", "5개", "94.5%", "3", "7", "GPT")] == ["으로", "로", "로", "으로", "로", "(으)로"]
+
+
+def test_a_change_is_stated_from_one_figure_to_the_other(chain) -> None:
+    # The 21% is another measure of the same sentence; the question's words sit next to the change.
+    answer = chain.ask("별빛 캠프 신청 대기 시간은 얼마나 줄었어?")
+    assert answer.found and answer.text.startswith("42분에서 9분으로 바뀌었습니다."), answer.text
+    english = chain.ask("How much did the application wait time for the Byeolbit camp drop?")
+    assert english.found and "from 42 minutes to 9 minutes" in english.text, english.text
+    assert chain.ask("별빛 캠프 참가자 만족도는 얼마나 높아졌어?").text.startswith("21%"), "a share asked is still the share"

@@ -47,6 +47,7 @@ NO_DOCUMENTS = "No articles are indexed yet."
 
 # --- answers --------------------------------------------------------------
 FIGURE = "According to the article, it is {figure}."
+CHANGE = "According to the article, it went from {before} to {after}."
 # Another article gives the figure differently (see `knowledge.retrieval.Retriever.rival`).
 RIVAL = " Another article gives {figure}: {where}."
 FIGURE_FOR = "According to the article, {subject}: {figure}."

@@ -99,6 +99,7 @@ NO_DOCUMENTS = "아직 색인된 기사가 없습니다."
 
 # --- answers --------------------------------------------------------------
 FIGURE = "{figure}입니다."
+CHANGE = "{before}에서 {after}{ro} 바뀌었습니다."
 # Another article gives the figure differently (see `knowledge.retrieval.Retriever.rival`).
 RIVAL = " 다만 {where}에는 {figure}{ro} 나옵니다."
 ACCORDING = "{where}에 따르면 {statement}"
