@@ -175,7 +175,7 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("times", r"배(?![\uac00-\ud7a3])|배[를의로]|times\b|-fold\b|x\b"),
     ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b|"
                  r"-(?:years?|months?|weeks?|days?|hours?|minutes?)\b"),
-    ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월[에부까]|일(?![\uac00-\ud7a3])|일[에부까]|학년도"),
+    ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월(?=[에부까])|일(?![\uac00-\ud7a3])|일(?=[에부까])|학년도"),
     ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
     # "1단계", "2차", "3세대", "phase 2": which stage of a programme or generation of a product.
     ("phase", r"(?:단계|차|세대)" + _PARTICLE + r"|(?:st|nd|rd|th)[\s-](?:phase|stage|generation)s?\b"),

@@ -278,3 +278,8 @@ def test_a_duration_in_korean_units_is_worded_in_english() -> None:
 
     assert [english_figure(v, t, "duration") for v, t in ((42, "42분"), (6, "6개월"), (3, "3년간"))] == [
         "42 minutes", "6 months", "3 years"]
+
+
+def test_a_date_before_a_particle_ends_at_its_unit() -> None:
+    text = "지난 3월부터 시범 운영을 거쳐 오는 11월 1일부터 전면 적용한다."
+    assert [text[a:b] for _, a, b, k in figures_with_units(text) if k == "date"] == ["3월", "11월", "1일"]
