@@ -1130,7 +1130,8 @@ class HybridRetriever:
             return 0.0
         name = subject[2]
         family = {name, *self.profile.aliases_of(name), *self.profile.transliterations(name)}
-        others = [s for s in spans if not any(related(s[2], f) for f in family)]
+        # Another name, not a general one ("AI", "LG"), which a sentence about the subject may well write.
+        others = [s for s in spans if s[2] in self.names and not any(related(s[2], f) for f in family)]
         near = self._near_text(sentence)
         if not others or any(mentions(f, near) for f in family):
             return 0.0
@@ -1301,6 +1302,10 @@ class HybridRetriever:
         tied = tied_figures(question, sentence.text, self.names, context)
         # The most specific kind asked ("how many young people": people) counts fully, a fallback ("count") half.
         kind = (1.0 if not question.wants or any(f[3] == question.wants[0] for f in tied) else 0.5) if tied else 0.0
+        if kind and question.asks == "when" and _ASKS_START.search(question.folded) and _reported_on(sentence.text, tied):
+            # "언제부터 전면 시행해?" of "… 전면 도입한다고 지난 14일 밝혔다": the day the plan was told, not when it starts.
+            # (Asked when something was unveiled, "공개했다고 14일 밝혔다" does tell the day.)
+            kind = 0.5
         person = 0.0
         if question.asks == "who":
             person = 1.0 if self._names_person(sentence) else 0.0
@@ -1590,6 +1595,23 @@ _OLDER = re.compile(r"\b(?:legacy|previous|predecessor|older|prior|original|very
 _PRODUCT_NOUN = re.compile(r"[\s-]*(?:[\w-]+\s+)?(?:model|version|edition|build|unit|robot|chip|engine|system|device|generation|gen|"
                            r"모델|버전|제품|로봇|칩|엔진|세대|기기|장비|시스템)(?![a-z])")
 _FIRST_CUES = frozenset({"original", "very first", "first-ever", "처음 나온", "처음 선보인", "처음 출시된", "처음나온", "처음선보인", "처음출시된"})
+
+
+# A date that only says when something was told: "… 연동한다고 지난 14일 밝혔다", "…, the company said on Tuesday".
+_REPORTED_KO = re.compile(r"^\s*(?:밝혔|말했|전했|설명했|강조했|알렸|발표했)")
+_REPORTED_EN = re.compile(r"\b(?:said|announced|told|reported|confirmed)\s+(?:on\s+)?$", re.I)
+# A question about when something starts or takes effect ("언제부터", "when does it start").
+_ASKS_START = re.compile(r"부터|시작|개시|시행|적용|발효|\bstart|\bbegin|commenc|take effect|takes effect|from when|since when|go live|goes live")
+
+
+def _reported_on(text: str, tied: Sequence[tuple[float, int, int, str]]) -> bool:
+    """Whether every date of the sentence is the day it was reported (the date sits next to a verb of saying)."""
+    dates = [(s, e) for _, s, e, k in tied if k == "date"]
+    if not dates:
+        return False
+    end = max(e for _, e in dates)
+    start = min(s for s, _ in dates)
+    return bool(_REPORTED_KO.match(text[end:]) or _REPORTED_EN.search(text[max(0, start - 30):start]))
 
 
 def _stages(text: str) -> set[tuple[float, str]]:

