@@ -206,6 +206,9 @@ _SPENDING_WORDS = frozenset({"사업비", "총사업비"})
 # ... and a cost asked ("what did it cost to run") is told as the budget spent on it.
 _COST_WORDS = frozenset({"cost", "costs", "비용"})
 _BUDGET_SPENT = re.compile(r"(?:예산|budget)[^.]{0,24}?(?:들어|투입|쓰였|썼|spent|went)|(?:들어간|투입된|투입한|쓴|spent on|went into)\s?[^.]{0,16}?(?:예산|budget)")
+# What a thing costs, told as what it sells for: "will sell the K3 for $389 a chip", "priced at", "에 판매한다".
+_SOLD_FOR = re.compile(r"\bsells?\b[^.]{0,40}?\bfor\s+(?:about\s+|around\s+)?[$€£¥₩]?\d|\bsold\b[^.]{0,40}?\bfor\s+[$€£¥₩]?\d|"
+                       r"\bpriced at\b|\bretails? (?:for|at)\b|\d\s?(?:원|달러|엔|유로)(?:에|으로|씩)?\s?(?:판매|팔|출시|공급)")
 
 
 def metric_missing(question: Question, passage: Passage) -> float:
@@ -226,8 +229,10 @@ def metric_missing(question: Question, passage: Passage) -> float:
         if not metrics:
             continue
         if not any(form_match(f, text) >= 1.0 for f in unit.forms):
-            if unit.label in _COST_WORDS and _BUDGET_SPENT.search(own):
-                continue  # "What did it cost to run it?" is told as the budget spent ("운영에 들어간 예산은 48억 원")
+            if unit.label in _COST_WORDS and (_BUDGET_SPENT.search(own) or _SOLD_FOR.search(own)):
+                # "What did it cost to run it?" is told as the budget spent ("운영에 들어간 예산은 48억 원"),
+                # "how much does a K3 cost?" as what it sells for ("will sell the K3 for $389 a chip").
+                continue
             return 1.0
         # The sentence before names the metric, but this one states another ("booked ₩301 billion in revenue"
         # after a sentence on operating profit): its figure is of that one.

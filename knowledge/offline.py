@@ -79,6 +79,8 @@ def answer_figures(question: Question, text: str, names: Sequence[str] = (), con
         if changes and near(min(changes, key=near)) < near(found[0]):
             found = [min(changes, key=near)]
     value, start, end, kind = found[0]
+    if kind == "money" and start and text[start - 1] in "$€£¥₩":
+        start -= 1  # "$389", not "389"
     if kind == "date":
         start, end = _whole_date(text, start, end)
     elif after := _changed_to(text, start, end, kind):
@@ -156,6 +158,41 @@ def english_figure(value: float, text: str, kind: str) -> str:
         return f"{value:g} {unit}"
     word = _EN_KIND.get(kind, "")
     return f"{_scaled(value)} {word}".strip()
+
+
+# Currencies an English figure is written in, and their Korean names.
+_CURRENCIES = (("$", "달러"), ("dollar", "달러"), ("€", "유로"), ("euro", "유로"), ("£", "파운드"), ("pound", "파운드"),
+               ("¥", "엔"), ("yen", "엔"), ("₩", "원"), ("won", "원"))
+
+
+def korean_figure(value: float, text: str, kind: str) -> str:
+    """An English sum in Korean units, with the article's wording after it: "$650 million" -> "6억5천만 달러($650
+    million)"; Korean figures and other kinds stay as written."""
+    if kind != "money" or re.search(r"[\uac00-\ud7a3]", text) or value < 1 or value != value:
+        return text
+    currency = next((ko for mark, ko in _CURRENCIES if mark in text.lower()), "")
+    if not currency:
+        return text
+    amount = _korean_amount(value)
+    return f"{amount} {currency}({text})" if amount != text.lstrip("$€£¥₩") else f"{amount}{currency}"
+
+
+def _korean_amount(value: float) -> str:
+    """650000000 -> "6억5천만", 1.1e9 -> "11억", 389 -> "389" (조, 억, 만 as Korean news writes them)."""
+    rest = round(value)
+    out = []
+    for unit, size in (("조", 10**12), ("억", 10**8), ("만", 10**4)):
+        part, rest = divmod(rest, size)
+        if part:
+            out.append(_korean_part(part) + unit)
+    if rest:
+        out.append(_korean_part(rest) if out else f"{rest:,}")
+    return "".join(out) or "0"
+
+
+def _korean_part(part: int) -> str:
+    thousands, rest = divmod(part, 1000)
+    return (f"{thousands}천" if thousands else "") + (str(rest) if rest else "")
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -260,9 +297,10 @@ def compose(question: Question, passages: Sequence[Passage], documents: Mapping[
                 text += EN.MENTIONS.format(names=_join_en(names))
     else:
         if figs:
-            lead = KO.FIGURE.format(figure=", ".join(t for _, t, _ in figs))
+            lead = KO.FIGURE.format(figure=", ".join(korean_figure(v, t, k) for v, t, k in figs))
             if change:
-                lead = KO.CHANGE.format(before=figs[0][1], after=figs[1][1], ro=KO.particle_ro(figs[1][1]))
+                after = korean_figure(*figs[1])
+                lead = KO.CHANGE.format(before=korean_figure(*figs[0]), after=after, ro=KO.particle_ro(after))
             text = f"{lead} {KO.ACCORDING.format(where=place, statement=_as_statement(clause))}" if partial and source_language == "ko" \
                 else f"{lead} 출처: {place}."
         elif partial and source_language == "ko":
@@ -284,7 +322,7 @@ def _with_rival(question: Question, rival: Passage, documents: Mapping[str, Docu
     if question.language == "en":
         text += EN.RIVAL.format(figure=", ".join(english_figure(v, t, k) for v, t, k in figs), where=place)
     else:
-        figure = ", ".join(t for _, t, _ in figs)
+        figure = ", ".join(korean_figure(v, t, k) for v, t, k in figs)
         text += KO.RIVAL.format(figure=figure, ro=KO.particle_ro(figure), where=place)
     return text, (*[i for i in cited if i != 1], 1)
 

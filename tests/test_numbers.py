@@ -283,3 +283,22 @@ def test_a_duration_in_korean_units_is_worded_in_english() -> None:
 def test_a_date_before_a_particle_ends_at_its_unit() -> None:
     text = "지난 3월부터 시범 운영을 거쳐 오는 11월 1일부터 전면 적용한다."
     assert [text[a:b] for _, a, b, k in figures_with_units(text) if k == "date"] == ["3월", "11월", "1일"]
+
+
+def test_an_english_sum_is_worded_in_korean_units_with_the_articles_wording() -> None:
+    from knowledge.offline import korean_figure
+
+    assert korean_figure(650e6, "$650 million", "money") == "6억5천만 달러($650 million)"
+    assert korean_figure(389, "$389", "money") == "389달러"
+    assert korean_figure(3.2e11, "320 billion won", "money") == "3천200억 원(320 billion won)"
+    assert korean_figure(1.2e11, "1천200억 원", "money") == "1천200억 원"  # Korean already
+    assert korean_figure(94.5, "94.5%", "percent") == "94.5%"
+
+
+def test_an_answered_sum_keeps_its_currency_sign() -> None:
+    from knowledge.offline import answer_figures
+
+    from knowledge.question import read_question
+
+    question = read_question("How much does it cost?", 2000)
+    assert [t for _, t, _ in answer_figures(question, "Veridian will sell the K3 for $389 a chip.")] == ["$389"]

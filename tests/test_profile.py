@@ -667,6 +667,12 @@ def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
     kb = _knowledge_base(tmp_path / "battery", {"bat.md": "# 제타-7 배터리\n제타-7은 한 번 충전으로 9시간 작동한다.\n"})
     charge = kb.retriever.prepare("How long can Zeta-7 run on a single charge?")
     assert "money" not in charge.wants and features(charge, kb.retriever.search(charge, k=1)[0])["metric_missing"] == 0.0
+    # A cost told as what the thing sells for.
+    (tmp_path / "price").mkdir()
+    kb = _knowledge_base(tmp_path / "price", {"k3.md": "# Kestrel K3\nVeridian will sell the K3 for $389 a chip in orders of 10,000 units.\n"})
+    cost = kb.retriever.prepare("How much does a K3 cost if you buy in bulk?")
+    passages = kb.retriever.search(cost, k=1)
+    assert features(cost, passages[0])["metric_missing"] == 0.0
 
 
 def test_people_nouns_by_their_ending_ask_for_a_head_count() -> None:
