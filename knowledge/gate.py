@@ -239,7 +239,26 @@ def metric_missing(question: Question, passage: Passage) -> float:
         others = {f for f in _METRICS - set(unit.forms) if form_match(f, own) >= 1.0}
         if others and not any(form_match(f, own) >= 1.0 for f in unit.forms):
             return 1.0
+        # Both named, but the sum sits with another one: "매출은 180억원으로 … 늘었지만, … 영업손실을 내고 있다".
+        # Only a money metric the question does not ask about in another word counts ("per million tokens" is a
+        # price's unit; "revenue and operating profit" asks both).
+        asked_all = {f for u in question.units for f in u.forms}
+        sums_of = (others & _MONEY_METRIC_FORMS) - asked_all
+        if sums_of and "money" in question.wants and _sum_belongs_elsewhere(own, set(unit.forms), sums_of):
+            return 1.0
     return 0.0
+
+
+def _sum_belongs_elsewhere(folded: str, asked: set[str], others: set[str]) -> bool:
+    """Whether every sum of the sentence has another metric word as the nearest one before it."""
+    sums = [(s, e) for _, s, e, kind in numbers.figures_with_units(folded) if kind == "money"]
+    if not sums:
+        return False
+    def nearest(start: int) -> str | None:
+        # The metric word ending last before the sum; of two ending together the longer ("operating profit", not "profit").
+        ends = [((at + len(form), len(form)), form) for form in asked | others if (at := folded.rfind(form, 0, start)) >= 0]
+        return max(ends)[1] if ends else None
+    return all((n := nearest(s)) is not None and n in others for s, _ in sums)
 
 
 # A team asked for by name ("대상을 받은 팀은 어디", "어느 팀이", "which team won"), and a team named in a sentence

@@ -675,6 +675,22 @@ def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
     assert features(cost, passages[0])["metric_missing"] == 0.0
 
 
+def test_a_sum_that_sits_with_another_metric_of_the_sentence_is_not_the_asked_one(tmp_path) -> None:
+    from knowledge.gate import features
+
+    kb = _knowledge_base(tmp_path, {"road.md": "# 로드마인드 실적\n로드마인드의 지난해 매출은 180억원으로 전년보다 62% 늘었지만, "
+                                               "연구개발 투자 확대로 아직 영업손실을 내고 있다.\n누리3 프로의 이용 요금은 100만 토큰당 2천400원이다.\n"
+                                               "Operating profit more than doubled to 31.7 billion won, lifting the operating margin to 17.4%.\n"})
+    def missing(text: str) -> float:
+        question = kb.retriever.prepare(text)
+        return features(question, kb.retriever.search(question, k=1)[0])["metric_missing"]
+
+    assert missing("로드마인드 영업손실 규모는 얼마나 돼?") == 1.0  # 180억원 is the revenue
+    assert missing("로드마인드 작년 매출 얼마야?") == 0.0
+    assert missing("What does NURI 3 Pro cost per million tokens?") == 0.0  # tokens: the price's unit
+    assert missing("What was the operating profit, and what margin does that imply?") == 0.0  # "profit" is part of it
+
+
 def test_people_nouns_by_their_ending_ask_for_a_head_count() -> None:
     from knowledge.question import read_question
 
