@@ -16,7 +16,8 @@ _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1
 _TOKEN = re.compile(
     r"(?<![a-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?:\s?((?:천|백|십)?여?(?:조|억|만)|천|백)|[\s-]?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
-    r"(?![a-z])",
+    # No letter follows, unless it is the ordinal of a cohort or stage: "the 4th cohort", "2nd-generation".
+    r"(?!(?!(?:st|nd|rd|th)[\s-](?:cohort|batch|class|intake|phase|stage|generation)s?\b)[a-z])",
     re.I,
 )
 # Words that make a figure a threshold or a comparison, not a claim about the article.

@@ -302,3 +302,11 @@ def test_an_answered_sum_keeps_its_currency_sign() -> None:
 
     question = read_question("How much does it cost?", 2000)
     assert [t for _, t, _ in answer_figures(question, "Veridian will sell the K3 for $389 a chip.")] == ["$389"]
+
+
+def test_a_digit_ordinal_names_a_cohort_or_stage() -> None:
+    from knowledge.numbers import ordinal_places
+
+    assert ordinal_places("How many people completed the 4th cohort of the academy?") == {(4.0, "cohort")}
+    assert ordinal_places("a 2nd-generation robot") == {(2.0, "phase")}
+    assert ordinal_places("the 5th floor") == set()
