@@ -22,7 +22,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("executive", "executives", "임원", "경영진"),
     ("board", "board of directors", "directors", "이사회", "이사진"),
     ("take office", "took office", "taking office", "inauguration", "inaugurated", "취임"),
-    ("employee", "employees", "staff", "workforce", "worker", "workers", "직원", "임직원", "인력", "인원", "일하", "일해", "근무"),
+    ("employee", "employees", "staff", "headcount", "workforce", "worker", "workers", "직원", "임직원", "인력", "인원", "일하", "일해", "근무"),
     ("researcher", "researchers", "scientist", "연구원", "연구진", "연구자"),
     ("institute", "lab", "laboratory", "research center", "연구소", "연구원", "연구센터"),
     ("university", "college", "school", "대학", "대학교", "학교"),
@@ -190,7 +190,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("scholarship", "scholarships", "stipend", "장학금"),
     ("camp", "bootcamp", "캠프"),
     ("lead", "leads", "led", "in charge", "총괄", "주도", "이끌", "리드"),
-    ("headcount", "staff numbers", "인원", "인력 규모"),
+    ("headcount", "staff numbers", "인원", "인력 규모", "직원 수"),
     # rank and share
     ("top", "upper", "상위"),
     ("rank", "ranked", "ranking", "순위", "등수"),
