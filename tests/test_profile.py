@@ -1634,6 +1634,10 @@ def test_a_figure_past_the_end_of_its_clause_is_not_the_next_names() -> None:
 def test_a_company_written_solid_with_a_loanword_kind_is_named_by_its_name() -> None:
     profile = CorpusProfile.build([parse_document("d.md", "다온인텔리전스가 누리3를 공개했다. 뷰메디랩은 루나를 내놓았다.\n")])
     assert {"다온", "뷰메디"} <= set(profile.entity_docs)
+    # ... and a public body or an institution: "Hanbit" names 한빛시교육청, "Hanbyeol" 한별대학교병원.
+    profile = CorpusProfile.build([parse_document("e.md", "한빛시교육청이 AI 교사를 도입했다. 한별대학교병원은 응급실에 AI를 들였다.\n")])
+    assert {"한빛", "한별"} <= set(profile.entity_docs)
+    assert "한빛" in profile.transliterations("hanbit")
 
 
 WHY = """# 한빛그룹, 한빛AI연구원 출범 5년

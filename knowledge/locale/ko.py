@@ -25,12 +25,14 @@ PARTY_KINDS = r"인베스트먼트|벤처스|벤처투자|캐피탈|파트너스
 PARTY = re.compile(r"[\uac00-\ud7a3A-Za-z]{1,8}(?:" + PARTY_KINDS + r")(?=(?:이|가|은|는|을|를|의|와|과|에|도|로|만)?(?:[^\uac00-\ud7a3]|$))")
 PARTY_NAME = re.compile(r"(?:" + PARTY_KINDS + r")$")
 
-# A company written solid with its kind ("새온손해보험", "말결랩스", "한빛텔레콤"): the name before the kind is
+# A company (or a public body) written solid with its kind ("새온손해보험", "말결랩스", "한빛텔레콤"): the name before the kind is
 # how questions name it ("Saeon", "말결"), even when the article never writes it alone.
 COMPANY_NAME = re.compile(
     r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,5}?)(?:손해보험|생명보험|손보|생보|전자|그룹|텔레콤|증권|은행|보험|화학|캐피탈|벤처스|"
     r"인베스트먼트|파트너스|자산운용|홀딩스|중공업|제약|로보틱스|테크|랩스|랩|모빌리티|스튜디오|실리콘|바이오|헬스케어|인텔리전스|"
-    r"솔루션즈|솔루션스|시스템즈|네트웍스|네트워크스|소프트|에너지|메디컬|다이내믹스|인더스트리|커뮤니케이션즈|엔터테인먼트)"
+    r"솔루션즈|솔루션스|시스템즈|네트웍스|네트워크스|소프트|에너지|메디컬|다이내믹스|인더스트리|커뮤니케이션즈|엔터테인먼트|"
+    # ... and a public body or an institution ("한빛시교육청", "한별대학교병원"): "Hanbit", "Hanbyeol" name it.
+    r"시교육청|도교육청|교육청|시청|구청|군청|도청|대학교병원|대학병원|대병원|의료원|대학교|재단|공사|공단)"
     r"(?=[은는이가을를의와과에도로만]?(?:[^\uac00-\ud7a3]|$))"
 )
 # Words that qualify a kind of company rather than name one ("국내 은행" written solid, "대형증권").
