@@ -220,11 +220,17 @@ def figures_with_units(text: str) -> list[tuple[float, int, int, str]]:
     return list(_figures_with_units(text))
 
 
+# "1인당", "1명당", "1대당": per one person or thing.
+_PER_ONE = re.compile(r"\s?(?:인당|명당|개당|대당|곳당|건당|척당)")
+
+
 @lru_cache(maxsize=FIGURE_MEMORY)
 def _figures_with_units(text: str) -> tuple[tuple[float, int, int, str], ...]:
     out = []
     for value, start, end in figures(text):
         raw = text[start:end]
+        if _PER_ONE.match(text, end):
+            continue  # "교사 1인당", "척당": a rate's base, no figure of its own
         kind, unit_end = "", end
         if re.search(r"\d\s?b$", raw, re.I):
             out.append((value, start, end, "size"))  # 32B, 7.8B: model sizes
@@ -269,6 +275,8 @@ _NATIVE_FIGURE = re.compile(
     r"(?<![\uac00-\ud7a30-9])(?!세대)(" + "|".join(sorted(_NATIVE, key=len, reverse=True)) + r")\s?"
     r"(차례|번(?!\s?째)|개|명|곳|가지|종류|갈래|팀|대|종|개국|배|달|시간)(?![\uac00-\ud7a3]{2})"
 )
+# "한 명 한 명", "한 곳 한 곳": each one, no count.
+_EACH = re.compile(r"한\s?(명|곳|개|대|사람)\s+한\s?\1")
 # Native ordinals before a stage or cohort: "두 번째 단계" is 2단계, "첫 번째 기수" 1기.
 _NATIVE_ORDINAL = re.compile(r"(?<![\uac00-\ud7a3])(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?(?:번)?\s?째\s?(단계|세대|기수|기|차)")
 _NATIVE_KIND = {"명": "people", "팀": "people", "배": "times", "달": "duration", "시간": "duration"}
@@ -372,7 +380,8 @@ def native_figures(text: str) -> list[tuple[float, int, int, str]]:
     English ordinal cohorts ("the fourth cohort" -> 4), stages and places ("second place" -> 2위)."""
     out = [(float(_NATIVE[m.group(1)]), m.start(), m.end(), _NATIVE_KIND.get(m.group(2), "count"))
            for m in _NATIVE_FIGURE.finditer(text) if (m.group(1) not in ("석", "넉") or m.group(2) == "달")
-           and not (m.group(1) == "한" and m.group(2) == "번" and text.startswith("에", m.end()))]  # "한 번에": at once
+           and not (m.group(1) == "한" and m.group(2) == "번" and text.startswith("에", m.end()))  # "한 번에": at once
+           and not (m.group(1) == "한" and _EACH.search(text, max(0, m.start() - 6), m.end() + 6))]  # "한 명 한 명": each one
     for m in _WORD_NUMBER.finditer(text):
         if span := _WORD_DURATION.match(text, m.end()):
             out.append((float(_WORD_NUMBERS[m.group(1).lower()]), m.start(), span.end(), "duration"))

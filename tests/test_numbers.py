@@ -310,3 +310,8 @@ def test_a_digit_ordinal_names_a_cohort_or_stage() -> None:
     assert ordinal_places("How many people completed the 4th cohort of the academy?") == {(4.0, "cohort")}
     assert ordinal_places("a 2nd-generation robot") == {(2.0, "phase")}
     assert ordinal_places("the 5th floor") == set()
+
+
+def test_a_rates_base_and_each_one_are_no_counts() -> None:
+    text = "교사 1인당 주간 행정업무 시간은 9.5시간이다. 선박 1척당 월 90만원이다. 학생 한 명 한 명 곁에 머문다."
+    assert [text[a:b] for _, a, b, _ in figures_with_units(text)] == ["9.5시간", "90만원"]
