@@ -43,7 +43,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("invest", "invested", "investment", "investments", "투자"),
     ("acquire", "acquired", "acquisition", "인수"),
     ("hire", "hired", "hiring", "recruit", "recruitment", "채용", "고용"),
-    ("train", "training", "educate", "education", "course", "courses", "curriculum", "교육", "강의", "훈련"),
+    ("train", "training", "educate", "education", "course", "courses", "curriculum", "교육", "강의", "훈련", "연수"),
     ("apply", "applied", "applicant", "applicants", "application", "지원", "지원자", "신청"),
     ("participate", "participant", "participants", "take part", "taken part", "took part", "join", "joined",
      "참가", "참가자", "참여", "참여자"),
