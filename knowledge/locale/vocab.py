@@ -78,7 +78,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("profit", "earnings", "이익", "수익"),
     ("operating profit", "operating income", "operating loss", "영업이익", "영업손실"),
     ("net profit", "net income", "net loss", "순이익", "당기순이익", "순손실", "당기순손실"),
-    ("price", "cost", "costs", "fee", "fees", "charge", "가격", "비용", "요금", "사업비", "총사업비"),
+    ("price", "cost", "costs", "fee", "fees", "charge", "가격", "비용", "요금", "구독료", "이용료", "사업비", "총사업비"),
     ("free", "free of charge", "no cost", "무료"),
     ("budget", "fund", "funding", "예산", "자금"),
     ("loss", "losses", "damage", "damages", "피해", "손실"),
