@@ -186,6 +186,7 @@ class HybridRetriever:
         self._lede_key = {src: next((self.sentences[i].key for i in rows if not self.sentences[i].credit), "")
                           for src, rows in self._doc_rows.items()}
         self._prominence_memo: dict[str, dict[str, float]] = {}
+        self._naming_memo: dict[str, frozenset[str]] = {}  # names are the corpus's own: a bounded set
         self._doc_years: dict[str, frozenset[str]] = {}
         self._doc_year: dict[str, int | None] = {}
         self._doc_stages: dict[str, frozenset[tuple[float, str]]] = {}
@@ -760,14 +761,17 @@ class HybridRetriever:
         tf = top.features
         if tf.get("coverage", 0.0) < RIVAL_COVERAGE or tf.get("kind", 0.0) < 1.0:
             return None
-        shared = {n for n in self.names if mentions(n, self._near_text(top.sentence))}
+        shared: set[str] | None = None  # the names near the best sentence, read only when a candidate qualifies
         for i, p in enumerate(passages[1:3], start=1):
             f = p.features
             if p.sentence.source == top.sentence.source or p.score < RIVAL_SHARE or f.get("kind", 0.0) < 1.0 \
                     or f.get("version_miss", 0.0) or f.get("coverage", 0.0) < tf.get("coverage", 0.0) \
                     or f.get("entity", 1.0) < tf.get("entity", 1.0) - RIVAL_ENTITY_SLACK:
                 continue
-            if any(mentions(n, self._near_text(p.sentence)) for n in shared):
+            if shared is None:
+                near = self._near_text(top.sentence)
+                shared = {n for n in self.names if n in near and mentions(n, near)}
+            if any(n in self._near_text(p.sentence) and mentions(n, self._near_text(p.sentence)) for n in shared):
                 return i
         return None
 
@@ -1209,7 +1213,10 @@ class HybridRetriever:
     def _naming(self, name: str) -> frozenset[str]:
         """The documents naming a thing by this name or by another name the articles pair with it ("보칼리스" is
         named by the English article that writes only "Vocalis"): one thing, whichever script an article uses."""
-        return self.profile.docs_naming(name).union(*(self.profile.docs_naming(a) for a in self.profile.aliases_of(name)))
+        if (known := self._naming_memo.get(name)) is None:
+            known = self._naming_memo[name] = self.profile.docs_naming(name).union(
+                *(self.profile.docs_naming(a) for a in self.profile.aliases_of(name)))
+        return known
 
     def _focus(self, weights: dict[str, float]) -> dict[str, float]:
         """How much each document is *about* the question's names, not merely mentioning them.
