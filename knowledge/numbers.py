@@ -159,7 +159,9 @@ def _round(value: float) -> float:
 # --- figures with units -------------------------------------------------------
 # A Korean counter ends its word or is followed by a particle or the copula: "1천200대까지", "3개씩", "4천대였다",
 # but not "대기" or "장비".
-_PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|안팎|씩|이었다|였다|였고|였으며|이다|이며|이고|[을를이가의에로와과도만는은인다])?(?![\uac00-\ud7a3])"
+# The copula after a figure ("4천대였다", "140곳이다"): its word still ends at the counter.
+_COPULA = r"이었다|였다|였고|였으며|이다|이며|이고"
+_PARTICLE = r"(?:까지|부터|에서|으로|가량|정도|이상|이하|미만|안팎|씩|" + _COPULA + r"|[을를이가의에로와과도만는은인다])?(?![\uac00-\ud7a3])"
 # What a figure counts, read off the word right after it (Korean counters, English nouns).
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("percent", r"%|퍼센트|percent\b|per cent\b|pct\b|%p|포인트(?=\s*(?:상승|하락|증가|감소))"),
@@ -414,9 +416,12 @@ _WEEKDAY = re.compile(r"\b(?:on|last|this|next|since|by|until)\s+(monday|tuesday
                       r"(?<![\uac00-\ud7a3])([월화수목금토일])요일", re.I)
 
 
+_COPULA_END = re.compile(r"(?:" + _COPULA + r"|인|다)$")
+
+
 def _trim_unit(text: str, start: int, end: int) -> int:
     """End the figure at its counter: "94.5점을" -> "94.5점", "2천570명이" -> "2천570명", "4천대였다" -> "4천대"."""
-    if m := re.search(r"(?:이었다|였다|였고|였으며|이다|이며|이고|인|다)$", text[start:end]):
+    if m := _COPULA_END.search(text, start, end):
         if end - len(m.group(0)) - 1 >= start and not text[end - len(m.group(0)) - 1].isdigit():
             end -= len(m.group(0))
     while end > start and text[end - 1] in "을를이가의에은는과와로도으서까지나씩 ":

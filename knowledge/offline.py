@@ -9,8 +9,8 @@ sentence: the quote itself is cut from the source by the chain.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.runnables import RunnableLambda

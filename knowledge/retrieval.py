@@ -68,12 +68,12 @@ CONTEXT_NAME, LEDE_NAME, DOC_NAME = 0.9, 0.8, 0.7
 # A candidate naming the asked member of a product line replaces a best sentence about a sibling member when it
 # is among this many and matches at least this share of the words the best one matches.
 MEMBER_CANDIDATES = 8
+MEMBER_RERANK_COVERAGE = 0.5
 # Another article's figure for the same thing ("누적 참가자 1만2천명" in March, "1만7천명" in September) is shown
 # beside the answer when its sentence is among the best three, holds this share of belief, matches the
 # question's words as well and at least this much, names what the question names as closely (within the slack)
 # and shares a name with the best sentence.
 RIVAL_SHARE, RIVAL_COVERAGE, RIVAL_ENTITY_SLACK = 0.15, 0.5, 0.15
-MEMBER_RERANK_COVERAGE = 0.5
 # A question asking why, and the words a sentence gives a reason or a purpose with.
 _WHY = re.compile(r"\bwhy\b|what for\b|for what purpose|\bthe (?:reason|purpose|aim|goal)\b|왜|이유|목적|무엇 때문|뭐 때문|어째서")
 _REASON = re.compile(r"위해|위한|때문|덕분|목적|이유|하고자|려고|(?:으)?로 인해|\b(?:because|due to|in order to|so that|so as to|"
@@ -771,7 +771,8 @@ class HybridRetriever:
             if shared is None:
                 near = self._near_text(top.sentence)
                 shared = {n for n in self.names if n in near and mentions(n, near)}
-            if any(n in self._near_text(p.sentence) and mentions(n, self._near_text(p.sentence)) for n in shared):
+            other = self._near_text(p.sentence)
+            if any(n in other and mentions(n, other) for n in shared):
                 return i
         return None
 

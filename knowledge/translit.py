@@ -126,8 +126,8 @@ def _plains(word: str) -> tuple[str, ...]:
 
     A Hangul spelling has three readings: without the 'eu' Hangul adds to an
     English consonant (스크린 ~ screen), as it sounds (해온 ~ haon), and as
-    written, which is how a Korean name is romanised (바다 ~ Bada, 해온 ~ Haeon). A name may mix both (바다사이클 ~
-    Bada Cycle), so the closer reading counts.
+    written, which is how a Korean name is romanised (바다 ~ Bada, 해온 ~ Haeon).
+    A name may mix them (바다사이클 ~ Bada Cycle), so the closest reading counts.
     """
     text = re.sub(r"[^a-z]", "", romanize(word).lower())
     if is_latin(word):
