@@ -1369,26 +1369,47 @@ class HybridRetriever:
 
     def part_passages(self, question: Question, top: Passage) -> list[Passage]:
         """For a multi-part question ("How much did it raise, and who led the round?"), the best sentence of the
-        answering article for each part the best passage does not answer: each later part, and the first one
-        when the best passage states none of what it asks (it answered a later part)."""
-        out: list[Passage] = []
-        taken = {top.sentence.start}
+        answering article for each part the best passage does not answer.
+
+        The best passage answers the part whose own search believes in it most, of those whose kind it states:
+        "how many work there now, and how many will they hire this year?" is answered first by the hiring
+        sentence, which then answers the second part, and the first looks for its own.
+        """
+        source = top.sentence.source
+        searches = []
         for index, part in enumerate(question.parts):
             own = read_question(part, len(part) + 1)
             # A figure or a date must be in the sentence; "who" may be answered by a company, not only a person.
             figure = bool(own.wants) or own.asks in ("quantity", "when")
-            if index == 0:
-                # "Who led it, and how much …?" answered by the sum's sentence: the first part looks for its own.
-                answered = _states_kind(own, top.sentence.text) if figure else \
-                    own.asks != "who" or self._names_person(top.sentence) or self._names_party(own, top.sentence.text)
-                if answered:
-                    continue
-                sub = replace(self.prepare(part, question.history), asks=own.asks, wants=own.wants)
-            else:
-                # The part's own question words, searched with the first part's topic ("who led the round" is about
-                # the funding round of the first part); the first part's sentence is taken already.
-                sub = replace(self.prepare(f"{part} {question.parts[0]}", question.history), asks=own.asks, wants=own.wants)
-            for p in self.search(sub, k=8, join=False, within=top.sentence.source)[:PART_CANDIDATES]:
+            # A later part's own words are searched with the first part's topic ("who led the round" is about
+            # the funding round of the first part).
+            text = part if index == 0 else f"{part} {question.parts[0]}"
+            sub = replace(self.prepare(text, question.history), asks=own.asks, wants=own.wants)
+            searches.append((own, figure, sub, self.search(sub, k=8, join=False, within=source)[:PART_CANDIDATES]))
+
+        def belief(index: int) -> float:
+            """How much the part's own words (alone) believe in the best sentence."""
+            own, _, sub, found = searches[index]
+            if index:
+                found = self.search(replace(self.prepare(question.parts[index], question.history), asks=own.asks,
+                                            wants=own.wants), k=8, join=False, within=source)[:PART_CANDIDATES]
+            return next((p.score for p in found if top.sentence.start <= p.sentence.start < top.sentence.end), 0.0)
+
+        own0, figure0, _, _ = searches[0]
+        answered = [0] if (_states_kind(own0, top.sentence.text) if figure0 else own0.asks != "who"
+                           or self._names_person(top.sentence) or self._names_party(own0, top.sentence.text)) else []
+        if answered and figure0 and len(numbers.figures_with_units(top.sentence.text)) == 1:
+            # One figure answers one part; "2천340명이 19개 언어로" answers both.
+            rivals = {i: belief(i) for i, (own, figure, _, _) in enumerate(searches)
+                      if i and figure and _states_kind(own, top.sentence.text)}
+            if rivals and max(rivals.values()) > belief(0):
+                answered = [max(rivals, key=lambda i: rivals[i])]
+        out: list[Passage] = []
+        taken = {top.sentence.start}
+        for index, (own, figure, sub, found) in enumerate(searches):
+            if index in answered:
+                continue
+            for p in found:
                 if top.sentence.start <= p.sentence.start < top.sentence.end or p.sentence.start in taken:
                     continue  # the best sentence (perhaps joined with the next) or an earlier part's
                 if (figure and not _states_kind(sub, p.sentence.text)) or p.features.get("coverage", 0.0) <= 0.0:
@@ -1646,6 +1667,8 @@ def _states_kind(question: Question, text: str) -> bool:
     """Does the text state a figure of the kind the question asks (a date for "when", any count for "how many")?"""
     kinds = {kind for *_, kind in numbers.figures_with_units(text)}
     wanted = set(question.wants) | ({"date"} if question.asks == "when" else set())
+    if "count" in wanted:
+        wanted.add("people")  # "how many are they hiring?": a count of people is a count
     return bool(kinds & wanted) if wanted else bool(kinds - {"", "date"})
 
 
