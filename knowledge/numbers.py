@@ -14,10 +14,12 @@ _KO_SCALE = {"조": 1e12, "억": 1e8, "만": 1e4, "천": 1e3, "백": 1e2}
 _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}
 # Digits glued to Latin letters are names, not figures (R1, GPT-4o, a Slack id like U024BE7LH).
 _TOKEN = re.compile(
-    r"(?<![a-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?<![a-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)"
     r"(?:\s?((?:천|백|십)?여?(?:조|억|만)|천|백)|[\s-]?(trillion|billion|million|thousand)\b|(bn|b|m|k)(?![a-z]))?"
-    # No letter follows, unless it is the ordinal of a cohort or stage: "the 4th cohort", "2nd-generation".
-    r"(?!(?!(?:st|nd|rd|th)[\s-](?:cohort|batch|class|intake|phase|stage|generation)s?\b)[a-z])",
+    # No letter follows, unless it is the ordinal of a cohort or stage ("the 4th cohort", "2nd-generation")
+    # or a unit of measure written solid ("45W", "600kg", "5nm").
+    r"(?!(?!(?:st|nd|rd|th)[\s-](?:cohort|batch|class|intake|phase|stage|generation)s?\b|"
+    r"(?:[kmg]?wh?|kg|km|nm|ghz|gb|tb|ms)(?![a-z]))[a-z])",
     re.I,
 )
 # Words that make a figure a threshold or a comparison, not a claim about the article.
@@ -179,6 +181,8 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b|"
                  r"-(?:years?|months?|weeks?|days?|hours?|minutes?)\b"),
     ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월(?=[에부까])|일(?![\uac00-\ud7a3])|일(?=[에부까])|학년도"),
+    ("weight", r"㎏|kg(?![a-z])|킬로그램|톤(?![\uac00-\ud7a3])|톤[으이을은의에과와]|tonnes?\b|tons?\b|pounds?\b|lbs?\b"),
+    ("power", r"(?:k|m|g)?w(?![a-z])|와트|watts?\b"),
     ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
     # "1단계", "2차", "3세대", "phase 2": which stage of a programme or generation of a product.
     ("phase", r"(?:단계|차|세대)" + _PARTICLE + r"|(?:st|nd|rd|th)[\s-](?:phase|stage|generation)s?\b"),

@@ -315,3 +315,25 @@ def test_a_digit_ordinal_names_a_cohort_or_stage() -> None:
 def test_a_rates_base_and_each_one_are_no_counts() -> None:
     text = "교사 1인당 주간 행정업무 시간은 9.5시간이다. 선박 1척당 월 90만원이다. 학생 한 명 한 명 곁에 머문다."
     assert [text[a:b] for _, a, b, _ in figures_with_units(text)] == ["9.5시간", "90만원"]
+
+
+def test_units_of_measure_glued_to_figures_are_read_and_digits_are_never_split() -> None:
+    # "75W" was read as a bare 7 (the 5 taken for a name's digit); weights and power have kinds of their own.
+    assert figures_with_units("each card draws 75W of power") == [(75.0, 16, 19, "power")]
+    assert [(v, k) for v, _, _, k in figures_with_units("소비전력은 45W로, 적재 중량은 600㎏에서 1.2톤으로")] == [
+        (45.0, "power"), (600.0, "weight"), (1.2, "weight")]
+    assert [(v, k) for v, _, _, k in figures_with_units("60 TOPS at 8 watts, 600kg payload")] == [
+        (60.0, "count"), (8.0, "power"), (600.0, "weight")]
+    assert figures("R2, GPT-4o, U024BE7LH, 5G") == []
+
+
+@pytest.mark.parametrize("question, wants", [
+    ("모아캐리 M2 몇키로까지 실을수 있어?", ("weight",)),
+    ("What is the maximum payload of the new robot?", ("weight",)),
+    ("R2 칩 하나 소비전력이 몇 와트야?", ("power",)),
+    ("엑스레이 한 장 읽는 데 얼마나 걸려요?", ("duration",)),
+])
+def test_a_unit_of_measure_asked_is_the_kind_wanted(question: str, wants: tuple[str, ...]) -> None:
+    from knowledge.question import read_question
+
+    assert read_question(question, len(question) + 1).wants == wants
