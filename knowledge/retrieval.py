@@ -34,7 +34,7 @@ from knowledge.locale import vocab
 from knowledge.models import Document, Passage, Sentence, Turn
 from knowledge.profile import _VERSION, CorpusProfile, is_plain_unit
 from knowledge.question import Question, is_follow_up, read_question
-from knowledge.scoping import SUBJECT_AFTER, name_spans, related, tied_figures
+from knowledge.scoping import SUBJECT_AFTER, compared, name_spans, related, tied_figures
 from knowledge.summary import key_sentences
 from knowledge.text import ENGLISH_STOPWORDS, KOREAN_STOPWORDS, fold, is_hangul, korean_stem, korean_stems, normalize_question
 
@@ -58,6 +58,8 @@ LOCAL_MEMORY = 4096
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # A runner-up within this share of the best passage's score comes first when only it states the asked kind of figure.
 KIND_RERANK_RATIO = 0.5
+# Kinds told by a unit of measure, which no other kind of figure is written with.
+MEASURE_KINDS = frozenset({"weight", "power", "duration"})
 # A runner-up matching at least this share of the question's words, with at least this share of the best one's
 # belief, replaces a best sentence matching none.
 COVERED_RERANK, COVERED_RERANK_RATIO = 0.3, 0.5
@@ -782,8 +784,10 @@ class HybridRetriever:
         if not question.versions or (question.asks not in ("quantity", "when", "who") and not question.wants):
             return 0.0
         own = self._own_text(sentence)
-        # The sentence before speaks for this one only when this one names no sibling ("Z2는 …" after "… Z1").
-        text = own if any(mentions(v, own) for v in self._siblings(question)) else self._near_text(sentence)
+        # The sentence before (or the paragraph's topic) speaks for this one only when this one names no sibling
+        # ("Z2는 …" after "… Z1") other than as what it is compared with.
+        text = own if any(mentions(v, own) and not compared(own, v) for v in self._siblings(question)) \
+            else f"{self._near_text(sentence)} {self._topic(sentence)}"
         asked = [fold(v) for v in question.versions]
         missing = {_version_family(v) for v in asked if not _names_version(v, text)} - {""}
         if not missing:
@@ -1015,8 +1019,10 @@ class HybridRetriever:
         top = passages[0]
         for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
             # It must match the question's words as well as the best one does: an age of applicants is no CEO's age.
+            # A unit of measure ("1.2톤", "45W", "4초") is telling enough with half of those words.
+            need = top.features.get("coverage", 0.0) * (0.5 if question.wants[0] in MEASURE_KINDS else 1.0)
             if p.sentence.source == top.sentence.source and p.features.get("kind", 0.0) >= 1.0 and p.score >= top.score * KIND_RERANK_RATIO \
-                    and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0):
+                    and p.features.get("coverage", 0.0) >= need:
                 return _promote(passages, i)
         return passages
 
@@ -1313,7 +1319,7 @@ class HybridRetriever:
                 elif sentence.source in self._naming(name):
                     got += w * DOC_NAME
             entity = got / total
-        tied = tied_figures(question, sentence.text, self.names, context)
+        tied = tied_figures(question, sentence.text, self.names, f"{context} {self._topic(sentence)}".strip())
         # The most specific kind asked ("how many young people": people) counts fully, a fallback ("count") half.
         kind = (1.0 if not question.wants or any(f[3] == question.wants[0] for f in tied) else 0.5) if tied else 0.0
         if kind and question.asks == "when" and _ASKS_START.search(question.folded) and _reported_on(sentence.text, tied):
@@ -1327,9 +1333,11 @@ class HybridRetriever:
             kind = person or (0.5 if self._names_party(question, sentence.text) else 0.0)
         version_miss = 0.0
         if question.versions:
-            # The sentence before speaks for this one only when this one names no sibling ("Z2는 …" after "… Z1").
-            borrow = context and not any(mentions(v, folded) for v in self._siblings(question))
-            present = any(_names_version(v, folded) or (borrow and _names_version(v, context)) for v in question.versions)
+            # The sentence before, or the paragraph's topic, speaks for this one only when this one names no sibling
+            # ("Z2는 …" after "… Z1") other than as what it is compared with ("M1(3,800만 원)보다 비싸다").
+            around = f"{context} {self._topic(sentence)}".strip()
+            borrow = around and not any(mentions(v, folded) and not compared(folded, v) for v in self._siblings(question))
+            present = any(_names_version(v, folded) or (borrow and _names_version(v, around)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
         if question.members:
             # A member of a product line is a version too: "Koyo 4 Mini" is not answered by "Koyo 4 Pro …".
@@ -1546,6 +1554,21 @@ class HybridRetriever:
                 v for v in versions | members
                 if (v in members or _version_family(v) in families) and not any(v in a or a in v for a in asked))
         return self._sibling_cache[question.versions]
+
+    def _topic(self, sentence: Sentence) -> str:
+        """The paragraph's first sentence when it opens on a name as its topic ("M2는 2022년 출시된 전작의 후속
+        모델이다."): the later sentences of that paragraph ("판매 가격은 대당 4,500만 원으로 …") are about it."""
+        i = self._by_key.get(sentence.key)
+        if i is None:
+            return ""
+        j = i
+        while j > 0 and self.sentences[j - 1].source == sentence.source and self.sentences[j - 1].paragraph == sentence.paragraph:
+            j -= 1
+        if j == i or j == i - 1:
+            return ""  # the sentence itself, or the one before (its context already)
+        first = self.lexical.folded[j]
+        opening = next((n for n in self.names if first.startswith(n) and SUBJECT_AFTER.match(first[len(n):])), None)
+        return first if opening else ""
 
     def _context(self, sentence: Sentence) -> str:
         """The previous sentence of the same paragraph: what "it" / "누적 참가자" refers to."""

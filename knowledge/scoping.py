@@ -35,6 +35,29 @@ def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
+# What a thing is compared with: "M1(3,800만 원)보다", "전작 대비", "than the R1", "compared with Z1".
+_COMPARED_AFTER = re.compile(r"(?:\s?\([^()]{0,40}\))?\s?(?:보다|대비|에\s?비해|에\s?비하면|[와과]\s?비교)")
+_COMPARED_BEFORE = re.compile(r"(?:\bthan|compared\s(?:with|to)|\bversus|\bvs\.?)\s(?:the\s|its\s|their\s)?$")
+
+
+def compared(folded: str, name: str) -> bool:
+    """Whether every mention of the name in the text is what something else is compared with: the sentence
+    is then not about it ("판매 가격은 대당 4,500만 원으로, M1(3,800만 원)보다 700만 원 비싸다" is about M2)."""
+    spans = [s for s in name_spans(folded, [name]) if s[2] == name]
+    return bool(spans) and all(_COMPARED_AFTER.match(folded, b) or _COMPARED_BEFORE.search(folded[max(0, a - 24):a])
+                               for a, b, _ in spans)
+
+
+def _compared_span(folded: str, span: tuple[int, int, str]) -> tuple[int, int] | None:
+    """For a name compared with ("M1(3,800만 원)보다"), the stretch of its own figures (its brackets), else None."""
+    a, b, _ = span
+    if m := _COMPARED_AFTER.match(folded, b):
+        return b, m.end()
+    if _COMPARED_BEFORE.search(folded[max(0, a - 24):a]):
+        return b, b
+    return None
+
+
 def related(a: str, b: str) -> bool:
     """One name is part of the other ("누리" / "누리-9b"), so they are one family."""
     return a in b or b in a
@@ -69,8 +92,10 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
             # subject (scored apart, by the names it and its document use) decides, wherever the name sits.
             out.append(figure)
             continue
-        # A name the figure's own unit spells ("1,024 GPUs") does not own it.
-        owners = [s for s in spans if not (figure[1] < s[0] and s[1] <= figure[2])]
+        # A name the figure's own unit spells ("1,024 GPUs") does not own it, nor does a name compared with
+        # own any figure but those in its brackets ("M1(3,800만 원)보다": 4,500만 원 is not M1's).
+        owners = [s for s in spans if not (figure[1] < s[0] and s[1] <= figure[2])
+                  and ((c := _compared_span(folded, s)) is None or c[0] <= figure[1] < c[1])]
         nearest = min(owners, key=lambda s: _gap(figure, s), default=None)
         if nearest is not None and nearest[0] >= figure[2] and "," in folded[figure[2]:nearest[0]] \
                 and not any(related(nearest[2], name) for name in asked):

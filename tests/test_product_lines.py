@@ -216,3 +216,29 @@ def test_a_runner_up_about_another_version_does_not_give_the_figure(tmp_path: Pa
 
     answer = build_chain(kb.settings, kb=kb).ask("볼트센스 2는 언제 출시됐어?")
     assert "2027" not in answer.text, answer.text
+
+
+MOA = """입력 2025.06.10
+
+물류 로봇 기업 해솔로보틱스가 차세대 물류로봇 '해솔카트 K2'를 공개했다.
+
+K2는 2022년 출시된 전작 '해솔카트 K1'의 후속 모델이다. 최대 적재 중량은 K1의 500㎏에서 K2는 1톤으로 두 배 늘었다. 주행 속도는 초속 1m에서 1.8m로 빨라졌다. 판매 가격은 대당 3,900만 원으로, K1(3,200만 원)보다 700만 원 비싸다.
+
+해솔로보틱스는 2019년 세워졌고 현재 임직원은 180명이다.
+"""
+
+
+def test_a_paragraphs_topic_speaks_for_its_later_sentences_and_a_compared_sibling_owns_only_its_brackets(
+        tmp_path: Path, embeddings) -> None:
+    # "판매 가격은 대당 3,900만 원으로, K1(3,200만 원)보다 …" sits in a paragraph opened by "K2는 …": the price is K2's.
+    from knowledge.chain import build_chain
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "haesol.txt").write_text(MOA, encoding="utf-8")
+    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index")
+    chain = build_chain(settings, kb=build_knowledge_base(settings, embeddings=embeddings))
+    answer = chain.ask("K2 한 대 가격 얼마예요?")
+    assert answer.found and "3,900만 원" in answer.text and "3,200만" not in answer.text
+    weight = chain.ask("해솔카트 K2 몇키로까지 실을수 있어?")
+    assert weight.found and "1톤" in weight.text
