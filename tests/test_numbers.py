@@ -337,3 +337,12 @@ def test_a_unit_of_measure_asked_is_the_kind_wanted(question: str, wants: tuple[
     from knowledge.question import read_question
 
     assert read_question(question, len(question) + 1).wants == wants
+
+
+@pytest.mark.parametrize("question", ["모아픽 로봇 팔은 한 대에 얼마에 팔아?", "What valuation did the company get in its Series B?",
+                                      "라온메디 기업가치는 얼마야?"])
+def test_a_selling_price_or_a_valuation_asks_a_sum_of_money(question: str) -> None:
+    from knowledge.question import asks_amount, read_question
+
+    asked = read_question(question, len(question) + 1)
+    assert asked.wants[:1] == ("money",) and asks_amount(asked.folded, asked.asks)
