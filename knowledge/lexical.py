@@ -119,9 +119,15 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
         if pattern.search(text):
             units.append(QueryUnit(phrase, aliases.by_form[phrase]))
             text = pattern.sub(" ", text)
+    tokens = [w[:MAX_WORD_CHARS] for w in words(text)[:MAX_WORDS]]
+    paired = _loanword_pairs(tokens, aliases)
+    for i, sounds in paired.items():
+        units.append(QueryUnit(f"{tokens[i]} {tokens[i + 1]}", (f"{tokens[i]} {tokens[i + 1]}", *sounds), known=True))
+    skip = set(paired) | {i + 1 for i in paired}
     previous = ""
-    for word in words(text)[:MAX_WORDS]:
-        word = word[:MAX_WORD_CHARS]
+    for index, word in enumerate(tokens):
+        if index in skip:
+            continue
         after_count, previous = previous == "몇", word
         if is_hangul(word):
             stages = korean_stems(word)
@@ -168,6 +174,20 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
         units = [u for u in units if u.label not in ("series", "시리즈")]
         units.append(QueryUnit(f"series {letter}", (f"series {letter}", f"시리즈{letter}", f"시리즈 {letter}"), figure=True))
     return _dedupe(units)
+
+
+def _loanword_pairs(tokens: Sequence[str], aliases: Aliases) -> dict[int, tuple[str, ...]]:
+    """Two English words an article writes as one Hangul loanword ("think tank" -> 싱크탱크), by the index of the
+    first: each word alone sounds like nothing the corpus writes."""
+    out: dict[int, tuple[str, ...]] = {}
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if (i - 1) in out or not (a.isascii() and b.isascii() and a.isalpha() and b.isalpha()) \
+                or a in ENGLISH_STOPWORDS or b in ENGLISH_STOPWORDS or len(a) < 3 or len(b) < 3:
+            continue
+        if sounds := tuple(t for t in aliases.sounds_like(a + b) if is_hangul(t[:1])):
+            out[i] = sounds
+    return out
 
 
 _FUNDING_ROUND = re.compile(r"\bseries[\s-]?([a-f])\b|시리즈\s?([a-f])(?![a-z])")

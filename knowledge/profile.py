@@ -329,7 +329,10 @@ class CorpusProfile:
             if self._by_skeleton is None:
                 index: dict[str, set[str]] = defaultdict(set)
                 for word in self._words:
-                    for stem in korean_stems(word) if is_hangul(word) else [word]:
+                    stems = korean_stems(word) if is_hangul(word) else [word]
+                    if is_hangul(word) and word.endswith("인") and len(word) >= 4:
+                        stems.append(word[:-1])  # "싱크탱크인", "플랫폼인": a loanword before the copula's 인 (which is)
+                    for stem in stems:
                         if len(stem) >= 2:
                             for key in translit.skeletons(stem):
                                 index[key].add(stem)
