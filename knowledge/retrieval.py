@@ -58,6 +58,12 @@ LOCAL_MEMORY = 4096
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # A runner-up within this share of the best passage's score comes first when only it states the asked kind of figure.
 KIND_RERANK_RATIO = 0.5
+# A runner-up whose figure is the running total (or the round's own sum) asked, at this share of the best's belief.
+TOTAL_RERANK_RATIO = 0.3
+# A figure told as a running total, and a question that asks one ("so far" is not one: "the largest intake so far").
+_TOTAL_LABEL = re.compile(r"누적|지금까지|통틀어|cumulative|to date|in total|brings? the total|altogether|all told")
+_ASKS_THIS_ONE = re.compile(r"이번|올해|this (?:round|year|time)|latest|the (?:new |latest )?round|시리즈\s?[a-f](?![a-z])|series [a-f]\b")
+_ASKS_TOTAL = re.compile(r"누적|지금까지|통틀어|총\s?(?:투자|금액|액수|규모|합)|cumulative|\btotal\b|to date|altogether|all told|in all\b")
 # Kinds told by a unit of measure, which no other kind of figure is written with.
 MEASURE_KINDS = frozenset({"weight", "power", "duration"})
 # A runner-up matching at least this share of the question's words, with at least this share of the best one's
@@ -727,6 +733,7 @@ class HybridRetriever:
         passages.sort(key=lambda p: (-p.score, p.sentence.source, p.sentence.start))
         passages = self._prefer_stated_place(question, passages)
         passages = self._prefer_stated_kind(question, passages)
+        passages = self._prefer_asked_total(question, passages)
         passages = self._prefer_asked_member(question, passages)
         passages = self._prefer_stated_reason(question, passages)
         passages = self._prefer_covered(question, passages)
@@ -1025,6 +1032,31 @@ class HybridRetriever:
                     and p.features.get("coverage", 0.0) >= need:
                 return _promote(passages, i)
         return passages
+
+    def _prefer_asked_total(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """A running total ("누적 투자액은 820억 원") does not answer what this round raised, nor the round's sum a
+        question about the total to date: a close runner-up of the same article whose figure is the asked one
+        (labelled a running total or not, as the question asks) comes first."""
+        if len(passages) < 2 or not question.wants or question.wants[0] not in ("money", "people", "count") or len(question.parts) > 1:
+            return passages
+        asked = bool(_ASKS_TOTAL.search(question.folded))
+        if not asked and not _ASKS_THIS_ONE.search(question.folded):
+            return passages  # "how many have completed it so far?" may well ask the running total
+        top = passages[0]
+        labels = self._total_labels(question, top)
+        if not labels or asked in labels:
+            return passages
+        for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
+            if p.sentence.source == top.sentence.source and p.score >= top.score * TOTAL_RERANK_RATIO \
+                    and p.features.get("kind", 0.0) >= 1.0 and asked in self._total_labels(question, p):
+                return _promote(passages, i)
+        return passages
+
+    def _total_labels(self, question: Question, passage: Passage) -> set[bool]:
+        """For each figure of the asked kind the passage ties to the question's names: is it a running total?"""
+        text = passage.sentence.text
+        tied = tied_figures(question, text, self.names, self._context(passage.sentence))
+        return {bool(_TOTAL_LABEL.search(text[max(0, start - 30):start])) for _, start, _, kind in tied if kind == question.wants[0]}
 
     def _never_states_asked_stage(self, question: Question, source: str) -> bool:
         """Whether the question names a stage, generation or cohort ("phase two", "4기") that this article

@@ -180,7 +180,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("supply", "supplier", "supplies", "vendor", "공급", "공급사", "납품"),
     ("startup", "start-up", "스타트업"),
     ("founder", "co-founder", "창업자", "창업주"),
-    ("funding round", "raised", "투자 유치", "유치"),
+    ("funding round", "raised", "투자 유치", "유치", "투자를 받", "투자 받"),
     # people and places of learning
     ("professor", "교수"),
     ("graduate school", "대학원"),
