@@ -56,11 +56,16 @@ def where(doc: Document | None, paragraph: int, language: str) -> str:
     return f"「{label}」{tail} {paragraph}번째 문단"
 
 
+_BASELINE = re.compile(r"[^()]{0,12}\)\s?(?:보다|대비|에\s?비해|에\s?비하면)")
+
+
 def answer_figures(question: Question, text: str, names: Sequence[str] = (), context: str = "") -> list[tuple[float, str, str]]:
     """(value, figure text, kind): the figure that answers, tied to the asked names (`knowledge.scoping`)."""
     found = tied_figures(question, text, names, context)
     if not found:
         return []
+    # A baseline in brackets ("전년(62억 원)보다 두 배") is what the answer is compared with, not the answer.
+    found = [f for f in found if not _BASELINE.match(text, f[2])] or found
     wants = question.wants
     if wants:
         found.sort(key=lambda f: wants.index(f[3]) if f[3] in wants else len(wants))

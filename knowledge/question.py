@@ -38,7 +38,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
     (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자(?![자사])|매출|이익|손실|피해액|상금|수당|급여|연봉|기업\s?가치|몸값|시가\s?총액|valuation|valued at|market cap|total funding|funding to date|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark|sunk|sink|plough|plow|put)|"
-                r"price|cost|revenue|profit|earnings|investment|budget|envelope|(?:\d|illion|thousand|korean|how many|in)\s*won\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
+                r"price|cost|revenue|top[ -]line|profit|earnings|investment|budget|envelope|(?:\d|illion|thousand|korean|how many|in)\s*won\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
     (re.compile(r"몇\s*살|몇\s*세|나이|연세|how old|\bage\b"), "age"),
     # A competition rate is told as a ratio ("25대 1"), not a percentage.
     (re.compile(r"경쟁률|경쟁비|competition (?:rate|ratio)|how competitive|applicants per (?:place|seat|spot)"), "ratio"),

@@ -65,7 +65,7 @@ _TOTAL_LABEL = re.compile(r"누적|지금까지|통틀어|cumulative|to date|in 
 _ASKS_THIS_ONE = re.compile(r"이번|올해|this (?:round|year|time)|latest|the (?:new |latest )?round|시리즈\s?[a-f](?![a-z])|series [a-f]\b")
 _ASKS_TOTAL = re.compile(r"누적|지금까지|통틀어|총\s?(?:투자|금액|액수|규모|합)|cumulative|\btotal\b|to date|altogether|all told|in all\b")
 # Kinds told by a unit of measure, which no other kind of figure is written with.
-MEASURE_KINDS = frozenset({"weight", "power", "duration"})
+MEASURE_KINDS = frozenset({"weight", "power", "duration", "size"})
 # A runner-up matching at least this share of the question's words, with at least this share of the best one's
 # belief, replaces a best sentence matching none.
 COVERED_RERANK, COVERED_RERANK_RATIO = 0.3, 0.5
@@ -202,6 +202,7 @@ class HybridRetriever:
         self._lines: dict[str, frozenset[str]] | None = None
         self._members: frozenset[str] = frozenset()
         self._compounds: list[tuple[str, frozenset[str], str]] | None = None
+        self._heads: dict[str, str] | None = None  # a name's first word that stands for it ("moa" -> "moa robotics")
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
         # The fitted ranking model (see `knowledge.gate_fit`), fitted with or without latent terms.
@@ -257,6 +258,7 @@ class HybridRetriever:
         # "Nuri-1" names 누리-1 when an article writes only that spelling.
         spelled += " | " + " | ".join(f for _, used in named_versions for f in used)
         spelled += " | " + " | ".join(self._translated_compounds(query))
+        spelled += " | " + " | ".join(self._named_by_head(question.text))
         entities = tuple(self.profile.entities_in(fold(query) + " | " + spelled))
         unknown = tuple(self._unknown_names(question.text))
         if unknown:
@@ -276,6 +278,28 @@ class HybridRetriever:
             versions=versions,
             members=self._asked_members(question.text),
         )
+
+    def _named_by_head(self, text: str) -> list[str]:
+        """A capitalised word that the articles write only as the first word of one name ("Moa" of Moa Robotics):
+        the question names that thing by its short name. A word also written alone ("Seoul") names nothing."""
+        if self._heads is None:
+            by_head: dict[str, set[str]] = {}
+            for entity in self.profile.entity_docs:
+                parts = entity.split()
+                if len(parts) >= 2 and re.fullmatch(r"[a-z]{3,}", parts[0]) and parts[0] not in ENGLISH_STOPWORDS \
+                        and parts[0] not in _GENERAL_FORMS:
+                    by_head.setdefault(parts[0], set()).add(entity)
+            heads = {}
+            for head, entities in by_head.items():
+                alone = re.compile(rf"(?<![a-z0-9-]){head}(?![a-z0-9-])")
+                full = [re.compile(rf"(?<![a-z0-9-]){re.escape(e)}(?![a-z0-9])") for e in entities]
+                # Written alone nowhere, in neither script ("Hanbit" is also 한빛 of another article).
+                if len(entities) == 1 and not self.profile.transliterations(head) and \
+                        all(len(alone.findall(doc)) == sum(len(f.findall(doc)) for f in full) for doc in self._doc_folded.values()):
+                    heads[head] = next(iter(entities))
+            self._heads = heads
+        return [self._heads[w] for w in dict.fromkeys(fold(m) for m in re.findall(r"(?<![A-Za-z])[A-Z][a-z]{2,}(?![A-Za-z])", text))
+                if w in self._heads]
 
     def _translated_compounds(self, text: str) -> list[str]:
         """Names made of a Latin word and a Korean noun ("AI연구원", "LG전자") that the question writes with the
@@ -754,7 +778,8 @@ class HybridRetriever:
         top[0].features["year_clash"] = self._year_clash(question, top[0].sentence)
         top[0].features["place_clash"] = self._place_clash(question, top[0].sentence)
         top[0].features["place_absent"] = self._place_absent(question, top[0].sentence.source)
-        top[0].features["subject_absent"] = self._subject_absent(question, top[0].sentence)
+        top[0].features["subject_absent"] = max(self._subject_absent(question, top[0].sentence),
+                                                self._minor_absent(question, top[0].sentence))
         top[0].features["counted_absent"] = self._counted_absent(question, top[0].sentence)
         top[0].features["absent_doc"] = self._absent_in_document(predicate, top[0].sentence.source)
         top[0].features["head_absent"] = self._head_absent(question, top[0].sentence.source)
@@ -1028,7 +1053,9 @@ class HybridRetriever:
             # It must match the question's words as well as the best one does: an age of applicants is no CEO's age.
             # A unit of measure ("1.2톤", "45W", "4초") is telling enough with half of those words.
             need = top.features.get("coverage", 0.0) * (0.5 if question.wants[0] in MEASURE_KINDS else 1.0)
-            if p.sentence.source == top.sentence.source and p.features.get("kind", 0.0) >= 1.0 and p.score >= top.score * KIND_RERANK_RATIO \
+            # Another article's, only when the question names nothing that would say which article it is about.
+            same = p.sentence.source == top.sentence.source or (not question.entities and question.wants[0] in MEASURE_KINDS)
+            if same and p.features.get("kind", 0.0) >= 1.0 and p.score >= top.score * KIND_RERANK_RATIO \
                     and p.features.get("coverage", 0.0) >= need:
                 return _promote(passages, i)
         return passages
@@ -1180,6 +1207,34 @@ class HybridRetriever:
         if not others or any(mentions(f, near) for f in family):
             return 0.0
         return 1.0 if any(mentions(o[2], near) for o in others) else 0.0
+
+    def _minor_absent(self, question: Question, sentence: Sentence) -> float:
+        """1.0 when a figure is asked of a thing its article mentions only in passing (not in its lede: a second
+        product, a partner) and the sentence's paragraph never names it but names another thing of the corpus:
+        "How many parameters does RaonMam have?" is not answered by "새 모델은 … 매개변수는 약 30억 개" in a
+        paragraph about RaonChest."""
+        if not question.wants or question.asks != "quantity":
+            return 0.0
+        weights = self._entity_weights(question.entities)
+        paragraph = self._paragraph_text(sentence)
+        for name in weights:
+            if self._prominence(name).get(sentence.source, 1.0) >= 1.0 or all(w in _GENERAL_FORMS for w in name.split()):
+                continue  # the article's subject, whose sentences need not name it, or a kind of thing ("추론 AI")
+            forms = (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))
+            if any(mentions(f, paragraph) for f in forms):
+                return 0.0
+            others = [n for n in self.names if n in paragraph and mentions(n, paragraph) and not any(related(n, f) for f in forms)
+                      and n not in _GENERAL_FORMS]
+            if others:
+                return 1.0
+        return 0.0
+
+    def _paragraph_text(self, sentence: Sentence) -> str:
+        i = self._by_key.get(sentence.key)
+        if i is None:
+            return fold(sentence.text)
+        rows = [j for j in self._doc_rows.get(sentence.source, []) if self.sentences[j].paragraph == sentence.paragraph]
+        return " ".join(self.lexical.folded[j] for j in rows)
 
     def _place_absent(self, question: Question, source: str) -> float:
         """1.0 when the question names a place (the US, 일본) that the answering article never writes in any

@@ -1,0 +1,82 @@
+"""Names that stand for a thing, and things an article mentions only in passing.
+
+A company is asked by the first word of its name ("Moa" for Moa Robotics) when the articles never write that
+word alone; a figure asked of a second product is not read off a paragraph about the first; a baseline in
+brackets ("전년(50억 원)보다") is not the answer; and a measure with its own unit (a model's size) may come
+from another article when the question names nothing."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.base import build_knowledge_base
+from knowledge.chain import build_chain
+from knowledge.settings import KnowledgeSettings
+
+HAEDAM = """# 물류 로봇 스타트업 오다로보틱스, 차세대 로봇 '오다카트 K2' 공개
+
+물류 로봇 스타트업 오다로보틱스(Oda Robotics)가 차세대 자율주행 물류로봇 '오다카트 K2'를 공개했다.
+
+오다카트 K2는 2021년 출시된 전작 오다카트 K1의 후속 모델이다. 새 모델에는 회사가 자체 개발한 50억 개 매개변수 규모의 비전-언어 모델이 탑재됐다. 주행 속도는 초속 1m에서 1.6m로 빨라졌다.
+
+함께 공개한 피킹 로봇 팔 '오다암(OdaArm)'은 상품 집기 정확도 98.7%를 기록했다.
+
+지난해 매출은 120억 원으로 전년(50억 원)보다 두 배 넘게 늘었다.
+
+최고운영책임자(COO)는 "올해 하반기 일본 오사카에 첫 해외 거점을 열 계획"이라고 밝혔다.
+
+오다로보틱스는 2019년 로봇공학 박사 출신 대표가 세웠다. 현재 임직원은 160명이며, 이 중 90명이 소프트웨어 개발자다.
+
+오다로보틱스의 로봇은 현재 국내 물류센터 40곳에서 900대가 운영되고 있다. 회사는 2027년까지 누적 보급 대수를 3,000대로 늘린다는 목표를 세웠다.
+
+업계에 따르면 국내 물류로봇 시장은 2023년 약 5,000억 원에서 2030년 2조 원 규모로 성장할 전망이다. 다만 대형 유통사들이 자체 로봇을 개발하고 있어 경쟁은 더 치열해질 것으로 보인다.
+
+회사는 2026년 말 유가증권시장 상장을 목표로 하고 있다.
+"""
+
+TERNION = """# Chip startup Ternion ships its T2 inference card
+
+SEOUL, Sept. 24 (Pacific Ledger) - Ternion, a Korean designer of AI inference chips, began shipping its T2 card on Wednesday.
+
+Ternion says the T2 delivers 2.5 times the performance per watt of the T1.
+
+It has signed supply agreements with nine customers, including Oda Robotics, a Korean warehouse-robot maker that uses T1 chips to run its vision models.
+
+The company now employs 180 people.
+"""
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    seeds = tmp_path_factory.mktemp("passing-seeds")
+    (seeds / "oda.md").write_text(HAEDAM, encoding="utf-8")
+    (seeds / "ternion.md").write_text(TERNION, encoding="utf-8")
+    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path_factory.mktemp("passing-index"))
+    return build_chain(settings, kb=build_knowledge_base(settings, embeddings=embeddings))
+
+
+def test_a_names_first_word_names_it_when_never_written_alone(chain) -> None:
+    assert "oda robotics" in chain.kb.retriever.prepare("Where is Oda setting up its first foothold abroad?").entities
+    answer = chain.ask("Where is Oda setting up its first foothold abroad?")
+    assert answer.quotes and answer.quotes[0].source == "oda.md" and "오사카" in answer.quotes[0].text
+
+
+def test_a_figure_of_a_thing_mentioned_in_passing_is_not_read_off_another_things_paragraph(chain) -> None:
+    answer = chain.ask("How many parameters does the OdaArm picking arm have?")
+    assert not answer.found
+
+
+def test_a_baseline_in_brackets_is_not_the_answer_and_top_line_is_revenue(chain) -> None:
+    answer = chain.ask("What was the top line at Oda Robotics last year?")
+    assert answer.found and "12 billion won" in answer.text and "5 billion" not in answer.text
+
+
+def test_power_efficiency_is_performance_per_watt() -> None:
+    from knowledge.lexical import analyse
+
+    forms = {f for u in analyse("How much more power-efficient is the new chip than its predecessor?") for f in u.forms}
+    assert {"performance per watt", "전력 효율"} <= forms
+
+
+def test_a_model_size_asked_without_names_may_come_from_another_article(chain) -> None:
+    answer = chain.ask("How big is the vision-language model running on the new warehouse robot?")
+    assert answer.found and answer.quotes[0].source == "oda.md" and "50억" in answer.quotes[0].text
