@@ -178,7 +178,7 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("size", r"개\s?(?:의\s?)?(?:매개변수|파라미터)|(?<=\d)b\b|(?<=\d)\s?billion parameters?|parameters?\b|매개변수|파라미터"),
     ("cohort", r"기(?![\uac00-\ud7a3])|기[에의는가를까와]|기생|(?:st|nd|rd|th) (?:cohort|batch|class)\b|cohorts?\b"),
     ("times", r"배(?![\uac00-\ud7a3])|배[를의로]|times\b|-fold\b|x\b"),
-    ("duration", r"개월|년간|시간|주간|일간|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b|"
+    ("duration", r"개월|년간|시간|주간|주(?![\uac00-\ud7a3])|주[에로를는만]|일간|일\s?동안|일\s?만에|일\s?이내|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b|"
                  r"-(?:years?|months?|weeks?|days?|hours?|minutes?)\b"),
     ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월(?=[에부까])|일(?![\uac00-\ud7a3])|일(?=[에부까])|학년도"),
     ("weight", r"㎏|kg(?![a-z])|킬로그램|톤(?![\uac00-\ud7a3])|톤[으이을은의에과와]|tonnes?\b|tons?\b|pounds?\b|lbs?\b"),
@@ -266,6 +266,10 @@ def _figures_with_units(text: str) -> tuple[tuple[float, int, int, str], ...]:
         if not kind:
             before = text[max(0, start - 12):start]
             kind = next((name for name, pattern in _KIND_BEFORE if pattern.search(before)), "")
+        if kind == "duration" and text.startswith("주", end) and raw[-1:] in "만억천":
+            kind, unit_end = "count", end + 1  # "100만주": shares, not weeks
+        if not kind and text.startswith("일로", end) and "월" not in text[max(0, start - 4):start]:
+            kind, unit_end = "duration", end + 1  # "3주에서 5일로 짧아졌다": days, not a date ("3월 5일로" is one)
         if not kind and _YEAR.match(raw.replace(",", "")):
             kind = "date"
         if not kind and _MONTH.search(text[max(0, start - 12):start]):

@@ -346,3 +346,10 @@ def test_a_selling_price_or_a_valuation_asks_a_sum_of_money(question: str) -> No
 
     asked = read_question(question, len(question) + 1)
     assert asked.wants[:1] == ("money",) and asks_amount(asked.folded, asked.asks)
+
+
+def test_korean_weeks_and_days_of_a_change_are_durations() -> None:
+    # "3주에서 5일로 짧아졌다" is three weeks to five days; "3월 5일" stays a date and "100만주" shares.
+    assert [(v, k) for v, _, _, k in figures_with_units("설치 기간이 기존 3주에서 5일로 짧아졌다")] == [(3.0, "duration"), (5.0, "duration")]
+    assert [k for *_, k in figures_with_units("6주 동안, 10일 만에")] == ["duration", "duration"]
+    assert "duration" not in [k for *_, k in figures_with_units("3월 5일로 연기됐다, 100만주를 매입")]

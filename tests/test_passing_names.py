@@ -80,3 +80,10 @@ def test_power_efficiency_is_performance_per_watt() -> None:
 def test_a_model_size_asked_without_names_may_come_from_another_article(chain) -> None:
     answer = chain.ask("How big is the vision-language model running on the new warehouse robot?")
     assert answer.found and answer.quotes[0].source == "oda.md" and "50억" in answer.quotes[0].text
+
+
+def test_throughput_is_queries_per_second_and_deployment_is_installation() -> None:
+    from knowledge.lexical import analyse
+
+    forms = {f for u in analyse("Throughput of T2 vs T1, and how long does on-site deployment take?") for f in u.forms}
+    assert {"queries per second", "처리량", "설치"} <= forms
