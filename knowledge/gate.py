@@ -220,6 +220,10 @@ def metric_missing(question: Question, passage: Passage) -> float:
     text = own + " " + passage.context
     # A later part of a multi-part question ("…얼마였고, 기업가치는?") is answered by its own sentence.
     first = fold(question.parts[0]) if len(question.parts) > 1 else ""
+    # "매출이랑 영업손실 얼마야?": two metrics asked, of which a sentence may state one (the other has its own).
+    asked = [u for u in question.units if set(u.forms) & _METRICS]
+    if len(asked) >= 2 and any(form_match(f, own) >= 1.0 for u in asked for f in u.forms):
+        return 0.0
     for unit in question.units:
         if (first and unit.label not in first) or {unit.label, *korean_stems(unit.label)} & _SPENDING_WORDS:
             continue

@@ -106,6 +106,9 @@ def unknown_figures(question: str, known: frozenset[float],
         kind = kinds.get(start, "")
         # "Nuri-2 parameters": a number hyphened to a name is its version, whatever word follows.
         named = start >= 2 and question[start - 1] == "-" and question[start - 2].isalpha()
+        # ... and so is "x.y" after a name and a space ("누리 2.0 매개변수는", "Mira 3.0 users").
+        named = named or (start >= 2 and question[start - 1] == " " and question[start - 2].isalpha()
+                          and re.fullmatch(r"\d+\.\d", question[start:end]) is not None)
         # So is one glued to a name of two letters or more ("뮤즈2 파라미터"), unlike "약2천" or "총3명": it is
         # stated somewhere as a bare number ("Muse 2").
         glued = start >= 2 and question[start - 1].isalpha() and question[start - 2].isalpha()
@@ -181,8 +184,8 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("duration", r"개월|년간|시간|주간|주(?![\uac00-\ud7a3])|주[에로를는만]|일간|일\s?동안|일\s?만에|일\s?이내|분(?![\uac00-\ud7a3])|분[에으간]|초(?![\uac00-\ud7a3])|초[에로를는만]|박|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|years? (?:of|long)\b|"
                  r"-(?:years?|months?|weeks?|days?|hours?|minutes?)\b"),
     ("date", r"년(?![간])|월(?![\uac00-\ud7a3])|월(?=[에부까])|일(?![\uac00-\ud7a3])|일(?=[에부까])|학년도"),
-    ("weight", r"㎏|kg(?![a-z])|킬로그램|톤(?![\uac00-\ud7a3])|톤[으이을은의에과와]|tonnes?\b|tons?\b|pounds?\b|lbs?\b"),
-    ("power", r"(?:k|m|g)?w(?![a-z])|와트|watts?\b"),
+    ("weight", r"㎏|kg(?![a-z])|kilo(?:gram)?s?\b|킬로그램|톤(?![\uac00-\ud7a3])|톤[으이을은의에과와]|tonnes?\b|tons?\b|pounds?\b|lbs?\b"),
+    ("power", r"(?:k|m|g)?w(?![a-z])|(?:킬로|메가|기가)?와트|(?:kilo|mega|giga)?watts?\b"),
     ("rank", r"위(?![\uac00-\ud7a3])|위[를로에]|등(?![\uac00-\ud7a3])|place\b|rank(?:ed)?\b"),
     # "1단계", "2차", "3세대", "phase 2": which stage of a programme or generation of a product.
     ("phase", r"(?:단계|차|세대)" + _PARTICLE + r"|(?:st|nd|rd|th)[\s-](?:phase|stage|generation)s?\b"),

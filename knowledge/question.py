@@ -29,14 +29,14 @@ _DEFINITION = re.compile(
 )
 # A comparison ("how much cheaper", "얼마나 줄었나"): answered by a share or a ratio.
 _COMPARATIVE = (r"by how much|how much (?:more|less|fewer|cheaper|faster|slower|quicker|higher|lower|bigger|smaller|larger|greater|longer|"
-                r"shorter|better)\b|얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락)")
+                r"shorter|better)\b|얼마나\s*(?:줄|늘|낮|높|빨|싸|개선|향상|감소|증가|단축|절감|상승|하락|오르|올랐|올라|떨어|뛰었|급등|급락)")
 # Which kind of figure answers it (see `knowledge.numbers.figures_with_units`).
 _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"점수|몇\s*점|score|points?|성적"), "score"),
     # A noun for people asks for a head count only with 수/규모 after it ("참가자 수는?"), not in "참가자들은 어떤 혜택을 받나요?".
     (re.compile(r"몇\s*명|인원|(?:사람|참가자|지원자|직원|인력|연구원)(?:들)?(?:의)?\s*(?:수|규모|숫자)(?:[는가를은이랑와과도]|하고|(?![\uac00-\ud7a3]))|how many (?:(?!(?:can|could|do|does|did|will|would|were|are|is|was|have|has|had)\b)[\w-]+ ){0,2}?(?:people|persons|applicants|participants|employees|staff|staffers|students|members|workers|engineers|researchers|scientists|developers|experts|specialists|holders|phds|doctors|graduates|hires|recruits|professors|executives|officials|patients|volunteers|users|customers|subscribers|teams|finalists|winners|attendees|trainees|fellows|children|youths|nurses|interns|residents|farmers|teachers|drivers|founders|professionals|[a-z]+ians|[a-z]{2,}ists)\b|headcount|명이"), "people"),
     # "얼마야?" asks a price; "얼마나 줄었나" / "how much faster" ask a degree, money only with a money word near.
-    (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자(?![자사])|매출|이익|손실|피해액|상금|수당|급여|연봉|기업\s?가치|몸값|시가\s?총액|valuation|valued at|market cap|total funding|funding to date|"
+    (re.compile(r"얼마(?!나)|얼마나\s*(?:받|벌|들|쓰|썼|투입|지원|지불|내)|금액|액수|사업비|출연금|비용|가격|요금|투자(?![자사])|매출|이익|손실|피해액|상금|수당|급여|연봉|기업\s?가치|몸값|시가\s?총액|공모\s?가|valuation|valued at|market cap|total funding|funding to date|"
                 r"how much (?:money|funding|cash|capital)|how much (?:[\w'-]+ ){0,6}?(?:invest|spen[dt]|pa(?:y|id)|cost|raised?|earn|charge|worth|fund|lose|lost|save|saved|commit|allocat|pour|earmark|sunk|sink|plough|plow|put)|"
                 r"price|cost|revenue|top[ -]line|profit|earnings|investment|budget|envelope|(?:\d|illion|thousand|korean|how many|in)\s*won\b|dollars?|\bfees?\b|prize money|allowance|stipend|salary|wages?"), "money"),
     (re.compile(r"몇\s*살|몇\s*세|나이|연세|how old|\bage\b"), "age"),
@@ -48,14 +48,14 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),
     (re.compile(r"기간|얼마나 오래|며칠 동안|how long|how much time|duration|몇\s*(?:일|시간|개월|주)|얼마나\s*(?:걸리|걸려|걸린|걸렸|소요)"), "duration"),
     (re.compile(r"몇\s*(?:키로|킬로|kg|톤)|무게|중량|적재량|how heavy|how much (?:weight|load)|payload|how many (?:kilograms|kg|tonnes|tons)"), "weight"),
-    (re.compile(r"몇\s*와트|와트|how many watts|wattage|how much power does"), "power"),
+    (re.compile(r"몇\s*(?:와트|kw|mw|gw|w(?![a-z])|킬로와트|메가와트)|와트|how many (?:watts|kilowatts|megawatts)|wattage|how much power does"), "power"),
     # A result (성적) is told as a score or a place: "2위에 올랐다" answers "성적 어땠어?".
     (re.compile(r"몇\s*위|몇\s*등|순위|성적|rank|place"), "rank"),
     (re.compile(r"몇\s*개|몇\s*대|몇\s*장|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),
 )
 # A sum of money named as such ("가격은 얼마", "how much does it cost"), and not as a change or a comparison
 # ("운영 비용이 어떻게 달라졌나", "cost compared with GPUs"), which a percentage answers.
-_MONEY_NOUN = re.compile(r"얼마(?:를|나|의)?\s*(?:넣|투자|투입|냈|내놓|들였|썼|쏟|출자|벌었)|얼마에\s*(?:팔|판매|판다|사|살|구입|구매|내놓)|판매\s?가|\bsells? for\b|\bsold for\b|\bretails? for\b|price tag|사업비|자금|기금|출연금|가격|비용|요금|금액|액수|상금|매출|이익|투자|예산|연봉|수당|급여|몸값|기업가치|price|cost|fee|revenue|profit|invest|budget|"
+_MONEY_NOUN = re.compile(r"얼마(?:를|나|의)?\s*(?:넣|투자|투입|냈|내놓|들였|썼|쏟|출자|벌었)|얼마에\s*(?:팔|판매|판다|사|살|구입|구매|내놓)|판매\s?가|공모\s?가|ipo price|offer(?:ing)? price|listing price|\bsells? for\b|\bsold for\b|\bretails? for\b|price tag|사업비|자금|기금|출연금|가격|비용|요금|금액|액수|상금|매출|이익|투자|예산|연봉|수당|급여|몸값|기업가치|price|cost|fee|revenue|profit|invest|budget|"
                          r"salary|allowance|stipend|wage|prize money|valuation|how much (?:[\w'-]+ ){0,6}?(?:pa(?:y|id)|spen[dt]|raised?|earn|charge|sunk|sink|pour)|envelope")
 _CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|줄였|늘렸|낮췄|높였|절감|\bthan\b|compared|versus|\bvs\b|change|by how much|"
                      r"\b(?:lower|cut|reduc|decreas|shr[iu]nk|increas|boost|rais)\w*\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:cost|budget|price|spend)")

@@ -1423,8 +1423,11 @@ class HybridRetriever:
             # The sentence before, or the paragraph's topic, speaks for this one only when this one names no sibling
             # ("Z2는 …" after "… Z1") other than as what it is compared with ("M1(3,800만 원)보다 비싸다").
             around = f"{context} {self._topic(sentence)}".strip()
-            borrow = around and not any(mentions(v, folded) and not compared(folded, v) for v in self._siblings(question))
-            present = any(_names_version(v, folded) or (borrow and _names_version(v, around)) for v in question.versions)
+            sibling = any(mentions(v, folded) and not compared(folded, v) for v in self._siblings(question))
+            # Named only as what a sibling is compared with ("… 35 kilograms, compared with seven hours for the S1"),
+            # the asked version is not what the sentence is about.
+            present = any((_names_version(v, folded) and not (sibling and compared(folded, v)))
+                          or (not sibling and around and _names_version(v, around)) for v in question.versions)
             version_miss = 0.0 if present else 1.0
         if question.members:
             # A member of a product line is a version too: "Koyo 4 Mini" is not answered by "Koyo 4 Pro …".

@@ -37,14 +37,14 @@ def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
 
 # What a thing is compared with: "M1(3,800만 원)보다", "전작 대비", "than the R1", "compared with Z1".
 _COMPARED_AFTER = re.compile(r"(?:\s?\([^()]{0,40}\))?\s?(?:보다|대비|에\s?비해|에\s?비하면|[와과]\s?비교)")
-_COMPARED_BEFORE = re.compile(r"(?:\bthan|compared\s(?:with|to)|\bversus|\bvs\.?)\s(?:the\s|its\s|their\s)?$")
+_COMPARED_BEFORE = re.compile(r"(?:\bthan|compared\s(?:with|to)|\bversus|\bvs\.?)\s(?:[^,.;()]{0,30}?\s(?:for|of)\s)?(?:the\s|its\s|their\s)?$")
 
 
 def compared(folded: str, name: str) -> bool:
     """Whether every mention of the name in the text is what something else is compared with: the sentence
     is then not about it ("판매 가격은 대당 4,500만 원으로, M1(3,800만 원)보다 700만 원 비싸다" is about M2)."""
     spans = [s for s in name_spans(folded, [name]) if s[2] == name]
-    return bool(spans) and all(_COMPARED_AFTER.match(folded, b) or _COMPARED_BEFORE.search(folded[max(0, a - 24):a])
+    return bool(spans) and all(_COMPARED_AFTER.match(folded, b) or _COMPARED_BEFORE.search(folded[max(0, a - 60):a])
                                for a, b, _ in spans)
 
 
@@ -53,9 +53,15 @@ def _compared_span(folded: str, span: tuple[int, int, str]) -> tuple[int, int] |
     a, b, _ = span
     if m := _COMPARED_AFTER.match(folded, b):
         return b, m.end()
-    if _COMPARED_BEFORE.search(folded[max(0, a - 24):a]):
+    if _COMPARED_BEFORE.search(folded[max(0, a - 60):a]):
         return b, b
     return None
+
+
+_ROUND_NAME = re.compile(r"(?:series|시리즈)\s?[a-f]|pre-?(?:series\s?)?[a-f]|seed|"
+                         r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|"
+                         r"september|october|november|december")
+_PARTY_BEFORE = re.compile(r"\b(?:led by|backed by|from|with|including|to)\s(?:[a-z-]+\s){0,3}$")
 
 
 def related(a: str, b: str) -> bool:
@@ -84,7 +90,9 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
     if not asked_spans and any(name in context for name in asked):
         # The sentence refers back to the asked thing named just before ("The chip ...", "그는 ..."): its figures are about it.
         return found
-    spans = name_spans(folded, list(corpus_names) + asked)
+    # A funding round ("Series D", "시리즈C") is a stage of the asked company's and a day or month a time, not
+    # another thing owning a figure.
+    spans = [sp for sp in name_spans(folded, list(corpus_names) + asked) if sp[2] in asked or not _ROUND_NAME.fullmatch(sp[2])]
     out = []
     for figure in found:
         if figure[3] == "date":
@@ -97,10 +105,15 @@ def tied_figures(question: Question, text: str, corpus_names: Sequence[str], con
         owners = [s for s in spans if not (figure[1] < s[0] and s[1] <= figure[2])
                   and ((c := _compared_span(folded, s)) is None or c[0] <= figure[1] < c[1])]
         nearest = min(owners, key=lambda s: _gap(figure, s), default=None)
-        if nearest is not None and nearest[0] >= figure[2] and "," in folded[figure[2]:nearest[0]] \
-                and not any(related(nearest[2], name) for name in asked):
-            # A name after the figure's clause has ended does not own it: "누리3 프로는 … 96.3%를 기록해, … '누리2'보다".
-            nearest = min((s for s in owners if s[1] <= figure[1]), key=lambda s: _gap(figure, s), default=nearest)
+        if nearest is not None and nearest[0] >= figure[2] and not any(related(nearest[2], name) for name in asked):
+            between = folded[figure[2]:nearest[0]]
+            before = [s for s in owners if s[1] <= figure[1]]
+            if "," in between:
+                # A name after the figure's clause has ended does not own it: "누리3 프로는 … 96.3%를 기록해, … '누리2'보다".
+                nearest = min(before, key=lambda s: _gap(figure, s), default=nearest)
+            elif _PARTY_BEFORE.search(between):
+                # Nor does one brought in as a party to it: "raised €420 million in a round led by Atlantico".
+                nearest = min(before, key=lambda s: _gap(figure, s), default=None)
         if nearest is None or any(related(nearest[2], name) for name in asked) or (asked_spans and _gap(figure, nearest) > 40) \
                 or _subject_clause(folded, figure, nearest, asked_spans):
             out.append(figure)
