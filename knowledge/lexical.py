@@ -100,7 +100,8 @@ class Aliases:
 
 def _boundary(form: str) -> re.Pattern[str]:
     if is_hangul(form[0]):
-        return re.compile(re.escape(form))
+        # The rest of the last word goes with it ("투자 받" of "투자 받았어"): an ending or a particle, no content.
+        return re.compile(re.escape(form) + (r"[\uac00-\ud7a3]*" if is_hangul(form[-1]) else ""))
     return re.compile(r"(?<![a-z0-9])" + re.escape(form) + r"(?![a-z0-9])")
 
 
@@ -113,6 +114,8 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
     """Split a question into units: alias phrases first, then remaining content words."""
     aliases = aliases or _general_aliases()
     text = _MARKERS.sub(" ", fold(question))
+    # "투자 얼마 받았어": the question word splits the verb phrase that names the thing ("투자 받", raising a round).
+    text = _SPLIT_PHRASE.sub(r"\1 \2", text)
     units: list[QueryUnit] = []
     for phrase in aliases.phrases:
         pattern = aliases.phrase_patterns[phrase]
@@ -174,6 +177,9 @@ def analyse(question: str, aliases: Aliases | None = None) -> list[QueryUnit]:
         units = [u for u in units if u.label not in ("series", "시리즈")]
         units.append(QueryUnit(f"series {letter}", (f"series {letter}", f"시리즈{letter}", f"시리즈 {letter}"), figure=True))
     return _dedupe(units)
+
+
+_SPLIT_PHRASE = re.compile(r"([\uac00-\ud7a3]{2,})\s+(?:얼마(?:나|를|씩)?|몇\s?[\uac00-\ud7a3]{0,2})\s+(받|내|들|썼|쓰)")
 
 
 def _loanword_pairs(tokens: Sequence[str], aliases: Aliases) -> dict[int, tuple[str, ...]]:

@@ -67,3 +67,11 @@ def test_general_vocabulary_of_accuracy_founding_funding_and_ports() -> None:
     assert "설립" in forms("LG AI연구원 처음 만들 때 몇 명이었어?")
     assert "국비" in forms("How is the budget split between state money and its own coffers?")
     assert "선석" in forms("How long do ships wait for a berth?")
+
+
+def test_a_question_word_inside_a_verb_phrase_does_not_split_it_and_no_ending_is_left_over() -> None:
+    from knowledge.lexical import analyse
+
+    labels = [u.label for u in analyse("오린반도체 이번에 투자 얼마 받았어?")]
+    assert "투자 받" in labels and "았어" not in labels
+    assert "raised" in next(u.forms for u in analyse("투자 얼마 받았어?") if u.label == "투자 받")
