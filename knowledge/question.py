@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from knowledge.lexical import QueryUnit
 from knowledge.locale import en as en_locale
 from knowledge.locale import ko as ko_locale
+from knowledge.locale import vocab
 from knowledge.models import Turn
 from knowledge.summary import is_summary_request
 from knowledge.text import detect_language, fold, korean_stems, normalize_question, small_talk, strip_injection
@@ -203,9 +204,25 @@ _PART_BREAK = re.compile(r"\?\s+|;\s+|,?\s+and\s+(?=(?:at |in |for |to |from |by
 _PART_CUE = re.compile(r"\b(?:who|whom|whose|what|when|where|which|how)\b|몇|얼마|누구|누가|언제|어디|무엇|뭐|어떤|어느|무슨|비교", re.I)
 
 
+# Metrics a figure is asked of; two joined ("매출이랑 영업손실", "revenue and net profit") are two questions.
+_METRIC_GROUP = {fold(f): g[0] for g in vocab.GROUPS if g[0] in ("revenue", "operating profit", "net profit", "valuation", "price")
+                 for f in g if len(f) >= 2}
+_METRIC = "|".join(re.escape(w) for w in sorted(_METRIC_GROUP, key=len, reverse=True))
+_TWO_METRICS = re.compile(rf"(?<![\w])({_METRIC})(?:이랑|랑|하고|와|과|및|,)?\s+(?:and\s+|및\s+)?({_METRIC})(?![a-z])", re.I)
+
+
 def question_parts(text: str) -> tuple[str, ...]:
     """The questions a multi-part question asks, in order ("How much did it raise, and who led the round?" ->
-    two); one part for an ordinary question. A piece without a question word stays with the one before it."""
+    two); one part for an ordinary question. A piece without a question word stays with the one before it.
+    Two metrics joined ("작년 매출이랑 영업손실 얼마야?") are asked one by one, each with the rest of the question."""
+    parts = _question_parts(text)
+    if len(parts) == 1 and (m := _TWO_METRICS.search(fold(text))) and _METRIC_GROUP[m.group(1)] != _METRIC_GROUP[m.group(2)]:
+        folded = fold(text)
+        return (folded[:m.start()] + m.group(1) + folded[m.end():], folded[:m.start()] + m.group(2) + folded[m.end():])
+    return parts
+
+
+def _question_parts(text: str) -> tuple[str, ...]:
     parts: list[str] = []
     for piece in _PART_BREAK.split(text):
         piece = piece.strip(" ,?")

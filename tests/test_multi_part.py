@@ -50,3 +50,12 @@ def test_one_sentence_answering_both_parts_is_not_replaced(chain) -> None:
     answer = chain.ask("How many multicultural patients get exam guidance from EyeGuard 3, and in how many languages?")
     assert answer.found
     assert "1천200명이 9개 언어로" in answer.quotes[0].text
+
+
+def test_two_metrics_joined_are_asked_one_by_one() -> None:
+    from knowledge.question import question_parts
+
+    assert question_parts("코어브릿지 작년 매출이랑 영업손실 얼마야?") == ("코어브릿지 작년 매출 얼마야?", "코어브릿지 작년 영업손실 얼마야?")
+    assert len(question_parts("What were revenue and net profit last year?")) == 2
+    # Two words of one metric are one question.
+    assert question_parts("가격과 요금 차이") == ("가격과 요금 차이",)
