@@ -47,7 +47,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"매개변수|파라미터|parameters?|model size|크기|how big|how large"), "size"),
     (re.compile(r"몇\s*기|기수|(?:which|what) (?:cohort|batch)|how many (?:cohorts|batches)"), "cohort"),
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),
-    (re.compile(r"기간|얼마나 오래|며칠 동안|how long|how much time|duration|몇\s*(?:일|시간|개월|주)|얼마나\s*(?:걸리|걸려|걸린|걸렸|소요)"), "duration"),
+    (re.compile(r"기간|얼마나 오래|며칠 동안|how long|how much (?:less |more |extra )?time|duration|몇\s*(?:일|시간|개월|주)|얼마나\s*(?:걸리|걸려|걸린|걸렸|소요)"), "duration"),
     (re.compile(r"몇\s*(?:키로|킬로|kg|톤)|무게|중량|적재량|how heavy|how much (?:weight|load)|payload|how many (?:kilograms|kg|tonnes|tons)"), "weight"),
     (re.compile(r"몇\s*(?:와트|kw|mw|gw|w(?![a-z])|킬로와트|메가와트)|와트|how many (?:watts|kilowatts|megawatts)|wattage|how much power does"), "power"),
     # A result (성적) is told as a score or a place: "2위에 올랐다" answers "성적 어땠어?".
@@ -65,7 +65,7 @@ _CHANGE = re.compile(r"달라|변했|변화|차이|비교|대비|줄었|늘었|�
 # A score asked in points, which a percentage does not answer.
 _POINTS = re.compile(r"몇\s*점|점수|\bpoints?\b|\bpts\b")
 # A measure named with "얼마" / "how much" that is no sum of money: "정확도 얼마야?", "how much time …".
-_OTHER_MEASURE = re.compile(r"정확도|정답률|점수|확률|속도|시간|accuracy|\bscore\b|percentage|how much time|how much faster|how much longer")
+_OTHER_MEASURE = re.compile(r"정확도|정답률|점수|확률|속도|시간|accuracy|\bscore\b|percentage|how much time|how much (?:less|more|extra) time|how much faster|how much longer")
 # A share of a sum ("해외 매출 비중", "share of revenue") is a percentage, not an amount.
 _SHARE = re.compile(r"비중|비율|점유율|퍼센트|%|\bshare\b|percent|\brate\b")
 

@@ -58,6 +58,8 @@ LOCAL_MEMORY = 4096
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # A runner-up within this share of the best passage's score comes first when only it states the asked kind of figure.
 KIND_RERANK_RATIO = 0.5
+# Below this prominence in its article (1.0: in the title or lede) a thing is mentioned in passing.
+MINOR_PROMINENCE = 0.5
 # A runner-up whose figure is the running total (or the round's own sum) asked, at this share of the best's belief.
 TOTAL_RERANK_RATIO = 0.3
 # A figure told as a running total, and a question that asks one ("so far" is not one: "the largest intake so far").
@@ -202,6 +204,7 @@ class HybridRetriever:
         self._lines: dict[str, frozenset[str]] | None = None
         self._members: frozenset[str] = frozenset()
         self._compounds: list[tuple[str, frozenset[str], str]] | None = None
+        self._all_people: frozenset[str] | None = None
         self._heads: dict[str, str] | None = None  # a name's first word that stands for it ("moa" -> "moa robotics")
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
@@ -1213,21 +1216,30 @@ class HybridRetriever:
         product, a partner) and the sentence's paragraph never names it but names another thing of the corpus:
         "How many parameters does RaonMam have?" is not answered by "새 모델은 … 매개변수는 약 30억 개" in a
         paragraph about RaonChest."""
-        if not question.wants or question.asks != "quantity":
-            return 0.0
+        if not (question.wants and question.asks == "quantity") and question.asks != "who":
+            return 0.0  # a figure, or who holds a role ("Who is the CEO of Dalton Insights?")
         weights = self._entity_weights(question.entities)
         paragraph = self._paragraph_text(sentence)
         for name in weights:
-            if self._prominence(name).get(sentence.source, 1.0) >= 1.0 or all(w in _GENERAL_FORMS for w in name.split()):
+            family = [n for n in weights if related(n, name)]  # "Seorin AI Institute" with "Seorin", which the article names often
+            if any(self._prominence(n).get(sentence.source, 1.0) >= MINOR_PROMINENCE for n in family) \
+                    or all(w in _GENERAL_FORMS for w in name.split()):
                 continue  # the article's subject, whose sentences need not name it, or a kind of thing ("추론 AI")
             forms = (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))
             if any(mentions(f, paragraph) for f in forms):
                 return 0.0
+            # Other things (people are not things a figure or a role is of: they may be the answer).
             others = [n for n in self.names if n in paragraph and mentions(n, paragraph) and not any(related(n, f) for f in forms)
-                      and n not in _GENERAL_FORMS]
+                      and n not in _GENERAL_FORMS and n not in self._people()]
             if others:
                 return 1.0
         return 0.0
+
+    def _people(self) -> frozenset[str]:
+        """Every article's people."""
+        if self._all_people is None:
+            self._all_people = frozenset(p for people in self._persons.values() for p in people)
+        return self._all_people
 
     def _paragraph_text(self, sentence: Sentence) -> str:
         i = self._by_key.get(sentence.key)

@@ -353,3 +353,9 @@ def test_korean_weeks_and_days_of_a_change_are_durations() -> None:
     assert [(v, k) for v, _, _, k in figures_with_units("설치 기간이 기존 3주에서 5일로 짧아졌다")] == [(3.0, "duration"), (5.0, "duration")]
     assert [k for *_, k in figures_with_units("6주 동안, 10일 만에")] == ["duration", "duration"]
     assert "duration" not in [k for *_, k in figures_with_units("3월 5일로 연기됐다, 100만주를 매입")]
+
+
+def test_how_much_less_time_asks_a_duration() -> None:
+    from knowledge.question import read_question
+
+    assert "duration" in read_question("How much less time do ships now spend waiting for a berth?", 100).wants

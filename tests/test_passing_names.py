@@ -42,6 +42,22 @@ Ternion says the T2 delivers 2.5 times the performance per watt of the T1.
 It has signed supply agreements with nine customers, including Oda Robotics, a Korean warehouse-robot maker that uses T1 chips to run its vision models.
 
 The company now employs 180 people.
+
+Chief executive Dana Reyes said the money would pay for a second design centre in Daejeon.
+
+Analyst Mira Holt at Kestan Research said Ternion's edge lies in its compiler, which ports models in days.
+
+The T2 is built on a 5-nanometer process and succeeds the T1, a 7-nanometer chip launched in 2023.
+
+Ternion will sell the T2 card for about $8,000, roughly a third of the price of a comparable GPU.
+
+Revenue reached 21 billion won last year, most of it from T1 evaluation boards.
+
+The company has booked 3,000 wafer starts for 2026 at a foundry partner it declined to name.
+
+South Korea's government has pledged 1.2 trillion won over five years to support domestic AI chip designers.
+
+Ternion plans to open an office in Tokyo next year.
 """
 
 
@@ -87,3 +103,9 @@ def test_throughput_is_queries_per_second_and_deployment_is_installation() -> No
 
     forms = {f for u in analyse("Throughput of T2 vs T1, and how long does on-site deployment take?") for f in u.forms}
     assert {"queries per second", "처리량", "설치"} <= forms
+
+
+def test_who_holds_a_role_at_a_firm_mentioned_in_passing_is_not_read_off_another_firms_sentence(chain) -> None:
+    # The only chief executive named is Ternion's; Kestan Research is quoted once, its head never named.
+    assert not chain.ask("Who is the CEO of Kestan Research?").found
+    assert chain.ask("Who is the chief executive of Ternion?").found
