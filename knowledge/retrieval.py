@@ -764,6 +764,7 @@ class HybridRetriever:
         passages = self._prefer_asked_member(question, passages)
         passages = self._prefer_stated_reason(question, passages)
         passages = self._prefer_covered(question, passages)
+        passages = self._prefer_article_about(question, passages)
         top = passages[:k]
         first = self._with_continuation(top[0].sentence) if join else top[0].sentence
         if first is not top[0].sentence:
@@ -1211,6 +1212,38 @@ class HybridRetriever:
             return 0.0
         return 1.0 if any(mentions(o[2], near) for o in others) else 0.0
 
+    def _prefer_article_about(self, question: Question, passages: list[Passage]) -> list[Passage]:
+        """When the best sentence comes from an article that mentions the question's thing only in passing, in a
+        paragraph that does not name it ("학력이나 전공은 묻지 않는다" of a programme's applicants, asked about the
+        institute's researchers), a close runner-up from an article where that thing is prominent comes first."""
+        if len(passages) < 2 or not question.entities:
+            return passages
+        top = passages[0]
+        minor = self._minor_names(question, top.sentence)
+        if not minor:
+            return passages
+        for i, p in enumerate(passages[1:PLACE_RERANK], start=1):
+            if p.sentence.source != top.sentence.source and p.score >= top.score * KIND_RERANK_RATIO \
+                    and p.features.get("coverage", 0.0) >= top.features.get("coverage", 0.0) * 0.5 \
+                    and all(self._prominence(n).get(p.sentence.source, 0.0) >= MINOR_PROMINENCE for n in minor):
+                return _promote(passages, i)
+        return passages
+
+    def _minor_names(self, question: Question, sentence: Sentence) -> list[str]:
+        """The question's names that the sentence's article mentions only in passing and its paragraph does not name."""
+        weights = self._entity_weights(question.entities)
+        paragraph = self._paragraph_text(sentence)
+        out = []
+        for name in weights:
+            family = [n for n in weights if n == name or (related(n, name) and not any(w in _GENERAL_FORMS for w in n.split()))]
+            if any(self._prominence(n).get(sentence.source, 1.0) >= MINOR_PROMINENCE for n in family) \
+                    or all(w in _GENERAL_FORMS for w in name.split()):
+                continue
+            forms = (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))
+            if not any(mentions(f, paragraph) for f in forms):
+                out.append(name)
+        return out
+
     def _minor_absent(self, question: Question, sentence: Sentence) -> float:
         """1.0 when a figure is asked of a thing its article mentions only in passing (not in its lede: a second
         product, a partner) and the sentence's paragraph never names it but names another thing of the corpus:
@@ -1221,7 +1254,8 @@ class HybridRetriever:
         weights = self._entity_weights(question.entities)
         paragraph = self._paragraph_text(sentence)
         for name in weights:
-            family = [n for n in weights if related(n, name)]  # "Seorin AI Institute" with "Seorin", which the article names often
+            # "Seorin AI Institute" with "Seorin", which the article names often (not "LG AI", a head of many names).
+            family = [n for n in weights if n == name or (related(n, name) and not any(w in _GENERAL_FORMS for w in n.split()))]
             if any(self._prominence(n).get(sentence.source, 1.0) >= MINOR_PROMINENCE for n in family) \
                     or all(w in _GENERAL_FORMS for w in name.split()):
                 continue  # the article's subject, whose sentences need not name it, or a kind of thing ("추론 AI")

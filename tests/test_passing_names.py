@@ -109,3 +109,68 @@ def test_who_holds_a_role_at_a_firm_mentioned_in_passing_is_not_read_off_another
     # The only chief executive named is Ternion's; Kestan Research is quoted once, its head never named.
     assert not chain.ask("Who is the CEO of Kestan Research?").found
     assert chain.ask("Who is the chief executive of Ternion?").found
+
+
+INSTITUTE = """# 한솔그룹, AI 싱크탱크 '한솔AI연구원' 인력 400명으로 확대
+
+한솔그룹이 2021년 세운 한솔AI연구원의 인력을 400명 규모로 늘렸다고 3일 밝혔다.
+
+한솔AI연구원은 그룹의 언어모델과 신약 후보 물질 탐색 AI를 개발한다.
+
+한솔그룹 관계자는 "설립 당시 인원은 50여명이었고 현재는 약 400명 규모"라면서 "대다수가 석·박사이며 해외 대학 출신도 많다"고 밝혔다.
+
+한솔AI연구원은 올해 언어모델 '한솔-LM 2'를 공개할 계획이다.
+
+한솔AI연구원은 서울 마곡과 미국 보스턴에 연구 거점을 두고 있다.
+
+연구원장은 김도윤 박사가 맡고 있다.
+"""
+
+CAMP = """# 별빛 청년 AI 캠프 3기 마무리…수료생 420명
+
+별빛재단의 청년 AI 교육 프로그램 '별빛 AI 캠프'가 3기 수료식을 열었다.
+
+캠프는 6개월 동안 온라인 강의와 실전 과제를 제공한다.
+
+지원 자격은 만 19세부터 29세까지의 청년으로, 코딩 능력만 있으면 학력이나 전공은 묻지 않는다.
+
+수료생 가운데 우수자 30명은 협력사 채용 때 서류 전형을 면제받는다.
+
+3기 시상식은 11월 서울 마곡의 한솔AI연구원에서 열린다.
+
+캠프의 누적 수료생은 1천100명이다.
+
+내년 4기 모집은 3월에 시작된다.
+
+캠프 운영 예산은 연간 25억 원이다.
+
+참가자 만족도는 5점 만점에 4.5점이었다.
+
+우수 과제는 협력 기업의 사업부에 실제로 적용된다.
+"""
+
+
+def test_a_question_about_a_thing_goes_to_the_article_about_it(tmp_path, embeddings) -> None:
+    # The camp article mentions the institute once, in a paragraph about applicants; the institute's own article
+    # says what its researchers studied.
+    from knowledge.base import build_knowledge_base as build
+    from knowledge.chain import build_chain as chain_of
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "institute.md").write_text(INSTITUTE, encoding="utf-8")
+    (seeds / "camp.md").write_text(CAMP, encoding="utf-8")
+    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index")
+    chain = chain_of(settings, kb=build(settings, embeddings=embeddings))
+    answer = chain.ask("한솔AI연구원 연구원들의 학력은?")
+    assert answer.quotes and answer.quotes[0].source == "institute.md" and "석·박사" in answer.quotes[0].text
+    # The rule itself: the camp's sentence first, the institute's close behind, as ranked on a larger corpus.
+    from knowledge.models import Passage
+
+    retriever = chain.kb.retriever
+    question = retriever.prepare("한솔AI연구원 연구원들의 학력은?")
+    camp = next(s for s in retriever.sentences if "학력이나 전공" in s.text)
+    institute = next(s for s in retriever.sentences if "석·박사" in s.text)
+    ranked = [Passage(sentence=camp, score=0.6, dense=0.8, lexical=1.0, rank=1, features={"coverage": 1.0}),
+              Passage(sentence=institute, score=0.34, dense=0.7, lexical=1.0, rank=2, features={"coverage": 1.0})]
+    assert retriever._prefer_article_about(question, ranked)[0].sentence is institute
