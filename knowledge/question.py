@@ -49,7 +49,7 @@ _WANTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"몇\s*배|how many times|times (?:more|larger|bigger|faster)|" + _COMPARATIVE), "times"),
     (re.compile(r"기간|얼마나 오래|며칠 동안|how long|how much (?:less |more |extra )?time|duration|몇\s*(?:일|시간|개월|주)|얼마나\s*(?:걸리|걸려|걸린|걸렸|소요)"), "duration"),
     (re.compile(r"몇\s*(?:키로|킬로|kg|톤)|무게|중량|적재량|how heavy|how much (?:weight|load)|payload|how many (?:kilograms|kg|tonnes|tons)"), "weight"),
-    (re.compile(r"몇\s*(?:와트|kw|mw|gw|w(?![a-z])|킬로와트|메가와트)|와트|how many (?:watts|kilowatts|megawatts)|wattage|how much power does"), "power"),
+    (re.compile(r"몇\s*(?:와트|kw|mw|gw|w(?![a-z])|킬로와트|메가와트)|와트|how many (?:watts|kilowatts|megawatts)|wattage"), "power"),
     # A result (성적) is told as a score or a place: "2위에 올랐다" answers "성적 어땠어?".
     (re.compile(r"몇\s*위|몇\s*등|순위|성적|rank|place"), "rank"),
     (re.compile(r"몇\s*개|몇\s*대|몇\s*장|몇\s*건|몇\s*곳|몇\s*번|몇\s*차례|몇\s*회|how many|how often"), "count"),

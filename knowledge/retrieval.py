@@ -58,6 +58,8 @@ LOCAL_MEMORY = 4096
 PLACE_RERANK, PLACE_RERANK_SHARE = 5, 0.001
 # A runner-up within this share of the best passage's score comes first when only it states the asked kind of figure.
 KIND_RERANK_RATIO = 0.5
+# A model size taken for a name ("8B", "2.4b"): written "8-billion-parameter" as well, it is no thing of its own.
+_SIZE_NAME = re.compile(r"[\d.]+\s?[a-z]?")
 # Below this prominence in its article (1.0: in the title or lede) a thing is mentioned in passing.
 MINOR_PROMINENCE = 0.5
 # A runner-up whose figure is the running total (or the round's own sum) asked, at this share of the best's belief.
@@ -1236,8 +1238,8 @@ class HybridRetriever:
         out = []
         for name in weights:
             family = [n for n in weights if n == name or (related(n, name) and not any(w in _GENERAL_FORMS for w in n.split()))]
-            if any(self._prominence(n).get(sentence.source, 1.0) >= MINOR_PROMINENCE for n in family) \
-                    or all(w in _GENERAL_FORMS for w in name.split()):
+            if any(self._prominence(n).get(sentence.source, 0.0) >= MINOR_PROMINENCE for n in family) \
+                    or all(w in _GENERAL_FORMS for w in name.split()) or _SIZE_NAME.fullmatch(name):
                 continue
             forms = (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))
             if not any(mentions(f, paragraph) for f in forms):
@@ -1256,8 +1258,8 @@ class HybridRetriever:
         for name in weights:
             # "Seorin AI Institute" with "Seorin", which the article names often (not "LG AI", a head of many names).
             family = [n for n in weights if n == name or (related(n, name) and not any(w in _GENERAL_FORMS for w in n.split()))]
-            if any(self._prominence(n).get(sentence.source, 1.0) >= MINOR_PROMINENCE for n in family) \
-                    or all(w in _GENERAL_FORMS for w in name.split()):
+            if any(self._prominence(n).get(sentence.source, 0.0) >= MINOR_PROMINENCE for n in family) \
+                    or all(w in _GENERAL_FORMS for w in name.split()) or _SIZE_NAME.fullmatch(name):
                 continue  # the article's subject, whose sentences need not name it, or a kind of thing ("추론 AI")
             forms = (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))
             if any(mentions(f, paragraph) for f in forms):

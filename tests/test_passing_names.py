@@ -174,3 +174,13 @@ def test_a_question_about_a_thing_goes_to_the_article_about_it(tmp_path, embeddi
     ranked = [Passage(sentence=camp, score=0.6, dense=0.8, lexical=1.0, rank=1, features={"coverage": 1.0}),
               Passage(sentence=institute, score=0.34, dense=0.7, lexical=1.0, rank=2, features={"coverage": 1.0})]
     assert retriever._prefer_article_about(question, ranked)[0].sentence is institute
+
+
+def test_an_article_that_never_names_the_asked_thing_mentions_it_not_even_in_passing(chain) -> None:
+    # "How many people work at Ternion?" is not answered by the Oda article's head count, which never names Ternion;
+    # a model size taken for a name ("8B") is no thing of its own.
+    retriever = chain.kb.retriever
+    staff = next(s for s in retriever.sentences if "임직원은 160명" in s.text)
+    assert retriever._minor_names(retriever.prepare("How many people work at Ternion?"), staff) == ["ternion"]
+    assert retriever._minor_names(retriever.prepare("How fast does the T2 run an 8B model?"), staff) == ["t2"] or \
+        "8b" not in retriever._minor_names(retriever.prepare("How fast does the T2 run an 8B model?"), staff)
