@@ -204,11 +204,13 @@ _MONEY_METRIC_FORMS = frozenset(fold(f) for group in vocab.GROUPS if group[0] in
 # for it does not demand the word. A price or a cost asked does (a chip's price is no funding round).
 _SPENDING_WORDS = frozenset({"사업비", "총사업비"})
 # ... and a cost asked ("what did it cost to run") is told as the budget spent on it.
-_COST_WORDS = frozenset({"cost", "costs", "비용"})
+_COST_WORDS = frozenset({"cost", "costs", "비용", "price", "가격", "요금", "fee", "fees", "charge"})
 _BUDGET_SPENT = re.compile(r"(?:예산|budget)[^.]{0,24}?(?:들어|투입|쓰였|썼|spent|went)|(?:들어간|투입된|투입한|쓴|spent on|went into)\s?[^.]{0,16}?(?:예산|budget)")
 # What a thing costs, told as what it sells for: "will sell the K3 for $389 a chip", "priced at", "에 판매한다".
 _SOLD_FOR = re.compile(r"\bsells?\b[^.]{0,40}?\bfor\s+(?:about\s+|around\s+)?[$€£¥₩]?\d|\bsold\b[^.]{0,40}?\bfor\s+[$€£¥₩]?\d|"
-                       r"\bpriced at\b|\bretails? (?:for|at)\b|\d\s?(?:원|달러|엔|유로)(?:에|으로|씩)?\s?(?:판매|팔|출시|공급)")
+                       r"\bpriced at\b|\bretails? (?:for|at)\b|\d\s?(?:원|달러|엔|유로)(?:에|으로|씩)?\s?(?:판매|팔|출시|공급)|"
+                       # ... or as a subscription: "월 39만 원 구독형", "$149 per store per month".
+                       r"\d\s?(?:만\s?)?(?:원|달러|엔|유로)\s?(?:의\s)?구독|\bper (?:month|year|user|seat)\b|\ba month\b")
 
 
 def metric_missing(question: Question, passage: Passage) -> float:

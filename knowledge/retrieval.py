@@ -137,8 +137,12 @@ def _bare_forms(token: str) -> set[str]:
 
 
 def _names_version(version: str, folded: str) -> bool:
-    """Whether the folded text writes the version, perhaps with an alias or quote marks inside it."""
-    return mentions(version, folded) or (("(" in folded or "'" in folded) and mentions(version, _PLAIN.sub("", folded)))
+    """Whether the folded text writes the version, perhaps with an alias or quote marks inside it, or by its number
+    as a version ("4.0 버전", "version 4.0") in the article's own text."""
+    if mentions(version, folded) or (("(" in folded or "'" in folded) and mentions(version, _PLAIN.sub("", folded))):
+        return True
+    m = re.search(r"(\d+\.\d+)$", version)
+    return bool(m) and re.search(rf"(?<![\d.]){re.escape(m.group(1))}\s?버전|\bversion\s{re.escape(m.group(1))}(?![\d.])", folded) is not None
 _GENERAL_FORMS = frozenset(fold(f) for group in vocab.GROUPS for f in group)
 
 
@@ -508,7 +512,7 @@ class HybridRetriever:
                 miss = 1.0
             elif not clash:
                 context = self._context(sentence)
-                told = any(mentions(m, context) for m in spellings)
+                told = any(mentions(m, context) for m in spellings) or _names_version(asked, context)
                 miss = max(miss, 0.0 if told and not _writes_any(others, context) else 1.0)
         return miss
 

@@ -75,3 +75,19 @@ def test_a_question_word_inside_a_verb_phrase_does_not_split_it_and_no_ending_is
     labels = [u.label for u in analyse("오린반도체 이번에 투자 얼마 받았어?")]
     assert "투자 받" in labels and "았어" not in labels
     assert "raised" in next(u.forms for u in analyse("투자 얼마 받았어?") if u.label == "투자 받")
+
+
+def test_a_subscription_price_is_the_price_asked_and_a_version_may_be_named_by_its_number() -> None:
+    from knowledge.gate import metric_missing
+    from knowledge.lexical import analyse
+    from knowledge.models import Passage, Sentence
+    from knowledge.retrieval import _names_version
+
+    question = read_question("What does the Lite edition cost?", 100)
+    question = replace(question, units=tuple(analyse(question.text)))
+    lite = Sentence(text="의원급을 겨냥한 라이트 에디션은 월 39만 원 구독형이며, 하루 판독 건수가 300건으로 제한된다.", source="a.md",
+                    start=0, end=50, paragraph=1, title="", index=0)
+    assert metric_missing(question, Passage(sentence=lite, score=1.0, dense=1.0, lexical=1.0, rank=1)) == 0.0
+    assert _names_version("윈드캐스트 4.0", "오차율은 3.2 버전의 6.9%에서 4.0 버전 4.3%로 낮아졌다.")
+    assert not _names_version("윈드캐스트 4.0", "오차율은 3.2 버전의 6.9%에서 4.3%로 낮아졌다.")
+    assert "품목" in {f for u in analyse("How many SKUs can it identify?") for f in u.forms}

@@ -433,6 +433,7 @@ NEWS: tuple[tuple[str, ...], ...] = (
     ("wait time", "wait times", "waiting time", "waiting times", "대기 시간", "대기시간"),
     ("waiting", "wait", "queue", "waitlist", "idling", "대기"),
     ("berth", "berths", "선석"),
+    ("sku", "skus", "stock keeping units", "품목", "상품 종류"),
     ("treatment", "treat", "treated", "treatments", "치료"),
     ("medical", "healthcare", "health care", "의료"),
     ("health", "healthy", "건강"),
