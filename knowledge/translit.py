@@ -32,11 +32,17 @@ MIN_CLASSES = 3
 def romanize(text: str) -> str:
     """Hangul syllables -> Revised Romanization (other characters kept as they are)."""
     out = []
+    final = ""
     for ch in text:
         code = ord(ch) - 0xAC00
         if 0 <= code < 11172:
-            out.append(_INITIALS[code // 588] + _MEDIALS[(code // 28) % 21] + _FINALS[code % 28])
+            initial = _INITIALS[code // 588]
+            if final == "l" and initial == "r":
+                initial = "l"  # ㄹㄹ is ll: 탈리 talli, 달러 dalleo
+            final = _FINALS[code % 28]
+            out.append(initial + _MEDIALS[(code // 28) % 21] + final)
         else:
+            final = ""
             out.append(ch)
     return "".join(out)
 
@@ -133,7 +139,12 @@ def _plains(word: str) -> tuple[str, ...]:
     if is_latin(word):
         for pair, single in (("x", "ks"), ("ee", "i"), ("ea", "i"), ("oo", "u"), ("ph", "p"), ("qu", "kw"), ("q", "kyu"), ("ck", "k")):
             text = text.replace(pair, single)
-        return (re.sub(r"c(?![eiyh])", "k", re.sub(r"c(?=[eiy])", "s", text)),)
+        plain = re.sub(r"c(?![eiyh])", "k", re.sub(r"c(?=[eiy])", "s", text))
+        # As Hangul writes it: a y after a consonant is i (tally 탈리), a soft g is j (forge 포지), an r after a
+        # vowel and before a consonant is not written (forge 포지, Starbucks 스타벅스).
+        sounded = re.sub(r"(?<=[aeiou])r(?=[^aeiouy])", "", re.sub(r"(?<=[^aeiou])y", "i", plain))
+        sounded = re.sub(r"g(?=e$|i|y)", "j", sounded)
+        return tuple(dict.fromkeys((plain, sounded)))
     written = text  # a Korean name romanised as it is written: 해온 Haeon, 새봄 Saebom
     for pair, single in _ROMAN_VOWELS:
         text = text.replace(pair, single)

@@ -91,3 +91,12 @@ def test_a_subscription_price_is_the_price_asked_and_a_version_may_be_named_by_i
     assert _names_version("윈드캐스트 4.0", "오차율은 3.2 버전의 6.9%에서 4.0 버전 4.3%로 낮아졌다.")
     assert not _names_version("윈드캐스트 4.0", "오차율은 3.2 버전의 6.9%에서 4.3%로 낮아졌다.")
     assert "품목" in {f for u in analyse("How many SKUs can it identify?") for f in u.forms}
+
+
+def test_hangul_loanword_spellings_of_english_names() -> None:
+    # ㄹㄹ is ll (탈리 talli); Hangul writes a y after a consonant as i, a soft g as j and drops an r before a consonant.
+    from knowledge.translit import romanize, same_name
+
+    assert romanize("탈리") == "talli" and romanize("달러") == "dalleo"
+    assert same_name("tallyforge", "탈리포지") and same_name("kawabe", "가와베")
+    assert not same_name("go", "고") and not same_name("nuri", "너른")
