@@ -100,3 +100,14 @@ def test_hangul_loanword_spellings_of_english_names() -> None:
     assert romanize("탈리") == "talli" and romanize("달러") == "dalleo"
     assert same_name("tallyforge", "탈리포지") and same_name("kawabe", "가와베")
     assert not same_name("go", "고") and not same_name("nuri", "너른")
+
+
+def test_vocabulary_of_turnaround_forecast_error_and_fees() -> None:
+    from knowledge.lexical import analyse
+
+    def forms(text: str) -> set[str]:
+        return {f for u in analyse(text) for f in u.forms}
+
+    assert "걸리는 시간" in forms("does the new reader cut turnaround per scan?")
+    assert "오차율" in forms("What is the day-ahead forecast error?")
+    assert "수수료" in forms("What does the Trading plan charge?")
