@@ -88,3 +88,20 @@ def dev_questions():
     from knowledge.settings import PROJECT_ROOT
 
     return load_questions(PROJECT_ROOT / "tests" / "data" / "qa_dev.jsonl")
+
+
+@pytest.fixture(scope="session")
+def chain_over(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    """Build a real chain over a few articles ({file name: text}) in their own seeds folder and embedded Chroma."""
+    def build(articles: dict[str, str]):
+        from knowledge.base import build_knowledge_base
+        from knowledge.chain import build_chain
+        from knowledge.settings import KnowledgeSettings
+
+        seeds = tmp_path_factory.mktemp("seeds")
+        for name, text in articles.items():
+            (seeds / name).write_text(text, encoding="utf-8")
+        settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path_factory.mktemp("index"))
+        return build_chain(settings, kb=build_knowledge_base(settings, embeddings=embeddings))
+
+    return build

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.base import build_knowledge_base
-from knowledge.chain import build_chain
-from knowledge.settings import KnowledgeSettings
 
 ARTICLE = """# 별가람헬스, 안저 판독 AI '아이가드 3' 출시
 
@@ -29,11 +26,8 @@ ARTICLE = """# 별가람헬스, 안저 판독 AI '아이가드 3' 출시
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    seeds = tmp_path_factory.mktemp("parts-seeds")
-    (seeds / "byeolgaram.md").write_text(ARTICLE, encoding="utf-8")
-    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path_factory.mktemp("parts-index"))
-    return build_chain(settings, kb=build_knowledge_base(settings, embeddings=embeddings))
+def chain(chain_over):
+    return chain_over({"byeolgaram.md": ARTICLE})
 
 
 def test_best_sentence_answering_the_second_part_leaves_the_first_its_own(chain) -> None:

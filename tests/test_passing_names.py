@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.base import build_knowledge_base
-from knowledge.chain import build_chain
-from knowledge.settings import KnowledgeSettings
 
 HAEDAM = """# 물류 로봇 스타트업 오다로보틱스, 차세대 로봇 '오다카트 K2' 공개
 
@@ -62,12 +59,8 @@ Ternion plans to open an office in Tokyo next year.
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    seeds = tmp_path_factory.mktemp("passing-seeds")
-    (seeds / "oda.md").write_text(HAEDAM, encoding="utf-8")
-    (seeds / "ternion.md").write_text(TERNION, encoding="utf-8")
-    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path_factory.mktemp("passing-index"))
-    return build_chain(settings, kb=build_knowledge_base(settings, embeddings=embeddings))
+def chain(chain_over):
+    return chain_over({"oda.md": HAEDAM, "ternion.md": TERNION})
 
 
 def test_a_names_first_word_names_it_when_never_written_alone(chain) -> None:
@@ -150,18 +143,10 @@ CAMP = """# 별빛 청년 AI 캠프 3기 마무리…수료생 420명
 """
 
 
-def test_a_question_about_a_thing_goes_to_the_article_about_it(tmp_path, embeddings) -> None:
+def test_a_question_about_a_thing_goes_to_the_article_about_it(chain_over) -> None:
     # The camp article mentions the institute once, in a paragraph about applicants; the institute's own article
     # says what its researchers studied.
-    from knowledge.base import build_knowledge_base as build
-    from knowledge.chain import build_chain as chain_of
-
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "institute.md").write_text(INSTITUTE, encoding="utf-8")
-    (seeds / "camp.md").write_text(CAMP, encoding="utf-8")
-    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path / "index")
-    chain = chain_of(settings, kb=build(settings, embeddings=embeddings))
+    chain = chain_over({"institute.md": INSTITUTE, "camp.md": CAMP})
     answer = chain.ask("한솔AI연구원 연구원들의 학력은?")
     assert answer.quotes and answer.quotes[0].source == "institute.md" and "석·박사" in answer.quotes[0].text
     # The rule itself: the camp's sentence first, the institute's close behind, as ranked on a larger corpus.

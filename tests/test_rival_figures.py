@@ -5,14 +5,10 @@ answer states the best one and says what the other article gives, quoting both. 
 (a different programme's total) is never offered as a rival."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from knowledge.base import build_knowledge_base
-from knowledge.chain import build_chain
 from knowledge.locale.ko import particle_ro
-from knowledge.settings import KnowledgeSettings
 
 MARCH = """# 한솔그룹, AI 인재 양성 '해온 아카데미' 확대
 
@@ -49,13 +45,8 @@ CAMP = """# 별빛시, 청소년 코딩 캠프 '별빛 캠프' 3년째
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    seeds = tmp_path_factory.mktemp("rival-seeds")
-    (seeds / "haeon-march.md").write_text(MARCH, encoding="utf-8")
-    (seeds / "haeon-october.md").write_text(OCTOBER, encoding="utf-8")
-    (seeds / "camp.md").write_text(CAMP, encoding="utf-8")
-    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path_factory.mktemp("rival-index"))
-    return build_chain(settings, kb=build_knowledge_base(settings, embeddings=embeddings))
+def chain(chain_over):
+    return chain_over({"haeon-march.md": MARCH, "haeon-october.md": OCTOBER, "camp.md": CAMP})
 
 
 def test_another_articles_figure_for_the_same_total_is_shown_and_quoted(chain) -> None:

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.base import build_knowledge_base
-from knowledge.chain import build_chain
-from knowledge.settings import KnowledgeSettings
 
 ARTICLE = """# 새봄바이오, 280억 원 시리즈B 유치
 
@@ -20,11 +17,8 @@ ARTICLE = """# 새봄바이오, 280억 원 시리즈B 유치
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    seeds = tmp_path_factory.mktemp("totals-seeds")
-    (seeds / "saebom.md").write_text(ARTICLE, encoding="utf-8")
-    settings = KnowledgeSettings(seeds_dir=seeds, chroma_path=tmp_path_factory.mktemp("totals-index"))
-    return build_chain(settings, kb=build_knowledge_base(settings, embeddings=embeddings))
+def chain(chain_over):
+    return chain_over({"saebom.md": ARTICLE})
 
 
 def test_this_rounds_sum_is_not_the_running_total(chain) -> None:
