@@ -21,7 +21,7 @@ from knowledge.locale import en as EN
 from knowledge.locale import ko as KO
 from knowledge.models import Document, Draft, Passage
 from knowledge.question import Question
-from knowledge.scoping import tied_figures
+from knowledge.scoping import COMPARED_WORDS, tied_figures
 from knowledge.text import fold
 from knowledge.translit import is_latin
 
@@ -56,7 +56,7 @@ def where(doc: Document | None, paragraph: int, language: str) -> str:
     return f"「{label}」{tail} {paragraph}번째 문단"
 
 
-_BASELINE = re.compile(r"[^()]{0,12}\)\s?(?:보다|대비|에\s?비해|에\s?비하면)")
+_BASELINE = re.compile(r"[^()]{0,12}\)\s?" + COMPARED_WORDS)
 
 
 def answer_figures(question: Question, text: str, names: Sequence[str] = (), context: str = "") -> list[tuple[float, str, str]]:

@@ -211,6 +211,7 @@ class HybridRetriever:
         self._members: frozenset[str] = frozenset()
         self._compounds: list[tuple[str, frozenset[str], str]] | None = None
         self._all_people: frozenset[str] | None = None
+        self._topics: dict[int, str] = {}  # sentence index -> its paragraph's topic sentence, or ""
         self._heads: dict[str, str] | None = None  # a name's first word that stands for it ("moa" -> "moa robotics")
         # Latent terms of every sentence, in this order (see `knowledge.latent`); None = not used.
         self.terms = terms if terms is not None and len(terms) == len(self.sentences) else None
@@ -1237,17 +1238,21 @@ class HybridRetriever:
 
     def _minor_names(self, question: Question, sentence: Sentence) -> list[str]:
         """The question's names that the sentence's article mentions only in passing and its paragraph does not name."""
-        weights = self._entity_weights(question.entities)
         paragraph = self._paragraph_text(sentence)
+        return [name for name, forms in self._passing_names(question, sentence.source)
+                if not any(mentions(f, paragraph) for f in forms)]
+
+    def _passing_names(self, question: Question, source: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The question's names (with their spellings) that this article mentions only in passing or not at all."""
+        weights = self._entity_weights(question.entities)
         out = []
         for name in weights:
+            # "Seorin AI Institute" with "Seorin", which the article names often (not "LG AI", a head of many names).
             family = [n for n in weights if n == name or (related(n, name) and not any(w in _GENERAL_FORMS for w in n.split()))]
-            if any(self._prominence(n).get(sentence.source, 0.0) >= MINOR_PROMINENCE for n in family) \
+            if any(self._prominence(n).get(source, 0.0) >= MINOR_PROMINENCE for n in family) \
                     or all(w in _GENERAL_FORMS for w in name.split()) or _SIZE_NAME.fullmatch(name):
-                continue
-            forms = (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))
-            if not any(mentions(f, paragraph) for f in forms):
-                out.append(name)
+                continue  # the article's subject, whose sentences need not name it, or a kind of thing ("추론 AI")
+            out.append((name, (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))))
         return out
 
     def _minor_absent(self, question: Question, sentence: Sentence) -> float:
@@ -1257,15 +1262,8 @@ class HybridRetriever:
         paragraph about RaonChest."""
         if not (question.wants and question.asks == "quantity") and question.asks != "who":
             return 0.0  # a figure, or who holds a role ("Who is the CEO of Dalton Insights?")
-        weights = self._entity_weights(question.entities)
         paragraph = self._paragraph_text(sentence)
-        for name in weights:
-            # "Seorin AI Institute" with "Seorin", which the article names often (not "LG AI", a head of many names).
-            family = [n for n in weights if n == name or (related(n, name) and not any(w in _GENERAL_FORMS for w in n.split()))]
-            if any(self._prominence(n).get(sentence.source, 0.0) >= MINOR_PROMINENCE for n in family) \
-                    or all(w in _GENERAL_FORMS for w in name.split()) or _SIZE_NAME.fullmatch(name):
-                continue  # the article's subject, whose sentences need not name it, or a kind of thing ("추론 AI")
-            forms = (name, *self.profile.aliases_of(name), *self.profile.transliterations(name))
+        for _, forms in self._passing_names(question, sentence.source):
             if any(mentions(f, paragraph) for f in forms):
                 return 0.0
             # Other things (people are not things a figure or a role is of: they may be the answer).
@@ -1458,7 +1456,8 @@ class HybridRetriever:
                 elif sentence.source in self._naming(name):
                     got += w * DOC_NAME
             entity = got / total
-        tied = tied_figures(question, sentence.text, self.names, f"{context} {self._topic(sentence)}".strip())
+        around = f"{context} {self._topic(sentence)}".strip()  # what this sentence may leave unnamed
+        tied = tied_figures(question, sentence.text, self.names, around)
         # The most specific kind asked ("how many young people": people) counts fully, a fallback ("count") half.
         kind = (1.0 if not question.wants or any(f[3] == question.wants[0] for f in tied) else 0.5) if tied else 0.0
         if kind and question.asks == "when" and _ASKS_START.search(question.folded) and _reported_on(sentence.text, tied):
@@ -1474,7 +1473,6 @@ class HybridRetriever:
         if question.versions:
             # The sentence before, or the paragraph's topic, speaks for this one only when this one names no sibling
             # ("Z2는 …" after "… Z1") other than as what it is compared with ("M1(3,800만 원)보다 비싸다").
-            around = f"{context} {self._topic(sentence)}".strip()
             sibling = any(mentions(v, folded) and not compared(folded, v) for v in self._siblings(question))
             # Named only as what a sibling is compared with ("… 35 kilograms, compared with seven hours for the S1"),
             # the asked version is not what the sentence is about.
@@ -1699,10 +1697,16 @@ class HybridRetriever:
 
     def _topic(self, sentence: Sentence) -> str:
         """The paragraph's first sentence when it opens on a name as its topic ("M2는 2022년 출시된 전작의 후속
-        모델이다."): the later sentences of that paragraph ("판매 가격은 대당 4,500만 원으로 …") are about it."""
+        모델이다."): the later sentences of that paragraph ("판매 가격은 대당 4,500만 원으로 …") are about it.
+        Read once per sentence (the corpus's own, a bounded set): every candidate of every question asks."""
         i = self._by_key.get(sentence.key)
         if i is None:
             return ""
+        if i not in self._topics:
+            self._topics[i] = self._read_topic(i, sentence)
+        return self._topics[i]
+
+    def _read_topic(self, i: int, sentence: Sentence) -> str:
         j = i
         while j > 0 and self.sentences[j - 1].source == sentence.source and self.sentences[j - 1].paragraph == sentence.paragraph:
             j -= 1

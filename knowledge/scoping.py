@@ -36,7 +36,8 @@ def name_spans(folded: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
 
 
 # What a thing is compared with: "M1(3,800만 원)보다", "전작 대비", "than the R1", "compared with Z1".
-_COMPARED_AFTER = re.compile(r"(?:\s?\([^()]{0,40}\))?\s?(?:보다|대비|에\s?비해|에\s?비하면|[와과]\s?비교)")
+COMPARED_WORDS = r"(?:보다|대비|에\s?비해|에\s?비하면|[와과]\s?비교)"
+_COMPARED_AFTER = re.compile(r"(?:\s?\([^()]{0,40}\))?\s?" + COMPARED_WORDS)
 _COMPARED_BEFORE = re.compile(r"(?:\bthan|compared\s(?:with|to)|\bversus|\bvs\.?)\s(?:[^,.;()]{0,30}?\s(?:for|of)\s)?(?:the\s|its\s|their\s)?$")
 
 
@@ -44,8 +45,7 @@ def compared(folded: str, name: str) -> bool:
     """Whether every mention of the name in the text is what something else is compared with: the sentence
     is then not about it ("판매 가격은 대당 4,500만 원으로, M1(3,800만 원)보다 700만 원 비싸다" is about M2)."""
     spans = [s for s in name_spans(folded, [name]) if s[2] == name]
-    return bool(spans) and all(_COMPARED_AFTER.match(folded, b) or _COMPARED_BEFORE.search(folded[max(0, a - 60):a])
-                               for a, b, _ in spans)
+    return bool(spans) and all(_compared_span(folded, s) is not None for s in spans)
 
 
 def _compared_span(folded: str, span: tuple[int, int, str]) -> tuple[int, int] | None:
